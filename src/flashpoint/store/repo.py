@@ -1,0 +1,588 @@
+"""The Store: the only place in Flashpoint with side effects, over SQLite (default) or PostgreSQL.
+
+Why idempotent by content hash: re-running a batch must not duplicate or even touch what is
+already stored, so a rerun is cheap and two runs over the same input leave identical rows. An
+article is rewritten only when the caller asks (``replace=True``), e.g. after the extractor changed.
+
+Why one transaction per article: a crash mid-batch leaves every article either fully stored or
+absent, never an article without its events.
+
+Why errors become ``StoreError`` with one line: the CLI and the API print the message as is; a
+SQLAlchemy traceback tells a user nothing about the bad URL or the locked file they can fix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    URL,
+    Connection,
+    Engine,
+    ColumnElement,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+)
+
+from flashpoint.model import Article, DocumentResult, Event, IngestError, stable_id
+from flashpoint.settings import Settings
+from flashpoint.store import schema as s
+from flashpoint.store.migrations import (
+    WRITE_TRANSACTION,
+    StoreError,
+    current_version,
+    migrate,
+)
+
+__all__ = ["Store", "StoreError", "make_engine", "open_store"]
+
+_SQLITE_BUSY_TIMEOUT_S = 30
+_DATE_FILTER = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Module SQLAlchemy failed to import -> what to pip install (SQLAlchemy 2.1 defaults
+# postgresql:// to psycopg 3, 2.0 to psycopg2).
+_DRIVER_PACKAGES = {"psycopg": "'psycopg[binary]'", "psycopg2": "psycopg2-binary"}
+_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
+
+
+def _one_line(exc: BaseException) -> str:
+    """The driver's own message, first line only (SQLAlchemy appends SQL and a docs link)."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__
+
+
+def _hide_password(raw: str) -> str:
+    return _PASSWORD.sub(r"\1***@", raw)
+
+
+def _parse_url(raw: str) -> URL:
+    """A SQLAlchemy URL; a bare path (no ``scheme://``) means a SQLite file."""
+    raw = raw.strip()
+    if not raw:
+        raise StoreError(
+            "empty database URL; give a file path or a URL like sqlite:///flashpoint.db"
+        )
+    if "://" not in raw:
+        return URL.create("sqlite", database=str(Path(raw).expanduser()))
+    try:
+        return make_url(raw)
+    except ArgumentError:
+        raise StoreError(
+            f"not a database URL: {_hide_password(raw)} "
+            "(expected a file path, sqlite:///FILE or postgresql://USER@HOST/DB)"
+        ) from None
+
+
+def _is_sqlite_file(url: URL) -> bool:
+    db = url.database
+    return (
+        url.get_backend_name() == "sqlite"
+        and bool(db)
+        and db != ":memory:"
+        and not db.startswith("file:")
+        and url.query.get("mode") != "memory"
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys and SQLAlchemy-controlled BEGIN on every new SQLite connection.
+
+    WAL lets readers (the dashboard) run while a batch writes. ``isolation_level = None`` plus
+    our own BEGIN is SQLAlchemy's documented recipe for real transactions on Python < 3.12:
+    without it the sqlite3 module would commit DDL on its own and migrations would not be atomic.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL cannot corrupt the file; a power cut may drop the last commits,
+            # which a rerun restores (saves are idempotent).
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(WRITE_TRANSACTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(raw_url: str) -> tuple[Engine, str]:
+    """An engine for ``raw_url`` and the URL to show users (password hidden).
+
+    Raises StoreError for a URL that cannot work: unknown backend, missing driver, a SQLite
+    file whose directory cannot be created.
+    """
+    url = _parse_url(raw_url)
+    shown = url.render_as_string(hide_password=True)
+    if _is_sqlite_file(url):
+        parent = Path(url.database or "").parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create directory {parent} for {shown}: {exc.strerror or exc}"
+            ) from None
+    kwargs: dict[str, Any] = {}
+    if url.get_backend_name() == "sqlite":
+        kwargs["connect_args"] = {"timeout": _SQLITE_BUSY_TIMEOUT_S}
+    try:
+        engine = create_engine(url, **kwargs)
+    except NoSuchModuleError:
+        raise StoreError(
+            f"unsupported database type {url.drivername!r} in {shown} "
+            "(use a file path, sqlite:///FILE or postgresql://USER@HOST/DB)"
+        ) from None
+    except ImportError as exc:
+        package = _DRIVER_PACKAGES.get(exc.name or "", exc.name or "the driver")
+        raise StoreError(
+            f"the database driver for {shown} is not installed ({exc}); pip install {package}"
+        ) from None
+    except ArgumentError as exc:
+        raise StoreError(f"bad database URL {shown}: {_one_line(exc)}") from None
+    if url.get_backend_name() == "sqlite":
+        _configure_sqlite(engine)
+    return engine, shown
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the store at ``url`` (default ``Settings().db_url``), creating or upgrading it."""
+    engine, shown = make_engine(Settings().db_url if url is None else url)
+    try:
+        migrate(engine)
+    except StoreError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open {shown}: {exc}") from None
+    except DBAPIError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open {shown}: {_one_line(exc)}") from None
+    return Store(engine, shown)
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dumps(obj: Any) -> str:
+    """Compact JSON with the producer's key order: the same record gives the same bytes."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _check_date(name: str, value: str | None) -> None:
+    if value is not None and not _DATE_FILTER.match(value):
+        raise ValueError(
+            f"{name} must be an ISO date like 2019-04-14, 2019-04 or 2019, got {value!r}"
+        )
+
+
+def _check_count(name: str, value: int | None) -> None:
+    if value is not None and value < 0:
+        raise ValueError(f"{name} must not be negative, got {value}")
+
+
+# ---------------------------------------------------------------- rows from a DocumentResult
+
+
+def _article_row(result: DocumentResult, ingested_at: str, updated_at: str) -> dict[str, Any]:
+    a = result.article
+    meta = a.to_dict()
+    del meta["text"]
+    return {
+        "id": a.id,
+        "doc_id": a.doc_id,
+        "title": a.title,
+        "source": a.source,
+        "url": a.url,
+        "published": a.published,
+        "origin": a.origin,
+        "text": a.text,
+        "body_start": a.body_start,
+        "extractor_version": result.extractor_version,
+        "article_json": _dumps(meta),
+        "result_json": _dumps(result.to_dict(include_text=False)),
+        "ingested_at": ingested_at,
+        "updated_at": updated_at,
+    }
+
+
+def _event_row(e: Event, article_id: str, position: int) -> dict[str, Any]:
+    d = e.to_dict()
+    if d["article_id"] is None:
+        d["article_id"] = article_id
+    elif d["article_id"] != article_id:
+        raise StoreError(
+            f"event {e.id} names article {d['article_id']} but was saved with article {article_id}"
+        )
+    loc, acled, plover = e.location, e.acled, e.plover
+    return {
+        "id": e.id,
+        "article_id": article_id,
+        "position": position,
+        "date": e.date,
+        "date_start": e.date_start,
+        "date_end": e.date_end,
+        "time_precision": e.time_precision,
+        "event_type": acled.event_type if acled else None,
+        "sub_event_type": acled.sub_event_type if acled else None,
+        "interaction": acled.interaction if acled else None,
+        "plover_type": plover.type if plover else None,
+        "plover_mode": plover.mode if plover else None,
+        "actor1": e.actor1,
+        "actor2": e.actor2,
+        "assoc_actor_1": e.assoc_actor_1,
+        "assoc_actor_2": e.assoc_actor_2,
+        "inter1": e.inter1,
+        "inter2": e.inter2,
+        "location": loc.name if loc else None,
+        "admin1": loc.admin1 if loc else None,
+        "country": loc.country if loc else None,
+        "geonameid": loc.geonameid if loc else None,
+        "lat": loc.lat if loc else None,
+        "lon": loc.lon if loc else None,
+        "geo_precision": loc.geo_precision if loc else None,
+        "fatalities": e.fatalities,
+        "injured": e.injured,
+        "modality": e.modality,
+        "confidence": d["confidence"],
+        "event_json": _dumps(d),
+    }
+
+
+def _child_rows(result: DocumentResult) -> dict[Any, list[dict[str, Any]]]:
+    """Rows for the per-article tables: key columns to query by, the full record as payload."""
+    aid = result.article.id
+
+    def rows(items: Sequence[Any], keys: Sequence[str]) -> list[dict[str, Any]]:
+        out = []
+        for i, item in enumerate(items):
+            payload = item.to_dict()
+            row = {"article_id": aid, "position": i, "payload": _dumps(payload)}
+            row.update({k: payload.get(k) for k in keys})
+            out.append(row)
+        return out
+
+    relation_rows = rows(result.relations, ("subject", "relation", "object"))
+    return {
+        s.actor_mentions: rows(
+            result.actors, ("start", "end", "text", "actor", "actor_type", "country", "inter")
+        ),
+        s.place_mentions: rows(
+            result.places,
+            ("start", "end", "text", "geonameid", "name", "admin1", "country", "lat", "lon"),
+        ),
+        s.time_mentions: rows(
+            result.times, ("start", "end", "text", "value", "precision", "anchor")
+        ),
+        s.claims: rows(result.claims, ("speaker", "speaker_actor", "start", "end", "text")),
+        s.relations: relation_rows,
+    }
+
+
+# ---------------------------------------------------------------- the store
+
+
+class Store:
+    """One database. Methods return plain dicts shaped like the JSON contract, ready for output."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.url = url
+        self._engine = engine
+        self._writer = engine.execution_options(**{WRITE_TRANSACTION: True})
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    @contextmanager
+    def _tx(self, *, write: bool = False) -> Iterator[Connection]:
+        """A transaction; database failures other than constraint violations become StoreError."""
+        try:
+            with (self._writer if write else self._engine).begin() as conn:
+                yield conn
+        except (IntegrityError, StoreError):
+            raise
+        except DBAPIError as exc:
+            raise StoreError(f"database error on {self.url}: {_one_line(exc)}") from None
+
+    # -- writing
+
+    def save_result(self, result: DocumentResult, *, replace: bool = False) -> str:
+        """Store one article's result: "inserted", "unchanged" (already there) or "replaced"."""
+        aid = result.article.id
+        for kind, value in (("article", aid), *(("event", e.id) for e in result.events)):
+            if not value or len(value) > s.ID_LENGTH:
+                raise StoreError(f"{kind} id {value!r} must be 1 to {s.ID_LENGTH} characters")
+        now = _utc_now()
+        event_rows = [_event_row(e, aid, i) for i, e in enumerate(result.events)]
+        evidence_rows = [
+            {"event_id": e.id, "position": j, "field": ev.field, "start": ev.start,
+             "end": ev.end, "text": ev.text}
+            for e in result.events
+            for j, ev in enumerate(e.evidence)
+        ]
+        children = _child_rows(result)
+        try:
+            with self._tx(write=True) as conn:
+                first_saved = conn.execute(
+                    select(s.articles.c.ingested_at).where(s.articles.c.id == aid)
+                ).scalar()
+                if first_saved is not None and not replace:
+                    return "unchanged"
+                if first_saved is not None:
+                    self._delete_article(conn, aid)
+                conn.execute(insert(s.articles), [_article_row(result, first_saved or now, now)])
+                for table, rows in ((s.events, event_rows), (s.evidence, evidence_rows),
+                                    *children.items()):
+                    if rows:
+                        conn.execute(insert(table), rows)
+                return "replaced" if first_saved is not None else "inserted"
+        except IntegrityError as exc:
+            if not replace and self.has_article(aid):
+                return "unchanged"  # another writer stored the same article a moment ago
+            raise self._explain_conflict(result, exc) from None
+
+    @staticmethod
+    def _delete_article(conn: Connection, article_id: str) -> None:
+        """Children first, explicitly: no reliance on the backend honouring ON DELETE CASCADE."""
+        event_ids = select(s.events.c.id).where(s.events.c.article_id == article_id)
+        conn.execute(delete(s.evidence).where(s.evidence.c.event_id.in_(event_ids)))
+        conn.execute(delete(s.events).where(s.events.c.article_id == article_id))
+        for table in s.ARTICLE_CHILDREN:
+            conn.execute(delete(table).where(table.c.article_id == article_id))
+        conn.execute(delete(s.articles).where(s.articles.c.id == article_id))
+
+    def _explain_conflict(self, result: DocumentResult, exc: IntegrityError) -> StoreError:
+        aid = result.article.id
+        ids = [e.id for e in result.events]
+        seen: set[str] = set()
+        for event_id in ids:
+            if event_id in seen:
+                return StoreError(f"article {aid}: event id {event_id} occurs twice in its result")
+            seen.add(event_id)
+        if ids:
+            with self._tx() as conn:
+                clash = conn.execute(
+                    select(s.events.c.id, s.events.c.article_id)
+                    .where(s.events.c.id.in_(ids), s.events.c.article_id != aid)
+                    .order_by(s.events.c.id)
+                ).first()
+            if clash is not None:
+                return StoreError(
+                    f"article {aid}: event id {clash.id} is already stored for article "
+                    f"{clash.article_id}; event ids must be unique"
+                )
+        return StoreError(f"cannot save article {aid}: {_one_line(exc)}")
+
+    def record_error(self, error: IngestError) -> None:
+        """Remember an input that could not be read; the same (origin, reason) is kept once."""
+        key = stable_id(error.origin, error.reason, length=32)
+        try:
+            with self._tx(write=True) as conn:
+                exists = conn.execute(
+                    select(s.ingest_errors.c.key).where(s.ingest_errors.c.key == key)
+                ).first()
+                if exists is None:
+                    conn.execute(
+                        insert(s.ingest_errors).values(
+                            key=key, origin=error.origin, reason=error.reason,
+                            recorded_at=_utc_now(),
+                        )
+                    )
+        except IntegrityError:
+            pass  # recorded by a concurrent writer: exactly the outcome wanted
+
+    # -- reading articles
+
+    def has_article(self, article_id: str) -> bool:
+        with self._tx() as conn:
+            return conn.execute(
+                select(s.articles.c.id).where(s.articles.c.id == article_id)
+            ).first() is not None
+
+    def article_extractor_version(self, article_id: str) -> str | None:
+        """None both for an unknown article and for one saved without a version."""
+        with self._tx() as conn:
+            return conn.execute(
+                select(s.articles.c.extractor_version).where(s.articles.c.id == article_id)
+            ).scalar()
+
+    def _n_events(self) -> Any:
+        return (
+            select(func.count())
+            .where(s.events.c.article_id == s.articles.c.id)
+            .scalar_subquery()
+            .label("n_events")
+        )
+
+    def articles(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Article metadata and event counts, without text; by publication date, then id."""
+        _check_count("limit", limit)
+        a = s.articles.c
+        stmt = (
+            select(a.id, a.doc_id, a.title, a.published, a.source, a.url, a.origin,
+                   a.extractor_version, a.ingested_at, a.updated_at, self._n_events())
+            .order_by(a.published.is_(None), a.published, a.id)
+            .limit(limit)
+        )
+        with self._tx() as conn:
+            rows = conn.execute(stmt).all()
+        return [
+            {"article_id": r.id, "id": r.doc_id, "title": r.title, "published": r.published,
+             "source": r.source, "url": r.url, "origin": r.origin,
+             "extractor_version": r.extractor_version, "ingested_at": r.ingested_at,
+             "updated_at": r.updated_at, "n_events": r.n_events}
+            for r in rows
+        ]
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """``Article.to_dict()`` (text included) plus version, timestamps and event count."""
+        a = s.articles.c
+        with self._tx() as conn:
+            r = conn.execute(
+                select(a.article_json, a.text, a.extractor_version, a.ingested_at,
+                       a.updated_at, self._n_events())
+                .where(a.id == article_id)
+            ).first()
+        if r is None:
+            return None
+        d = json.loads(r.article_json)
+        d["text"] = r.text
+        d.update(extractor_version=r.extractor_version, ingested_at=r.ingested_at,
+                 updated_at=r.updated_at, n_events=r.n_events)
+        return d
+
+    def result(self, article_id: str) -> DocumentResult | None:
+        """The DocumentResult as it was saved (the extractor's output, before any later edits)."""
+        a = s.articles.c
+        with self._tx() as conn:
+            r = conn.execute(
+                select(a.article_json, a.text, a.result_json).where(a.id == article_id)
+            ).first()
+        if r is None:
+            return None
+        article = Article.from_dict({**json.loads(r.article_json), "text": r.text})
+        return DocumentResult.from_dict(json.loads(r.result_json), article)
+
+    # -- reading events
+
+    def _event_query(self) -> Any:
+        a = s.articles.c
+        return select(
+            s.events.c.event_json, a.id, a.doc_id, a.title, a.source, a.published, a.url
+        ).join(s.articles, s.events.c.article_id == a.id)
+
+    @staticmethod
+    def _event_dict(r: Any) -> dict[str, Any]:
+        d = json.loads(r.event_json)
+        d["article"] = {"article_id": r.id, "id": r.doc_id, "title": r.title,
+                        "source": r.source, "published": r.published, "url": r.url}
+        return d
+
+    def events(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        since: str | None = None,
+        until: str | None = None,
+        country: str | None = None,
+        event_type: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Events with their article, by date (undated last) then id, so pages are stable.
+
+        ``since``/``until`` are inclusive ISO dates (day, month or year) and select events whose
+        date or date range overlaps them. ``country`` matches the location's country and
+        ``event_type`` the ACLED event type, ACLED sub-event type or PLOVER type; both ignore case.
+        """
+        _check_count("limit", limit)
+        _check_count("offset", offset)
+        _check_date("since", since)
+        _check_date("until", until)
+        e = s.events.c
+        first_day = func.coalesce(e.date_start, e.date)
+        last_day = func.coalesce(e.date_end, e.date)
+        conditions: list[ColumnElement[bool]] = []
+        if since is not None:
+            conditions.append(last_day >= since)
+        if until is not None:
+            # Compare only as many characters as given: "2019-04-30" is within until="2019-04".
+            conditions.append(func.substr(first_day, 1, len(until)) <= until)
+        if country is not None:
+            conditions.append(func.lower(e.country) == country.lower())
+        if event_type is not None:
+            wanted = event_type.lower()
+            conditions.append(or_(func.lower(e.event_type) == wanted,
+                                  func.lower(e.sub_event_type) == wanted,
+                                  func.lower(e.plover_type) == wanted))
+        sort_day = func.coalesce(e.date, e.date_start)
+        stmt = (
+            self._event_query()
+            .where(*conditions)
+            .order_by(sort_day.is_(None), sort_day, e.id)
+            .limit(limit)
+            .offset(offset or None)
+        )
+        with self._tx() as conn:
+            return [self._event_dict(r) for r in conn.execute(stmt)]
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        with self._tx() as conn:
+            r = conn.execute(self._event_query().where(s.events.c.id == event_id)).first()
+        return None if r is None else self._event_dict(r)
+
+    # -- the rest
+
+    def errors(self) -> list[dict[str, Any]]:
+        """Recorded bad inputs, oldest first."""
+        t = s.ingest_errors.c
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(t.origin, t.reason, t.recorded_at)
+                .order_by(t.recorded_at, t.origin, t.reason)
+            ).all()
+        return [
+            {"origin": r.origin, "reason": r.reason, "recorded_at": r.recorded_at} for r in rows
+        ]
+
+    def counts(self) -> dict[str, int]:
+        with self._tx() as conn:
+            return {
+                name: int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+                for name, table in (("articles", s.articles), ("events", s.events),
+                                    ("errors", s.ingest_errors))
+            }
+
+    def schema_version(self) -> int:
+        with self._tx() as conn:
+            return current_version(conn)
+
+    def close(self) -> None:
+        """Release pooled connections (and SQLite's file handles; the WAL is checkpointed)."""
+        self._engine.dispose()
