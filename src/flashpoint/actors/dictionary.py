@@ -1,0 +1,131 @@
+"""The curated actor dictionary, generic role nouns and nationality words, loaded once from data files.
+
+Why data files: aliases and actor types change as conflicts change; analysts review them like code,
+and no rule in Python should need editing to add a militia or a spelling.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..model import Actor
+from ..settings import DATA_DIR
+
+ACTOR_TYPES = {
+    1: "State forces",
+    2: "Rebel group",
+    3: "Political militia",
+    4: "Identity militia",
+    5: "Rioters",
+    6: "Protesters",
+    7: "Civilians",
+    8: "External/Other forces",
+}
+
+_APOSTROPHES = "\u2019\u2018\u02bc\u02bb`\u00b4"
+
+
+def normalize_name(text: str) -> str:
+    """A matching key: case, diacritics, apostrophe and hyphen variants all fold to one form."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.translate({ord(c): "'" for c in _APOSTROPHES})
+    text = text.replace("'", "").replace("-", " ").lower()
+    text = re.sub(r"\b(al|el|ad|ash|as|an|ar)\s+", r"\1 ", text)
+    return " ".join(text.split())
+
+
+def spelling_variants(alias: str) -> set[str]:
+    """The spellings news uses for one name: apostrophes, hyphens and the Arabic article vary."""
+    base = alias.translate({ord(c): "'" for c in _APOSTROPHES})
+    out = {alias, base, base.replace("'", ""), base.replace("'", "\u2019")}
+    for v in list(out):
+        out.add(v.replace("-", " "))
+        out.add(re.sub(r"\b([Aa]l|[Ee]l)[- ]", "al-", v))
+        out.add(re.sub(r"\b([Aa]l|[Ee]l)[- ]", "Al ", v))
+        out.add(re.sub(r"\b([Aa]l|[Ee]l)[- ]", "el-", v))
+    return {" ".join(v.split()) for v in out if v.strip()}
+
+
+@dataclass(frozen=True, slots=True)
+class GenericRule:
+    """A role noun ("gunmen", "police") that names an unnamed actor of a known kind."""
+
+    lemmas: tuple[str, ...]
+    template: str
+    inter: int
+    link: tuple[int, ...] = ()
+
+
+@dataclass(slots=True)
+class ActorDictionary:
+    actors: dict[str, Actor]
+    contextual: dict[str, list[str]]  # canonical -> aliases valid only in its own country
+    generic: list[GenericRule]
+    civilian_roles: frozenset[str]
+    armed_roles: frozenset[str]
+    demonyms: dict[str, tuple[str, str]]  # lower-case demonym -> (country, iso2)
+    countries: dict[str, str] = field(default_factory=dict)  # iso2 -> country name
+
+    def actor(self, name: str) -> Actor | None:
+        return self.actors.get(name)
+
+    def country_of_demonym(self, word: str) -> str | None:
+        hit = self.demonyms.get(word.lower())
+        return hit[0] if hit else None
+
+
+def _load_yaml(path: Path) -> dict:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@functools.lru_cache(maxsize=4)
+def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
+    raw = _load_yaml(data_dir / "actors.yaml")
+    actors: dict[str, Actor] = {}
+    contextual: dict[str, list[str]] = {}
+    for item in raw["actors"]:
+        inter = item.get("inter")
+        actor = Actor(
+            name=item["name"],
+            actor_type=ACTOR_TYPES.get(inter, "Unknown"),
+            inter=inter,
+            country=item.get("country"),
+            aliases=list(dict.fromkeys([item["name"], *item.get("aliases", [])])),
+            parent=item.get("member_of"),
+            backed_by=list(item.get("backed_by", [])),
+            wikidata=item.get("wikidata"),
+        )
+        actors[actor.name] = actor
+        if item.get("contextual_aliases"):
+            contextual[actor.name] = list(item["contextual_aliases"])
+
+    gen = _load_yaml(data_dir / "generic_actors.yaml")
+    rules = [
+        GenericRule(tuple(g["lemmas"]), g["template"], g["inter"], tuple(g.get("link", ())))
+        for g in gen["generic"]
+    ]
+    demonyms: dict[str, tuple[str, str]] = {}
+    countries: dict[str, str] = {}
+    for line in (data_dir / "demonyms.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        demonym, country, iso2 = line.split("\t")
+        demonyms[demonym.lower()] = (country, iso2)
+        countries.setdefault(iso2, country)
+    return ActorDictionary(
+        actors=actors,
+        contextual=contextual,
+        generic=rules,
+        civilian_roles=frozenset(gen.get("civilian_roles", [])),
+        armed_roles=frozenset(gen.get("armed_roles", [])),
+        demonyms=demonyms,
+        countries=countries,
+    )

@@ -1,0 +1,267 @@
+"""Find actor mentions in a parsed article and resolve them to canonical actors.
+
+Order of trust: a dictionary alias (or one of its spelling variants) beats a role noun, and a role
+noun ("the militias") first links to the last named actor of its kind in the same article before
+it falls back to a generic actor ("Unidentified Armed Group (Iraq)"). Named people are kept as
+people; whether they count as civilians is read from how the article describes them.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from ..model import ActorMention
+from .dictionary import ACTOR_TYPES, ActorDictionary, load_dictionary, spelling_variants
+
+_MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonInfo:
+    """How the article describes a named person: decides civilian or not for ACLED."""
+
+    civilian: bool | None
+    country: str | None
+
+
+class ActorResolver:
+    """Matchers built once per (pipeline, dictionary); cheap to call per document."""
+
+    def __init__(self, nlp: Language, dictionary: ActorDictionary) -> None:
+        self.dictionary = dictionary
+        self._keys: list[tuple[str, bool]] = []  # match label index -> (canonical, contextual)
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for actor in dictionary.actors.values():
+            self._add(nlp, actor.name, actor.aliases, contextual=False)
+        for name, aliases in dictionary.contextual.items():
+            self._add(nlp, name, aliases, contextual=True)
+        self.generic = Matcher(nlp.vocab)
+        for i, rule in enumerate(dictionary.generic):
+            patterns = []
+            for lemma in rule.lemmas:
+                parts = lemma.split()
+                if len(parts) == 1:
+                    patterns.append([{"LOWER": lemma}])
+                    patterns.append([{"LEMMA": lemma}])
+                else:
+                    patterns.append([{"LEMMA": p} for p in parts])
+                    patterns.append([{"LOWER": p} for p in parts])
+            self.generic.add(f"generic:{i}", patterns)
+
+    def _add(self, nlp: Language, name: str, aliases: list[str], *, contextual: bool) -> None:
+        key = f"{len(self._keys)}"
+        self._keys.append((name, contextual))
+        exact, lower = [], []
+        for alias in aliases:
+            for variant in spelling_variants(alias):
+                doc = nlp.make_doc(variant)
+                # One-word aliases collide with English words ("Hashed", "IS", "US"): match them
+                # with their capitalisation; longer names are safe case-insensitively.
+                (exact if len(doc) == 1 else lower).append(doc)
+                if len(doc) == 1 and not variant.isupper():
+                    exact.append(nlp.make_doc(variant.upper()))
+        if exact:
+            self.exact.add(key, exact)
+        if lower:
+            self.lower.add(key, lower)
+
+    def resolve(
+        self,
+        doc: Doc,
+        *,
+        focus_country: str | None,
+        blocked: list[tuple[int, int]] = (),
+    ) -> list[ActorMention]:
+        """Actor mentions in document order. ``blocked`` are char ranges already known as places."""
+        named = self._dictionary_spans(doc, focus_country)
+        taken = {t for span, _ in named for t in range(span.start, span.end)}
+        mentions: list[tuple[Span, ActorMention]] = [
+            (span, self._named_mention(span, name)) for span, name in named
+        ]
+        mentions += self._person_mentions(doc, taken, blocked, focus_country)
+        taken |= {t for span, _ in mentions for t in range(span.start, span.end)}
+        mentions.sort(key=lambda m: m[0].start)
+        generic = self._generic_mentions(doc, taken, mentions, focus_country)
+        out = sorted((m for _, m in mentions + generic), key=lambda m: (m.start, m.end))
+        return out
+
+    # --- named actors -------------------------------------------------------------------------
+    def _dictionary_spans(self, doc: Doc, focus_country: str | None) -> list[tuple[Span, str]]:
+        spans: list[Span] = []
+        labels: dict[tuple[int, int], str] = {}
+        for matcher in (self.lower, self.exact):
+            for match_id, start, end in matcher(doc):
+                name, contextual = self._keys[int(doc.vocab.strings[match_id])]
+                if contextual and (focus_country is None or self.dictionary.actors[name].country != focus_country):
+                    continue
+                if _sponsor_modifier(doc, end):
+                    continue  # "Iran-backed militias": Iran backs the actor, it is not the actor
+                span = Span(doc, start, end)
+                spans.append(span)
+                labels[(start, end)] = name
+        return [(s, labels[(s.start, s.end)]) for s in filter_spans(spans)]
+
+    def _named_mention(self, span: Span, name: str) -> ActorMention:
+        actor = self.dictionary.actors[name]
+        return ActorMention(
+            start=span.start_char, end=span.end_char, text=span.text, actor=actor.name,
+            actor_type=actor.actor_type, country=actor.country, inter=actor.inter, method="dictionary",
+        )
+
+    # --- people -------------------------------------------------------------------------------
+    def _person_mentions(
+        self, doc: Doc, taken: set[int], blocked: list[tuple[int, int]], focus_country: str | None
+    ) -> list[tuple[Span, ActorMention]]:
+        out: list[tuple[Span, ActorMention]] = []
+        full_names: dict[str, tuple[str, PersonInfo]] = {}
+        for ent in doc.ents:
+            if ent.label_ != "PERSON" or any(t.i in taken for t in ent):
+                continue
+            if any(ent.start_char < e and s < ent.end_char for s, e in blocked):
+                continue
+            tokens = [t for t in ent if t.pos_ == "PROPN" or t.text[:1].isupper()]
+            # "Mashzoub's kinsman": keep the name, drop what follows the possessive.
+            cut = next((i for i, t in enumerate(tokens) if t.dep_ == "case" or t.text in {"'s", "\u2019s"}), None)
+            if cut is not None:
+                tokens = tokens[:cut]
+            if not tokens:
+                continue
+            span = doc[tokens[0].i : tokens[-1].i + 1]
+            name = span.text
+            if len(span) == 1 and name in full_names:
+                name, info = full_names[name]  # "Mashzoub" after "Alaa Mashzoub": the same person
+            elif len(span) == 1:
+                continue  # a lone capitalised word is too often a place or group the model mislabels
+            else:
+                info = self.describe_person(span, focus_country)
+                full_names[span[-1].text] = (name, info)
+            inter = 7 if info.civilian else None
+            kind = ACTOR_TYPES[7] if info.civilian else ("Armed person" if info.civilian is False else "Person")
+            out.append((span, ActorMention(
+                start=span.start_char, end=span.end_char, text=span.text, actor=name,
+                actor_type=kind,
+                country=info.country, inter=inter, method="person",
+            )))
+        return out
+
+    def describe_person(self, span: Span, focus_country: str | None) -> PersonInfo:
+        """Read the words around a name: "Iraqi novelist X" is a civilian, "X, a militia leader" is not."""
+        root = span.root
+        descriptors: list[Token] = [c for c in root.children if c.dep_ in {"compound", "appos", "amod"} and c.i < span.start or c.dep_ == "appos"]
+        if root.dep_ == "appos":
+            descriptors.append(root.head)
+        words: set[str] = set()
+        country = None
+        for d in descriptors:
+            for t in d.subtree:
+                words.add(t.lemma_.lower())
+                country = country or self.dictionary.country_of_demonym(t.text)
+        if words & self.dictionary.armed_roles or "militia" in words:
+            civilian: bool | None = False
+        elif words & self.dictionary.civilian_roles:
+            civilian = True
+        else:
+            civilian = None
+        return PersonInfo(civilian, country or focus_country)
+
+    # --- role nouns ---------------------------------------------------------------------------
+    def _generic_mentions(
+        self,
+        doc: Doc,
+        taken: set[int],
+        earlier: list[tuple[Span, ActorMention]],
+        focus_country: str | None,
+    ) -> list[tuple[Span, ActorMention]]:
+        found: list[Span] = []
+        rules: dict[tuple[int, int], int] = {}
+        for match_id, start, end in self.generic(doc):
+            head = doc[end - 1]
+            if head.pos_ not in {"NOUN", "PROPN"} or any(i in taken for i in range(start, end)):
+                continue
+            if head.dep_ in {"compound", "amod"} and head.head.pos_ in {"NOUN", "PROPN"} and head.head.i > head.i:
+                continue  # "police officers": the head noun carries the mention; "novelist X": a descriptor
+            span = doc[start:end]
+            found.append(span)
+            rules[(start, end)] = int(doc.vocab.strings[match_id].split(":")[1])
+        out: list[tuple[Span, ActorMention]] = []
+        for span in filter_spans(found):
+            rule = self.dictionary.generic[rules[(span.start, span.end)]]
+            head = span[-1]
+            left = span.start
+            for mod in sorted((c for c in head.lefts if c.dep_ in _MODIFIER_DEPS), key=lambda c: -c.i):
+                edge = mod.left_edge.i
+                # The parser sometimes hangs a caption word on the next paragraph: never cross a line.
+                if edge < head.sent.start or any("\n" in t.text_with_ws for t in doc[edge : span.start]):
+                    break
+                left = min(left, edge)
+            full = doc[left : span.end]
+            demonym = next(
+                (self.dictionary.country_of_demonym(t.text) for t in full if self.dictionary.country_of_demonym(t.text)),
+                None,
+            )
+            linked = self._link(rule.link, head.i, earlier, demonym)
+            if linked is not None:
+                m = ActorMention(
+                    start=full.start_char, end=full.end_char, text=full.text, actor=linked.actor,
+                    actor_type=linked.actor_type, country=linked.country, inter=linked.inter, method="link",
+                )
+            else:
+                country = demonym or focus_country
+                name = rule.template.format(country=country) if country else rule.template.replace(" ({country})", "").replace(" of {country}", "")
+                m = ActorMention(
+                    start=full.start_char, end=full.end_char, text=full.text, actor=name,
+                    actor_type=ACTOR_TYPES[rule.inter], country=country, inter=rule.inter, method="generic",
+                )
+            out.append((full, m))
+        return out
+
+    @staticmethod
+    def _link(
+        inters: tuple[int, ...], token_i: int, earlier: list[tuple[Span, ActorMention]], demonym: str | None
+    ) -> ActorMention | None:
+        """The most-mentioned compatible named actor so far (ties: the latest): "the militias" in a
+        piece about the PMF means the PMF, even just after a quote that listed two of its factions."""
+        if not inters:
+            return None
+        counts: dict[str, int] = {}
+        last: dict[str, tuple[int, ActorMention]] = {}
+        for span, mention in earlier:
+            if span.start >= token_i or mention.method != "dictionary" or mention.inter not in inters:
+                continue
+            if demonym and mention.country and mention.country != demonym:
+                continue
+            counts[mention.actor] = counts.get(mention.actor, 0) + 1
+            last[mention.actor] = (span.start, mention)
+        if not counts:
+            return None
+        best = max(counts, key=lambda a: (counts[a], last[a][0]))
+        return last[best][1]
+
+
+_SPONSOR_WORDS = {"backed", "led", "allied", "aligned", "supported", "sponsored", "funded", "armed", "trained"}
+
+
+def _sponsor_modifier(doc: Doc, end: int) -> bool:
+    """A name followed by "-backed", "-led" ... modifies the next noun; it names a sponsor."""
+    return (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and doc[end + 1].lower_ in _SPONSOR_WORDS
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _resolver_for(nlp: Language) -> ActorResolver:
+    return ActorResolver(nlp, load_dictionary())
+
+
+def get_resolver(nlp: Language) -> ActorResolver:
+    return _resolver_for(nlp)
