@@ -1,0 +1,115 @@
+"""Killed and injured counts, read conservatively (ACLED's rules: deaths only, lowest figure).
+
+Why so strict: a count that is not a casualty count ("5,200 U.S. troops", "603 US personnel over
+15 years", "$1 billion") must never become fatalities; so a number counts only when it is tied by
+the parse to a casualty word (killed, dead, wounded ...) through a casualty noun or directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from .modality import CODED, classify
+from .ontology import Ontology
+
+_RANGE_WORDS = {"to", "-", "–", "or"}
+
+
+@dataclass(slots=True)
+class Count:
+    value: int
+    start: int
+    end: int
+    text: str
+
+
+def parse_number(token: Token, ontology: Ontology) -> Count | None:
+    """The number a token stands for, taking the lowest of a range ("16 to 20" -> 16)."""
+    text = token.text.lower().replace(",", "")
+    value: int | None = None
+    if re.fullmatch(r"\d{1,7}", text):
+        value = int(text)
+    elif text in ontology.number_words and text not in {"a", "an"}:
+        value = ontology.number_words[text]
+    if value is None:
+        return None
+    start, end = token.idx, token.idx + len(token.text)
+    # "a dozen", "two dozen": scale
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if nxt is not None and nxt.lower_ in {"dozen", "hundred", "thousand"}:
+        value *= {"dozen": 12, "hundred": 100, "thousand": 1000}[nxt.lower_]
+        end = nxt.idx + len(nxt.text)
+    return Count(value, start, end, token.doc.text[start:end])
+
+
+def _count_of(noun: Token, ontology: Ontology) -> Count | None:
+    """The count modifying a casualty noun ("two police officers", "at least 16 people")."""
+    for c in noun.children:
+        if c.dep_ == "nummod" or (c.dep_ in {"amod", "quantmod"} and c.like_num):
+            return parse_number(c, ontology)
+        if c.dep_ == "det" and c.lower_ in {"a", "an"} and noun.tag_ in {"NN", "NNP"}:
+            return Count(1, c.idx, noun.idx + len(noun.text), noun.doc.text[c.idx : noun.idx + len(noun.text)])
+    if noun.like_num:
+        return parse_number(noun, ontology)
+    if noun.tag_ == "NNP" or noun.ent_type_ == "PERSON":
+        return Count(1, noun.idx, noun.idx + len(noun.text), noun.text)  # one named person
+    return None
+
+
+def _is_casualty_noun(token: Token, ontology: Ontology) -> bool:
+    return (
+        token.lemma_.lower() in ontology.casualty_nouns
+        or token.lower_ in ontology.casualty_nouns
+        or token.ent_type_ == "PERSON"
+        or token.like_num
+    )
+
+
+def _predicate_kind(token: Token, ontology: Ontology) -> str | None:
+    lemma = token.lemma_.lower()
+    for kind, words in ontology.casualty_predicates.items():
+        if lemma in words or token.lower_ in words:
+            return kind
+    return None
+
+
+def _victims(pred: Token) -> list[Token]:
+    """The people a casualty predicate is about, by voice."""
+    deps_active = {"dobj"}
+    deps_passive = {"nsubjpass"}
+    out = [c for c in pred.children if c.dep_ in deps_active | deps_passive]
+    if pred.lemma_ in {"die", "perish", "dead"}:
+        out += [c for c in pred.children if c.dep_ == "nsubj"]
+    if pred.dep_ in {"amod", "acl"} and pred.head.pos_ in {"NOUN", "NUM", "PROPN"}:
+        out.append(pred.head)  # "16 dead", "people killed"
+    if pred.dep_ in {"oprd", "xcomp", "acomp"} and pred.head.pos_ == "VERB":
+        out += [c for c in pred.head.children if c.dep_ == "dobj"]  # "leaving 16 dead"
+    return out
+
+
+def count_casualties(sentences: list[Span], ontology: Ontology) -> dict[str, Count]:
+    """Fatalities and injuries stated in these sentences.
+
+    Conjoined victims add up ("killing two soldiers and three civilians" = 5); otherwise the first
+    figure told wins: later figures in the same article restate or break it down ("among the dead
+    were three children"), and adding them would double count.
+    """
+    found: dict[str, Count] = {}
+    for sent in sentences:
+        for tok in sent:
+            kind = _predicate_kind(tok, ontology)
+            if kind is None or kind in found or classify(tok) not in CODED:
+                continue  # "have been killed since 2011" is a running total, not this event's toll
+            for victim in _victims(tok):
+                parts = [v for v in [victim] + [c for c in victim.children if c.dep_ == "conj"]
+                         if _is_casualty_noun(v, ontology)]
+                counts = [c for c in (_count_of(v, ontology) for v in parts) if c is not None]
+                if counts:
+                    first, last = counts[0], counts[-1]
+                    total = sum(c.value for c in counts)
+                    found[kind] = Count(total, first.start, last.end, sent.doc.text[first.start : last.end])
+                    break
+    return found

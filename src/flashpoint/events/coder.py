@@ -1,0 +1,421 @@
+"""Code the events of one article: detection -> roles -> type -> time -> place -> casualties -> merge.
+
+Each step lives in its own module; this one decides how they combine, and merges the several
+tellings of one event in one article (a lede, a retelling, a quote) into one event with all their
+evidence, as a careful coder would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ..actors.dictionary import ActorDictionary
+from ..model import (
+    AcledCoding, ActorMention, Article, Event, Evidence, Location, PlaceMention, PloverCoding,
+    TimeMention, stable_id,
+)
+from ..places import country_location, event_location
+from ..times import TimeValue, resolve_relative
+from .casualties import Count, count_casualties
+from .detect import Hit
+from .modality import CODED, classify
+from .ontology import Ontology
+from .roles import MentionIndex, Roles, fill_roles
+
+_STATE_PREFIXES = ("Military Forces of", "Police Forces of")
+_RELATIVE_TAIL = ("after", "before", "following", "later")
+# Background older than this, relative to publication, is history, not news to code as fresh.
+_HISTORY_DAYS = 400
+
+
+@dataclass(slots=True)
+class Draft:
+    """An event under construction, with the tokens and spans it came from."""
+
+    hit: Hit
+    code: str | None
+    plover: str
+    roles: Roles
+    modality: str
+    actor1: ActorMention | None = None
+    actor2: ActorMention | None = None
+    time: TimeValue | None = None
+    time_span: tuple[int, int] | None = None
+    location: Location | None = None
+    location_span: tuple[int, int] | None = None
+    counts: dict[str, Count] = field(default_factory=dict)
+    tellings: list[Span] = field(default_factory=list)
+
+
+def _is_state(m: ActorMention | None) -> bool:
+    return m is not None and (m.inter == 1 or m.actor.startswith(_STATE_PREFIXES))
+
+
+def _interaction(a: int | None, b: int | None) -> int | None:
+    codes = sorted(c for c in (a, b) if c)
+    if not codes:
+        return None
+    return codes[0] * 10 if len(codes) == 1 else codes[0] * 10 + codes[1]
+
+
+class EventCoder:
+    def __init__(self, ontology: Ontology, dictionary: ActorDictionary) -> None:
+        self.ontology = ontology
+        self.dictionary = dictionary
+
+    # --- public -------------------------------------------------------------------------------
+    def code(
+        self,
+        doc: Doc,
+        article: Article,
+        hits: list[Hit],
+        *,
+        actors: list[ActorMention],
+        places: list[PlaceMention],
+        times: list[TimeMention],
+        focus_country: str | None,
+    ) -> list[Event]:
+        index = MentionIndex(doc, actors)
+        published = _parse_date(article.published)
+        drafts: list[Draft] = []
+        for hit in hits:
+            draft = self._draft(hit, index, focus_country)
+            if draft is not None:
+                drafts.append(draft)
+        drafts = self._absorb_linked(drafts)
+        event_sents = {d.hit.anchor.sent.start for d in drafts}
+        for i, d in enumerate(drafts):
+            self._date(d, drafts[:i], times, published)
+            if d.time is not None and published is not None and d.time.date_end:
+                end = _parse_date(d.time.date_end)
+                if end is not None and (published - end).days > _HISTORY_DAYS:
+                    d.modality = "historical"
+            self._place(d, places, focus_country)
+            d.counts = count_casualties(_telling(d.hit.anchor, event_sents), self.ontology)
+        kept = [d for d in drafts if d.modality in CODED]
+        merged = _merge_tellings(kept, self.ontology)
+        return [self._event(d, article, focus_country) for d in merged]
+
+    # --- steps --------------------------------------------------------------------------------
+    def _absorb_linked(self, drafts: list[Draft]) -> list[Draft]:
+        """"A suicide bomb blast killed 16 people": the killing is the blast's outcome, not a
+        second event. Linked triggers in one sentence collapse into the one naming the means."""
+        rank = {code: i for i, code in enumerate(self.ontology.means_precedence)}
+        generic = self.ontology.generic_violence
+
+        def weight(d: Draft) -> int:
+            return rank.get(d.code or "", len(rank) + (1 if d.hit.trigger.id in generic else 0))
+
+        out: list[Draft] = []
+        for d in drafts:
+            absorbed = False
+            for o in out:
+                if o.hit.anchor.sent.start != d.hit.anchor.sent.start or not _linked(o.hit.anchor, d.hit.anchor):
+                    continue
+                if not (d.code in rank or o.code in rank):
+                    continue
+                if d.hit.trigger.id not in generic and o.hit.trigger.id not in generic and not (d.code in rank and o.code in rank):
+                    continue
+                keep, drop = (o, d) if weight(o) <= weight(d) else (d, o)
+                keep.actor1 = keep.actor1 or drop.actor1
+                keep.actor2 = keep.actor2 or drop.actor2
+                if keep is d:
+                    out[out.index(o)] = d
+                absorbed = True
+                break
+            if not absorbed:
+                out.append(d)
+        return out
+
+    def _draft(self, hit: Hit, index: MentionIndex, focus_country: str | None) -> Draft | None:
+        trig = hit.trigger
+        modality = classify(hit.anchor, verbal_event=trig.code is None)
+        if modality not in CODED:
+            return None
+        roles = fill_roles(hit, index, self.dictionary, focus_country)
+        if trig.requires_agent and roles.agent is None:
+            return None
+        code = trig.code
+        if trig.object_is == "person" and roles.target_token is not None and roles.target is None:
+            tok = roles.target_token
+            if roles.target_is_place and trig.id == "abduct":
+                code = "GOV_REGAINS_TERIT" if _is_state(roles.agent) else "NON_STATE_ACTOR_OVERTAKES_TER"
+            elif not _could_be_person(tok, self.ontology):
+                return None  # "seized weapons", "killed the deal": not people
+        if trig.object_is == "group" and roles.target is None:
+            return None
+        if code == trig.code:
+            code = self._refine(trig.code, trig.by_target, trig.by_agent, roles)
+        if trig.requires_place_object and not roles.target_is_place:
+            return None
+        sub = self.ontology.sub_event(code)
+        plover = sub.plover if sub and trig.plover_type == "ASSAULT" else trig.plover_type
+        return Draft(hit, code, plover, roles, modality, actor1=roles.agent, actor2=roles.target,
+                     tellings=[hit.anchor.sent])
+
+    def _refine(self, code: str | None, by_target: dict, by_agent: dict, roles: Roles) -> str | None:
+        target = roles.target
+        if "state" in by_agent and _is_state(roles.agent):
+            return by_agent["state"]
+        if target is not None:
+            civilian = target.inter == 7 or (target.method == "person" and target.actor_type == "Person")
+            if "civilian" in by_target and civilian:
+                return by_target["civilian"]
+            if "armed" in by_target and (target.inter in {1, 2, 3, 4, 8} or target.actor_type == "Armed person"):
+                return by_target["armed"]
+        return code
+
+    def _date(self, d: Draft, earlier: list[Draft], times: list[TimeMention], published: dt.date | None) -> None:
+        sent = d.hit.anchor.sent
+        clause = {t.i for t in _clause_root(d.hit.anchor).subtree}
+        in_sent = [t for t in times if sent.start_char <= t.start < sent.end_char]
+        in_sent.sort(key=lambda t: (not _overlaps_tokens(t, sent.doc, clause), abs(t.start - d.hit.span.start_char)))
+        anchor_draft = next((e for e in reversed(earlier) if e.time is not None and e.time.precision in {1, 2}), None)
+        for t in in_sent:
+            if t.value is not None and t.anchor != "event":
+                d.time = TimeValue(t.value, t.precision or 3, t.date_start or t.value, t.date_end or t.value, t.anchor)
+                d.time_span = (t.start, t.end)
+                return
+            if anchor_draft is not None:
+                phrase = _relative_phrase(t, sent)
+                rel = resolve_relative(phrase, anchor_draft.time)
+                if rel is not None:
+                    d.time, d.time_span = rel, (t.start, t.start + len(phrase))
+                    return
+        if not in_sent:
+            # Narrative continuity: an undated event told right after a dated one, in the same
+            # paragraph, shares its date ("A few days after the killing, X ... He was captured").
+            prev = earlier[-1] if earlier else None
+            if prev is not None and prev.time is not None and _same_paragraph(prev.hit.anchor, d.hit.anchor):
+                d.time, d.time_span = prev.time, prev.time_span
+
+    def _place(self, d: Draft, places: list[PlaceMention], focus_country: str | None) -> None:
+        sent = d.hit.anchor.sent
+        loc = event_location(places, d.hit.span.start_char, d.hit.span.end_char, sent.doc.text,
+                             sent.start_char, sent.end_char)
+        if loc is not None:
+            d.location = loc
+            near = [p for p in places if sent.start_char <= p.start < sent.end_char
+                    and (p.geonameid == loc.geonameid or p.name == loc.name)]
+            if near:
+                best = min(near, key=lambda p: abs(p.start - d.hit.span.start_char))
+                d.location_span = (best.start, best.end)
+            return
+        if d.code is not None and focus_country:
+            d.location = country_location(focus_country)
+
+    # --- output -------------------------------------------------------------------------------
+    def _event(self, d: Draft, article: Article, focus_country: str | None) -> Event:
+        text = article.text
+        sub = self.ontology.sub_event(d.code)
+        a1, a2 = d.actor1, d.actor2
+        country = (d.location.country if d.location else None) or focus_country
+        a1 = _military_if_material(a1, d.plover, focus_country)
+        a2 = _military_if_material(a2, d.plover, focus_country) if sub is not None else a2
+        name1, inter1 = (a1.actor, a1.inter) if a1 else (None, None)
+        if a1 is None and d.hit.trigger.default_agent and country:
+            name1, inter1 = d.hit.trigger.default_agent.format(country=country), 6 if "Protesters" in d.hit.trigger.default_agent else 5
+        name2, inter2 = (a2.actor, a2.inter) if a2 else (None, None)
+        assoc2 = None
+        if a2 is not None and a2.method == "person" and sub is not None and sub.event_type == "Violence against civilians":
+            if a2.inter == 7 or a2.actor_type == "Person":
+                # ACLED codes unarmed victims as civilians of their country; the name stays as evidence.
+                name2, inter2 = f"Civilians ({a2.country or country})", 7
+        ev: list[Evidence] = []
+
+        def add(field_name: str, start: int, end: int) -> None:
+            ev.append(Evidence(field_name, start, end, text[start:end]))
+
+        for i, telling in enumerate(d.tellings):
+            add("sentence", telling.start_char, telling.end_char)
+        add("trigger", d.hit.span.start_char, d.hit.span.end_char)
+        if a1 is not None:
+            add("actor1", a1.start, a1.end)
+        if a2 is not None:
+            add("actor2", a2.start, a2.end)
+        if d.time_span:
+            add("date", *d.time_span)
+        if d.location_span:
+            add("location", *d.location_span)
+        fatalities = injured = None
+        if sub is not None:
+            fatalities, injured = 0, 0
+        if "fatalities" in d.counts:
+            c = d.counts["fatalities"]
+            fatalities = c.value
+            add("fatalities", c.start, c.end)
+        if "injured" in d.counts:
+            c = d.counts["injured"]
+            injured = c.value
+            add("injured", c.start, c.end)
+        t = d.time
+        date = None
+        if t is not None:
+            date = t.value if t.precision == 1 else _midpoint(t.date_start, t.date_end)
+        completeness = sum([a1 is not None, t is not None, d.location is not None and d.location.geonameid is not None])
+        confidence = d.hit.trigger.weight * (0.7 + 0.1 * completeness)
+        if d.modality == "claimed":
+            confidence *= 0.9
+        if len(d.tellings) > 1:
+            confidence = min(0.99, confidence + 0.05 * (len(d.tellings) - 1))
+        return Event(
+            id=stable_id(article.id, d.code or d.plover, d.hit.span.start_char),
+            acled=AcledCoding(sub.event_type, sub.sub_event_type, _interaction(inter1, inter2)) if sub else None,
+            plover=PloverCoding(d.plover, d.hit.trigger.plover_mode),
+            actor1=name1,
+            actor2=name2,
+            assoc_actor_2=assoc2,
+            inter1=inter1,
+            inter2=inter2,
+            date=date,
+            date_start=t.date_start if t else None,
+            date_end=t.date_end if t else None,
+            time_precision=t.precision if t else None,
+            location=d.location,
+            fatalities=fatalities,
+            injured=injured,
+            modality=d.modality,
+            confidence=round(confidence, 3),
+            evidence=ev,
+            article_id=article.id,
+        )
+
+
+# --- helpers -----------------------------------------------------------------------------------
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _midpoint(start: str | None, end: str | None) -> str | None:
+    a, b = _parse_date(start), _parse_date(end)
+    if a is None or b is None:
+        return start
+    return (a + (b - a) / 2).isoformat()
+
+
+def _clause_root(token: Token) -> Token:
+    tok = token
+    while tok.pos_ not in {"VERB", "AUX"} and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _overlaps_tokens(t: TimeMention, doc: Doc, token_ids: set[int]) -> bool:
+    span = doc.char_span(t.start, t.end, alignment_mode="expand")
+    return span is not None and any(tok.i in token_ids for tok in span)
+
+
+def _relative_phrase(t: TimeMention, sent: Span) -> str:
+    """"A few days" + " after the killing": the words that say what the time is relative to."""
+    text = sent.doc.text
+    tail = text[t.end : sent.end_char]
+    words = tail.split()
+    own = t.text.split()
+    if (words and words[0].lower() in _RELATIVE_TAIL) or (own and own[-1].lower() in _RELATIVE_TAIL):
+        cut = tail.find(",")
+        end = t.end + (cut if cut != -1 else len(tail.rstrip(". ")))
+        return text[t.start : end]
+    return t.text
+
+
+def _same_paragraph(a: Token, b: Token) -> bool:
+    lo, hi = sorted((a.idx, b.idx))
+    return "\n" not in a.doc.text[lo:hi]
+
+
+def _could_be_person(tok: Token, ontology: Ontology) -> bool:
+    return (
+        tok.pos_ == "PRON"
+        or tok.ent_type_ in {"PERSON", "NORP", "ORG"}
+        or tok.lemma_.lower() in ontology.casualty_nouns
+        or tok.like_num
+    )
+
+
+def _telling(anchor: Token, event_sents: set[int]) -> list[Span]:
+    """The trigger's sentence plus the next one in its paragraph when that one has no event word
+    of its own: "A gun battle began ... Two police officers were injured." """
+    sent = anchor.sent
+    doc = anchor.doc
+    if sent.end >= len(doc):
+        return [sent]
+    following = doc[sent.end].sent
+    if following.start in event_sents or "\n" in doc.text[sent.end_char - 1 : following.start_char]:
+        return [sent]
+    return [sent, following]
+
+
+def _linked(a: Token, b: Token) -> bool:
+    return a in b.subtree or b in a.subtree or a.head == b.head
+
+
+def _military_if_material(m: ActorMention | None, plover: str, focus_country: str | None) -> ActorMention | None:
+    """Governments do not fire missiles: "a U.S. missile strike" is the act of the U.S. military."""
+    if m is None or plover not in {"ASSAULT", "COERCE"} or not m.actor.startswith("Government of "):
+        return m
+    country = m.actor[len("Government of "):]
+    inter = 1 if country == focus_country else 8
+    return ActorMention(m.start, m.end, m.text, f"Military Forces of {country}",
+                        "State forces" if inter == 1 else "External/Other forces", m.country, inter, "inferred")
+
+
+def _orphan(d: Draft) -> bool:
+    """A casualty told without a perpetrator ("Those killed were mostly residents ...")."""
+    return d.hit.trigger.casualty is not None and d.actor1 is None
+
+
+def _places_and_times_agree(a: Draft, b: Draft) -> bool:
+    la, lb = a.location, b.location
+    if la and lb and la.geonameid and lb.geonameid and la.geonameid != lb.geonameid:
+        if not (la.geo_precision == 3 or lb.geo_precision == 3) or la.country != lb.country:
+            return False
+    ta, tb = a.time, b.time
+    if ta and tb and (ta.date_end < tb.date_start or tb.date_end < ta.date_start):
+        return False
+    return True
+
+
+def _compatible(a: Draft, b: Draft) -> bool:
+    if (a.code or a.plover) != (b.code or b.plover):
+        return False
+    names_a = {m.actor for m in (a.actor1, a.actor2) if m}
+    names_b = {m.actor for m in (b.actor1, b.actor2) if m}
+    if names_a and names_b and not (names_a <= names_b or names_b <= names_a):
+        return False
+    return _places_and_times_agree(a, b)
+
+
+def _merge_tellings(drafts: list[Draft], ontology: Ontology) -> list[Draft]:
+    """One event told several times in one article is coded once, with every telling as evidence."""
+    out: list[Draft] = []
+    for d in drafts:
+        into = next((o for o in out if _compatible(o, d)), None)
+        if into is None and _orphan(d):
+            violent = [o for o in out if o.code is not None and o.plover == "ASSAULT"]
+            if violent and _places_and_times_agree(violent[-1], d):
+                into = violent[-1]
+        if into is None:
+            out.append(d)
+            continue
+        into.tellings += [s for s in d.tellings if all(s.start != t.start for t in into.tellings)]
+        into.actor1 = into.actor1 or d.actor1
+        into.actor2 = into.actor2 or d.actor2
+        if into.time is None or (d.time is not None and d.time.precision < into.time.precision):
+            into.time, into.time_span = d.time, d.time_span
+        if d.location is not None and (
+            into.location is None
+            or (d.location.geo_precision or 3) < (into.location.geo_precision or 3)
+            or (d.location.detail and not into.location.detail and d.location.geonameid == into.location.geonameid)
+        ):
+            into.location, into.location_span = d.location, d.location_span
+        for kind, count in d.counts.items():
+            into.counts.setdefault(kind, count)
+    return out

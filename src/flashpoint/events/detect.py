@@ -1,0 +1,107 @@
+"""Find trigger words over the dependency parse: the first step of event coding.
+
+Why a Matcher over lemmas: one pass over the document finds every lexicon entry, single words and
+multi-word phrases alike; the dependency constraints from the lexicon are then checked per hit.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from .ontology import Ontology, Trigger, load_ontology
+
+# Nouns after these prepositions point back at an event already told ("after the clashes").
+_ANAPHORIC_PREPS = {"after", "since", "following", "before", "despite"}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    trigger: Trigger
+    span: Span  # the matched words
+    anchor: Token  # their syntactic head
+
+
+class TriggerFinder:
+    def __init__(self, nlp: Language, ontology: Ontology) -> None:
+        self.ontology = ontology
+        self.matcher = Matcher(nlp.vocab)
+        for i, trig in enumerate(ontology.triggers):
+            patterns = [[{"LEMMA": lemma}] for lemma in trig.lemmas]
+            patterns += [[{"LOWER": lemma}] for lemma in trig.lemmas]
+            for phrase in trig.phrases:
+                words = phrase.split()
+                patterns.append([{"LEMMA": w} for w in words])
+                patterns.append([{"LOWER": w} for w in words])
+            self.matcher.add(str(i), patterns)
+
+    def find(self, doc: Doc, *, body_start: int = 0) -> list[Hit]:
+        spans: list[Span] = []
+        which: dict[tuple[int, int], Trigger] = {}
+        for match_id, start, end in self.matcher(doc):
+            trig = self.ontology.triggers[int(doc.vocab.strings[match_id])]
+            span = doc[start:end]
+            if span.start_char < body_start:
+                continue  # the headline retells the body; code the body only
+            key = (start, end)
+            if key in which and which[key].weight >= trig.weight:
+                continue
+            which[key] = trig
+            spans.append(span)
+        hits = []
+        for span in filter_spans(spans):
+            trig = which[(span.start, span.end)]
+            anchor = span.root
+            if span.start > 0 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_:
+                continue  # "fire-fighting", "anti-riot": part of another word
+            if self._admissible(trig, anchor):
+                hits.append(Hit(trig, span, anchor))
+        return hits
+
+    @staticmethod
+    def _admissible(trig: Trigger, anchor: Token) -> bool:
+        pos = "VERB" if anchor.pos_ == "AUX" else anchor.pos_
+        if pos not in trig.pos:
+            return False
+        if pos == "VERB" and anchor.dep_ == "amod":
+            return False  # "designated terrorist groups", "wounded soldiers": a description, not an act
+        if pos in {"NOUN", "PROPN"}:
+            if anchor.dep_ == "pobj" and anchor.head.lower_ in _ANAPHORIC_PREPS:
+                return False
+            if anchor.dep_ == "compound" and anchor.head.pos_ in {"NOUN", "PROPN"}:
+                return False  # "clash sites", "protest movement"
+            if trig.governors and anchor.head.lemma_ not in trig.governors:
+                return False
+            if _anaphoric(anchor):
+                return False
+        if trig.object_lemmas:
+            objects = [c for c in anchor.children if c.dep_ in {"dobj", "nsubjpass", "pobj"}]
+            if not any(o.lemma_.lower() in trig.object_lemmas for o in objects):
+                return False
+        return True
+
+
+_ARGUMENT_DEPS = {"prep", "poss", "compound", "amod", "nummod", "acl", "relcl", "nmod", "appos"}
+
+
+def _anaphoric(noun: Token) -> bool:
+    """"the attack", "the fighting" with nothing else said about it points back at an event the
+    article already told; coding it again would count one event twice."""
+    dets = [c for c in noun.children if c.dep_ == "det"]
+    if not dets or dets[0].lower_ not in {"the", "this", "that", "these", "those"}:
+        return False
+    return not any(c.dep_ in _ARGUMENT_DEPS for c in noun.children)
+
+
+@functools.lru_cache(maxsize=4)
+def _finder_for(nlp: Language) -> TriggerFinder:
+    return TriggerFinder(nlp, load_ontology())
+
+
+def get_finder(nlp: Language) -> TriggerFinder:
+    return _finder_for(nlp)

@@ -1,0 +1,107 @@
+"""Is a trigger a fresh fact? Negation, forecasts, questions, generic statements, reported claims.
+
+Why it matters: "Confrontation ... is inevitable", "has not been seen", "are designated terrorist
+organisations" and "were formed in 2014" all contain event words, and none is a new event to code.
+Only ``asserted`` and ``claimed`` events are coded; the others are kept out of the event table.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+CODED = {"asserted", "claimed"}
+
+_MODALS = {"will", "would", "could", "may", "might", "shall", "should", "can", "must", "'ll"}
+_FUTURE_GOVERNORS = {"threaten", "plan", "vow", "intend", "expect", "prepare", "aim", "seek", "want",
+                     "warn", "fear", "try", "attempt", "hope", "pledge", "promise", "decide", "refuse"}
+_FORECAST_ADJ = {"inevitable", "likely", "possible", "imminent", "expected", "looming", "probable", "feared"}
+_NEGATORS = {"no", "never", "neither", "nor", "without"}
+_SPEECH = {"say", "claim", "allege", "accuse", "report", "tell", "state", "add", "insist", "announce", "deny"}
+_HEDGES = {"allegedly", "reportedly", "purportedly", "apparently", "supposedly", "suspected", "alleged",
+           "purported", "possible", "presumed"}
+
+
+def _clause_verb(anchor: Token) -> Token:
+    tok = anchor
+    while tok.pos_ not in {"VERB", "AUX"} and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def classify(anchor: Token, *, verbal_event: bool = False) -> str:
+    """asserted | claimed | negated | forecast | question | generic.
+
+    ``verbal_event``: the trigger is itself a statement (reject, accuse): a speech verb above it
+    is how the act was done, not a sign that someone else merely claims it happened.
+    """
+    verb = _clause_verb(anchor)
+    sent = anchor.sent
+    if sent.text.rstrip().endswith("?"):
+        return "question"
+    for tok in {anchor, verb}:
+        for c in tok.children:
+            if c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in {"det", "advmod", "preconj"}):
+                return "negated"
+    for c in verb.children:
+        if c.dep_ == "aux" and c.lower_ in _MODALS:
+            return "forecast"
+        if c.dep_ == "aux" and c.lower_ == "to" and verb.head.lemma_ in _FUTURE_GOVERNORS:
+            return "forecast"
+    if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_ in _FUTURE_GOVERNORS:
+        return "forecast"
+    # "Confrontation ... is inevitable": the event noun is the subject of a forecast adjective.
+    if anchor.dep_ in {"nsubj", "nsubjpass"}:
+        for c in anchor.head.children:
+            if c.dep_ in {"acomp", "attr"} and c.lower_ in _FORECAST_ADJ:
+                return "forecast"
+    if _generic(anchor) or _aggregate(verb) or _copular_generic(anchor):
+        return "generic"
+    if any(c.lower_ in _HEDGES for c in list(verb.children) + list(anchor.children)):
+        return "claimed"
+    if not verbal_event:
+        head = verb
+        while head.dep_ in {"ccomp", "conj", "advcl", "xcomp"} and head.head.i != head.i:
+            head = head.head
+            if head.lemma_ in _SPEECH:
+                return "claimed"
+        if _inside_quote(anchor):
+            return "claimed"
+    return "asserted"
+
+
+def _generic(anchor: Token) -> bool:
+    """Present-tense statements of a state of affairs ("are designated", "are accused of")."""
+    if anchor.pos_ not in {"VERB", "AUX"}:
+        return False
+    if anchor.tag_ in {"VBZ", "VBP"}:
+        return True
+    if anchor.tag_ == "VBN":
+        aux = [c for c in anchor.children if c.dep_ in {"auxpass", "aux"}]
+        if aux and all(a.tag_ in {"VBZ", "VBP"} and a.lemma_ == "be" for a in aux):
+            return True
+    return False
+
+
+def _aggregate(verb: Token) -> bool:
+    """"More than 230000 people have been killed since the conflict began": a running total, not
+    an event (present perfect with "since")."""
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in {"VBZ", "VBP"} for c in verb.children)
+    since = any(c.lower_ == "since" for c in verb.subtree)
+    return perfect and since
+
+
+def _copular_generic(anchor: Token) -> bool:
+    """"Bomb attacks in Hasaka have been rarer": an event noun described, not an event told."""
+    if anchor.pos_ not in {"NOUN", "PROPN"} or anchor.dep_ != "nsubj":
+        return False
+    head = anchor.head
+    return head.lemma_ == "be" and any(c.dep_ in {"acomp", "attr"} for c in head.children)
+
+
+def _inside_quote(anchor: Token) -> bool:
+    text = anchor.doc.text
+    para_start = text.rfind("\n", 0, anchor.idx) + 1
+    before = text[para_start : anchor.idx]
+    curly_open = before.count("\u201c") - before.count("\u201d")
+    straight_open = before.count('"') % 2
+    return curly_open > 0 or straight_open == 1

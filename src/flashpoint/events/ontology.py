@@ -1,0 +1,114 @@
+"""The ontology and trigger lexicon, loaded once from ``data/ontology.yaml`` and ``data/triggers.yaml``."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..settings import DATA_DIR
+
+
+@dataclass(frozen=True, slots=True)
+class SubEvent:
+    code: str
+    event_type: str
+    sub_event_type: str
+    plover: str
+    definition: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One lexicon entry; see the header of triggers.yaml for what each field means."""
+
+    id: str
+    lemmas: tuple[str, ...]
+    phrases: tuple[str, ...]
+    pos: frozenset[str]
+    code: str | None
+    plover_type: str
+    plover_mode: str | None
+    roles: str = "svo"
+    by_target: dict[str, str] = field(default_factory=dict)
+    by_agent: dict[str, str] = field(default_factory=dict)
+    casualty: str | None = None
+    object_lemmas: frozenset[str] = frozenset()
+    object_is: str | None = None
+    governors: frozenset[str] = frozenset()
+    requires_agent: bool = False
+    requires_place_object: bool = False
+    default_agent: str | None = None
+    weight: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Ontology:
+    sub_events: dict[str, SubEvent]
+    actor_types: dict[int, str]
+    plover_types: dict[str, dict]
+    triggers: tuple[Trigger, ...]
+    number_words: dict[str, int]
+    casualty_nouns: frozenset[str]
+    casualty_predicates: dict[str, frozenset[str]]
+    means_precedence: tuple[str, ...] = ()
+    generic_violence: frozenset[str] = frozenset()
+
+    def sub_event(self, code: str | None) -> SubEvent | None:
+        return self.sub_events.get(code) if code else None
+
+
+def _read(path: Path) -> dict:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@functools.lru_cache(maxsize=4)
+def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
+    onto = _read(data_dir / "ontology.yaml")
+    lex = _read(data_dir / "triggers.yaml")
+    sub_events = {
+        code: SubEvent(code, v["event_type"], v["sub_event_type"], v["plover"], v["definition"])
+        for code, v in onto["acled_sub_events"].items()
+    }
+    triggers = []
+    for t in lex["triggers"]:
+        code = t.get("code")
+        if code is not None and code not in sub_events:
+            raise ValueError(f"triggers.yaml: {t['id']} names unknown ACLED code {code!r}")
+        for v in list(t.get("by_target", {}).values()) + list(t.get("by_agent", {}).values()):
+            if v not in sub_events:
+                raise ValueError(f"triggers.yaml: {t['id']} names unknown ACLED code {v!r}")
+        triggers.append(Trigger(
+            id=t["id"],
+            lemmas=tuple(t.get("lemmas", ())),
+            phrases=tuple(t.get("phrases", ())),
+            pos=frozenset(t.get("pos", ("NOUN", "VERB"))),
+            code=code,
+            plover_type=t["plover"]["type"],
+            plover_mode=t["plover"].get("mode"),
+            roles=t.get("roles", "svo"),
+            by_target=dict(t.get("by_target", {})),
+            by_agent=dict(t.get("by_agent", {})),
+            casualty=t.get("casualty"),
+            object_lemmas=frozenset(t.get("object_lemmas", ())),
+            object_is=t.get("object_is"),
+            governors=frozenset(t.get("governors", ())),
+            requires_agent=bool(t.get("requires_agent", False)),
+            requires_place_object=bool(t.get("requires_place_object", False)),
+            default_agent=t.get("default_agent"),
+            weight=float(t.get("weight", 0.5)),
+        ))
+    return Ontology(
+        sub_events=sub_events,
+        actor_types={int(k): v for k, v in onto["acled_actor_types"].items()},
+        plover_types=onto["plover_types"],
+        triggers=tuple(triggers),
+        number_words={str(k).lower(): int(v) for k, v in lex["number_words"].items()},
+        casualty_nouns=frozenset(lex["casualty_nouns"]),
+        casualty_predicates={k: frozenset(v) for k, v in lex["casualty_predicates"].items()},
+        means_precedence=tuple(lex.get("means_precedence", ())),
+        generic_violence=frozenset(lex.get("generic_violence", ())),
+    )

@@ -1,0 +1,273 @@
+"""Who acted on whom: actor1 (agent) and actor2 (target) of a trigger, read from the parse.
+
+Why the parse and not word order: "He was captured by the militias" puts the agent last; "clashes
+between the police and the militias" has no subject at all. The parse gives the roles; word order
+is only the last resort, within the trigger's own sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from ..actors.dictionary import ActorDictionary
+from ..model import ActorMention
+from .detect import Hit
+
+_SUBJ = {"nsubj", "csubj"}
+_OBJ = {"dobj", "obj", "attr", "dative"}
+_TARGET_PREPS = {"on", "against", "at", "targeting", "in", "upon"}
+_SPEECH = {"say", "tell", "announce", "claim", "state", "add", "report", "declare", "insist"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_GROUP_PRONOUNS = {"they", "them"}
+
+
+@dataclass(slots=True)
+class Roles:
+    agent: ActorMention | None = None
+    target: ActorMention | None = None
+    target_token: Token | None = None
+    target_is_place: bool = False
+
+
+class MentionIndex:
+    """Actor mentions of one document, looked up by token."""
+
+    def __init__(self, doc: Doc, mentions: list[ActorMention]) -> None:
+        self.doc = doc
+        self.mentions = mentions
+        self.by_token: dict[int, ActorMention] = {}
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for t in span:
+                self.by_token.setdefault(t.i, m)
+
+    def at(self, token: Token) -> ActorMention | None:
+        """The mention at a token, else the first mention in its subtree (within its sentence)."""
+        hit = self.by_token.get(token.i)
+        if hit is not None:
+            return hit
+        if token.pos_ == "PRON":
+            return self.pronoun(token)
+        sent = token.sent
+        for t in token.subtree:
+            if sent.start <= t.i < sent.end and t.i in self.by_token:
+                return self.by_token[t.i]
+        return None
+
+    def pronoun(self, token: Token) -> ActorMention | None:
+        """A pronoun names the last fitting actor: a person for he/she, a group for they."""
+        low = token.lower_
+        if low in _GROUP_PRONOUNS:
+            speaker = _speaker_of(token)
+            if speaker is not None and speaker.i != token.i:
+                found = self.at(speaker)
+                if found is not None:
+                    return found
+        wanted_person = low in _PERSON_PRONOUNS
+        if not wanted_person and low not in _GROUP_PRONOUNS:
+            return None
+        fitting = [
+            m for m in self.mentions
+            if m.start < token.idx
+            and (m.method == "person" if wanted_person else m.method in {"dictionary", "link", "generic"})
+        ]
+        # Pronouns mostly continue the last *subject* ("Aws al-Khafaji ... appeared on TV. He was
+        # captured"), not the last name in passing ("Mashzoub's kinsman").
+        for m in reversed(fitting[-8:]):
+            if self._is_subject(m):
+                return m
+        return fitting[-1] if fitting else None
+
+    def _is_subject(self, mention: ActorMention) -> bool:
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        return span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}
+
+
+def _speaker_of(token: Token) -> Token | None:
+    """"The militias said they rejected ...": the subject of the speech verb the clause hangs on."""
+    verb = token.head
+    while verb.dep_ in {"ccomp", "conj", "xcomp"} and verb.head.i != verb.i:
+        verb = verb.head
+        if verb.lemma_ in _SPEECH:
+            return next((c for c in verb.children if c.dep_ in _SUBJ), None)
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+    if subj is None and verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
+        return _subject(verb.head)  # "appeared on TV and denounced ...": the shared subject
+    return subj
+
+
+def _passive_subject(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+
+
+def _agent_by(token: Token) -> Token | None:
+    for c in token.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _prep_objects(token: Token, preps: set[str]) -> list[Token]:
+    out = []
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            out += [g for g in c.children if g.dep_ == "pobj"]
+    return out
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    return [token] + [c for c in token.children if c.dep_ == "conj"]
+
+
+def _is_place_token(token: Token) -> bool:
+    return token.ent_type_ in {"GPE", "LOC", "FAC"}
+
+
+def fill_roles(hit: Hit, index: MentionIndex, dictionary: ActorDictionary, focus_country: str | None) -> Roles:
+    anchor = hit.anchor
+    roles = Roles()
+    verbal = anchor.pos_ in {"VERB", "AUX"}
+    if hit.trigger.roles == "agent":
+        _verbal(anchor, index, roles) if verbal else _nominal(anchor, index, roles)
+        roles.target = roles.target_token = None  # protesters protest against policies, not actors
+    elif hit.trigger.roles == "symmetric":
+        _symmetric(anchor, index, roles, verbal)
+    elif verbal:
+        _verbal(anchor, index, roles)
+    else:
+        _nominal(anchor, index, roles)
+    if roles.agent is None and roles.target is None and hit.trigger.roles == "symmetric":
+        _by_order(anchor, index, roles)
+    if roles.target is None and roles.target_token is not None and hit.trigger.code is None:
+        roles.target = _demonym_government(roles.target_token, dictionary)
+    if roles.agent is None and not verbal:
+        roles.agent = _demonym_forces(anchor, dictionary, focus_country)
+    if roles.agent is not None and roles.target is not None and roles.agent.actor == roles.target.actor:
+        if hit.trigger.roles != "symmetric":
+            roles.target = None
+    return roles
+
+
+def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
+    patient = _passive_subject(verb)
+    if patient is not None:
+        agent_tok = _agent_by(verb)
+        roles.agent = index.at(agent_tok) if agent_tok is not None else None
+        roles.target_token = patient
+    else:
+        subj = _subject(verb)
+        roles.agent = index.at(subj) if subj is not None else None
+        obj = next((c for c in verb.children if c.dep_ in _OBJ), None)
+        if obj is None or (index.at(obj) is None and not _is_place_token(obj)):
+            # "announced solidarity with the Guards": the target hangs on a preposition
+            objs = [o for o in _prep_objects(verb, _TARGET_PREPS | {"with"}) if index.at(o) is not None]
+            obj = objs[0] if objs else obj
+        roles.target_token = obj
+    if roles.target_token is not None:
+        roles.target_is_place = _is_place_token(roles.target_token)
+        if not roles.target_is_place:
+            roles.target = index.at(roles.target_token)
+
+
+def _nominal(noun: Token, index: MentionIndex, roles: Roles) -> None:
+    poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+    by = _agent_by(noun)
+    agent_tok = by or poss
+    if agent_tok is None and noun.dep_ in _OBJ and noun.head.pos_ in {"VERB", "AUX"}:
+        agent_tok = _subject(noun.head)  # "militants launched an attack on ..."
+    roles.agent = index.at(agent_tok) if agent_tok is not None else None
+    if roles.agent is None:
+        # "a U.S. missile strike", "Hezbollah shelling": the actor named in front of the noun
+        for c in noun.lefts:
+            if c.dep_ in {"compound", "amod", "nmod", "npadvmod"} and c.i in index.by_token:
+                roles.agent = index.by_token[c.i]
+                break
+    targets = _prep_objects(noun, _TARGET_PREPS)
+    if not targets and noun.dep_ in _SUBJ and noun.head.pos_ in {"VERB", "AUX"}:
+        targets = [c for c in noun.head.children if c.dep_ in _OBJ]  # "an airstrike hit a market"
+    for t in targets:
+        if _is_place_token(t):
+            continue
+        mention = index.at(t)
+        if mention is not None:
+            roles.target, roles.target_token = mention, t
+            break
+        roles.target_token = roles.target_token or t
+
+
+def _symmetric(anchor: Token, index: MentionIndex, roles: Roles, verbal: bool) -> None:
+    sides: list[ActorMention] = []
+
+    def add(tokens: list[Token]) -> None:
+        for tok in tokens:
+            for t in _conjuncts(tok):
+                m = index.at(t)
+                if m is not None and all(m.actor != s.actor for s in sides):
+                    sides.append(m)
+
+    holder = anchor
+    if not verbal and anchor.dep_ in _SUBJ and anchor.head.pos_ in {"VERB", "AUX"}:
+        holder = anchor.head  # "Clashes erupted between X and Y": the PP hangs on the verb
+    for node in {anchor, holder}:
+        add(_prep_objects(node, {"between", "among"}))
+    if verbal:
+        subj = _subject(anchor)
+        if subj is not None:
+            add([subj])
+        add([c for c in anchor.children if c.dep_ in _OBJ])
+    for node in {anchor, holder}:
+        add(_prep_objects(node, {"with", "against"}))
+    if not sides and not verbal and anchor.dep_ in _OBJ:
+        subj = _subject(anchor.head)
+        if subj is not None:
+            add([subj])
+    if sides:
+        roles.agent = sides[0]
+    if len(sides) > 1:
+        roles.target = sides[1]
+
+
+def _by_order(anchor: Token, index: MentionIndex, roles: Roles) -> None:
+    """Last resort for fights told without syntax linking the sides: the sentence's actors in order."""
+    seen: list[ActorMention] = []
+    for t in anchor.sent:
+        m = index.by_token.get(t.i)
+        if m is not None and all(m.actor != s.actor for s in seen):
+            seen.append(m)
+    if seen:
+        roles.agent = seen[0]
+    if len(seen) > 1:
+        roles.target = seen[1]
+
+
+def _demonym_government(token: Token, dictionary: ActorDictionary) -> ActorMention | None:
+    """"denounced Iranian interference": the target is the government the adjective names."""
+    for t in token.subtree:
+        country = dictionary.country_of_demonym(t.text)
+        if country and t.dep_ in {"amod", "compound"}:
+            return ActorMention(t.idx, t.idx + len(t.text), t.text, f"Government of {country}",
+                                dictionary.actors.get(f"Government of {country}").actor_type
+                                if f"Government of {country}" in dictionary.actors else None,
+                                country, None, "inferred")
+    return None
+
+
+def _demonym_forces(noun: Token, dictionary: ActorDictionary, focus_country: str | None) -> ActorMention | None:
+    """"Russian airstrikes", "Turkish shelling": the military of the country the adjective names."""
+    for t in noun.lefts:
+        if t.dep_ not in {"amod", "compound"}:
+            continue
+        country = dictionary.country_of_demonym(t.text)
+        if country:
+            inter = 1 if country == focus_country else 8
+            return ActorMention(t.idx, t.idx + len(t.text), t.text, f"Military Forces of {country}",
+                                "State forces" if inter == 1 else "External/Other forces", country, inter, "inferred")
+    return None
