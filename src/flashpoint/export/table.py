@@ -11,6 +11,7 @@ marks none, otherwise Chinese or Vietnamese names would push later columns out o
 from __future__ import annotations
 
 import shutil
+import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -112,7 +113,8 @@ def render_cells(
 ) -> str:
     """Any rows of text cells as the fixed-width table described above."""
     if width is None:
-        width = shutil.get_terminal_size(fallback=(120, 24)).columns
+        # Fit a terminal; into a pipe or file, keep every cell whole for grep and friends.
+        width = shutil.get_terminal_size(fallback=(120, 24)).columns if sys.stdout.isatty() else 10**6
     natural = {h: max([display_width(h)] + [display_width(r[h]) for r in rows]) for h in headers}
     widths = _fit(natural, width, headers if squeezable is None else squeezable)
 
@@ -129,7 +131,8 @@ def render_cells(
 
 def render(events: Iterable[Mapping[str, Any]], *, width: int | None = None) -> str:
     """The event table as one string (header, rule, one line per event), each line at most
-    ``width`` cells when that is possible; ``width`` defaults to the terminal's."""
+    ``width`` cells when that is possible; ``width`` defaults to the terminal's (unlimited when
+    standard output is not a terminal)."""
     return render_cells([_cells(e) for e in events], HEADERS, numeric=NUMERIC, squeezable=SQUEEZABLE,
                         width=width, empty="(no events)")
 

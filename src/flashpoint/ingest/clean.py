@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from html.parser import HTMLParser
 from typing import Any
 
 import yaml
@@ -178,9 +179,58 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
         if text.strip():
             return text, meta
     text, page_title = _visible_text(html)
+    if not text.strip():
+        text, page_title = _streamed_text(html)
     if page_title and "title" not in meta:
         meta["title"] = page_title
     return text, meta
+
+
+class _TextCollector(HTMLParser):
+    """Visible text by streaming the tags: no tree, so no depth limit for pathological nesting."""
+
+    _SKIP = {"script", "style", "noscript", "template", "head"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self._SKIP:
+            self._skip += 1
+        if tag == "title":
+            self._in_title = True
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self._skip:
+            self._skip -= 1
+        if tag == "title":
+            self._in_title = False
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title.append(data)
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def _streamed_text(html: str) -> tuple[str, str | None]:
+    collector = _TextCollector()
+    try:
+        collector.feed(html)
+        collector.close()
+    except Exception:  # noqa: BLE001 - a page the stream parser cannot read has no text for us
+        return "", None
+    text = re.sub(r"[ \t]*\n[\s]*", "\n", "".join(collector.parts))
+    title = " ".join("".join(collector.title).split()) or None
+    return text.strip(), title
 
 
 def _visible_text(html: str) -> tuple[str, str | None]:
