@@ -6,11 +6,14 @@ the CLI, the API and every batch worker must pay that once, not once per article
 
 from __future__ import annotations
 
+import bisect
 import threading
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from .settings import get_settings
 
@@ -48,3 +51,34 @@ def get_nlp(model: str | None = None) -> Language:
                 nlp.add_pipe("flashpoint_line_breaks", before="parser")
             _cache[name] = nlp
         return nlp
+
+
+def sentence_of(token: Token) -> Span:
+    """The sentence a token is in. spaCy's ``token.sent`` walks the document on every call; over
+    a long article that is quadratic, so the boundaries are computed once per Doc and bisected."""
+    doc = token.doc
+    starts = doc.user_data.get("flashpoint_sent_starts")
+    if starts is None:
+        spans = list(doc.sents)
+        starts = [s.start for s in spans]
+        doc.user_data["flashpoint_sent_starts"] = starts
+        doc.user_data["flashpoint_sents"] = spans
+    i = bisect.bisect_right(starts, token.i) - 1
+    return doc.user_data["flashpoint_sents"][i]
+
+
+def lemma_matchers(vocab: Vocab, entries: list[tuple[str, list[str]]]) -> tuple[PhraseMatcher, PhraseMatcher]:
+    """Two phrase matchers over the same word lists, one on lemmas and one on lower-case forms
+    (the tagger sometimes lemmatises a rare word oddly). Phrase matchers are much faster than
+    token-pattern matchers for plain word sequences, which is all a lexicon needs."""
+    by_lemma = PhraseMatcher(vocab, attr="LEMMA")
+    by_lower = PhraseMatcher(vocab, attr="LOWER")
+    for key, phrases in entries:
+        docs = []
+        for phrase in phrases:
+            words = phrase.split()
+            docs.append(Doc(vocab, words=words, lemmas=words))
+        if docs:
+            by_lemma.add(key, docs)
+            by_lower.add(key, docs)
+    return by_lemma, by_lower

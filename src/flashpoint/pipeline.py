@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from .actors.dictionary import load_dictionary
@@ -24,6 +24,8 @@ from .model import Article, DocumentResult, PlaceMention
 from .nlp import get_nlp
 from .places import Gazetteer, geoparse
 from .times import tag_times
+
+T = TypeVar("T")
 
 # Bump when coding changes, so stores know to re-extract articles coded by an older version.
 EXTRACTOR_VERSION = "1"
@@ -51,27 +53,35 @@ def focus_country(doc: Doc, places: list[PlaceMention]) -> str | None:
     return votes.most_common(1)[0][0]
 
 
+def _stage(name: str, errors: list[str], fn: Callable[[], T], fallback: T) -> T:
+    """Run one stage; a failure costs this stage of this article, recorded, never the batch."""
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - one odd article must not sink a million
+        errors.append(f"{name} failed: {type(exc).__name__}: {exc}")
+        return fallback
+
+
 def analyse(doc: Doc, article: Article) -> DocumentResult:
     """All stages over an already parsed document."""
-    nlp_vocab_owner = get_nlp()
+    nlp = get_nlp()
     errors: list[str] = []
-    places = geoparse(doc, article, Gazetteer.load())
-    times = tag_times(doc, article)
+    places = _stage("places", errors, lambda: geoparse(doc, article, Gazetteer.load()), [])
+    times = _stage("times", errors, lambda: tag_times(doc, article), [])
     country = focus_country(doc, places)
-    actors = get_resolver(nlp_vocab_owner).resolve(
-        doc, focus_country=country, blocked=[(p.start, p.end) for p in places]
-    )
-    hits = get_finder(nlp_vocab_owner).find(doc, body_start=article.body_start)
-    events = _coder().code(doc, article, hits, actors=actors, places=places, times=times, focus_country=country)
+    actors = _stage("actors", errors, lambda: get_resolver(nlp).resolve(
+        doc, focus_country=country, blocked=[(p.start, p.end) for p in places]), [])
+    events = _stage("events", errors, lambda: _coder().code(
+        doc, article, get_finder(nlp).find(doc, body_start=article.body_start),
+        actors=actors, places=places, times=times, focus_country=country), [])
     return DocumentResult(
         article=article, events=events, actors=actors, places=places, times=times,
         errors=errors, extractor_version=EXTRACTOR_VERSION,
     )
 
 
-def extract_article(article: Article, nlp: Language | None = None) -> DocumentResult:
-    nlp = nlp or get_nlp()
-    return analyse(nlp(article.text), article)
+def extract_article(article: Article) -> DocumentResult:
+    return analyse(get_nlp()(article.text), article)
 
 
 def extract_articles(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[DocumentResult]:
@@ -80,7 +90,7 @@ def extract_articles(articles: Iterable[Article], *, batch_size: int = 16) -> It
     buffer: list[Article] = []
 
     def flush() -> Iterator[DocumentResult]:
-        for article, doc in zip(buffer, nlp.pipe((a.text for a in buffer), batch_size=batch_size)):
+        for article, doc in zip(buffer, nlp.pipe((a.text for a in buffer), batch_size=batch_size), strict=True):
             yield analyse(doc, article)
         buffer.clear()
 

@@ -54,7 +54,7 @@ def run_paths(
     paths: Sequence[str],
     *,
     db_url: str | None = None,
-    options: IngestOptions = IngestOptions(),
+    options: IngestOptions | None = None,
     reprocess: bool = False,
     progress: bool = True,
 ) -> RunSummary:

@@ -88,10 +88,15 @@ def _load_yaml(path: Path) -> dict:
 
 @functools.lru_cache(maxsize=4)
 def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
-    raw = _load_yaml(data_dir / "actors.yaml")
     actors: dict[str, Actor] = {}
     contextual: dict[str, list[str]] = {}
-    for item in raw["actors"]:
+    items: list[tuple[Path, dict]] = []
+    for path in sorted((data_dir / "actors").glob("*.yaml")):
+        raw = _load_yaml(path) or {}
+        items += [(path, item) for item in raw.get("actors", [])]
+    for path, item in items:
+        if item["name"] in actors:
+            raise ValueError(f"{path.name}: actor {item['name']!r} is defined twice")
         inter = item.get("inter")
         actor = Actor(
             name=item["name"],

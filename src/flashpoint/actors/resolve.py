@@ -12,11 +12,12 @@ import functools
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ..model import ActorMention
+from ..nlp import lemma_matchers, sentence_of
 from .dictionary import ACTOR_TYPES, ActorDictionary, load_dictionary, spelling_variants
 
 _MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
@@ -42,18 +43,9 @@ class ActorResolver:
             self._add(nlp, actor.name, actor.aliases, contextual=False)
         for name, aliases in dictionary.contextual.items():
             self._add(nlp, name, aliases, contextual=True)
-        self.generic = Matcher(nlp.vocab)
-        for i, rule in enumerate(dictionary.generic):
-            patterns = []
-            for lemma in rule.lemmas:
-                parts = lemma.split()
-                if len(parts) == 1:
-                    patterns.append([{"LOWER": lemma}])
-                    patterns.append([{"LEMMA": lemma}])
-                else:
-                    patterns.append([{"LEMMA": p} for p in parts])
-                    patterns.append([{"LOWER": p} for p in parts])
-            self.generic.add(f"generic:{i}", patterns)
+        self.generic = lemma_matchers(
+            nlp.vocab, [(f"generic:{i}", list(rule.lemmas)) for i, rule in enumerate(dictionary.generic)]
+        )
 
     def _add(self, nlp: Language, name: str, aliases: list[str], *, contextual: bool) -> None:
         key = f"{len(self._keys)}"
@@ -181,7 +173,8 @@ class ActorResolver:
     ) -> list[tuple[Span, ActorMention]]:
         found: list[Span] = []
         rules: dict[tuple[int, int], int] = {}
-        for match_id, start, end in self.generic(doc):
+        matches = {m for matcher in self.generic for m in matcher(doc)}
+        for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2], m[0])):
             head = doc[end - 1]
             if head.pos_ not in {"NOUN", "PROPN"} or any(i in taken for i in range(start, end)):
                 continue
@@ -198,7 +191,7 @@ class ActorResolver:
             for mod in sorted((c for c in head.lefts if c.dep_ in _MODIFIER_DEPS), key=lambda c: -c.i):
                 edge = mod.left_edge.i
                 # The parser sometimes hangs a caption word on the next paragraph: never cross a line.
-                if edge < head.sent.start or any("\n" in t.text_with_ws for t in doc[edge : span.start]):
+                if edge < sentence_of(head).start or any("\n" in t.text_with_ws for t in doc[edge : span.start]):
                     break
                 left = min(left, edge)
             full = doc[left : span.end]

@@ -14,9 +14,18 @@ from spacy.tokens import Doc, Span, Token
 
 from ..actors.dictionary import ActorDictionary
 from ..model import (
-    AcledCoding, ActorMention, Article, Event, Evidence, Location, PlaceMention, PloverCoding,
-    TimeMention, stable_id,
+    AcledCoding,
+    ActorMention,
+    Article,
+    Event,
+    Evidence,
+    Location,
+    PlaceMention,
+    PloverCoding,
+    TimeMention,
+    stable_id,
 )
+from ..nlp import sentence_of
 from ..places import country_location, event_location
 from ..times import TimeValue, resolve_relative
 from .casualties import Count, count_casualties
@@ -86,7 +95,7 @@ class EventCoder:
             if draft is not None:
                 drafts.append(draft)
         drafts = self._absorb_linked(drafts)
-        event_sents = {d.hit.anchor.sent.start for d in drafts}
+        event_sents = {sentence_of(d.hit.anchor).start for d in drafts}
         for i, d in enumerate(drafts):
             self._date(d, drafts[:i], times, published)
             if d.time is not None and published is not None and d.time.date_end:
@@ -113,7 +122,7 @@ class EventCoder:
         for d in drafts:
             absorbed = False
             for o in out:
-                if o.hit.anchor.sent.start != d.hit.anchor.sent.start or not _linked(o.hit.anchor, d.hit.anchor):
+                if sentence_of(o.hit.anchor).start != sentence_of(d.hit.anchor).start or not _linked(o.hit.anchor, d.hit.anchor):
                     continue
                 if not (d.code in rank or o.code in rank):
                     continue
@@ -154,7 +163,7 @@ class EventCoder:
         sub = self.ontology.sub_event(code)
         plover = sub.plover if sub and trig.plover_type == "ASSAULT" else trig.plover_type
         return Draft(hit, code, plover, roles, modality, actor1=roles.agent, actor2=roles.target,
-                     tellings=[hit.anchor.sent])
+                     tellings=[sentence_of(hit.anchor)])
 
     def _refine(self, code: str | None, by_target: dict, by_agent: dict, roles: Roles) -> str | None:
         target = roles.target
@@ -169,7 +178,7 @@ class EventCoder:
         return code
 
     def _date(self, d: Draft, earlier: list[Draft], times: list[TimeMention], published: dt.date | None) -> None:
-        sent = d.hit.anchor.sent
+        sent = sentence_of(d.hit.anchor)
         clause = {t.i for t in _clause_root(d.hit.anchor).subtree}
         in_sent = [t for t in times if sent.start_char <= t.start < sent.end_char]
         in_sent.sort(key=lambda t: (not _overlaps_tokens(t, sent.doc, clause), abs(t.start - d.hit.span.start_char)))
@@ -193,7 +202,7 @@ class EventCoder:
                 d.time, d.time_span = prev.time, prev.time_span
 
     def _place(self, d: Draft, places: list[PlaceMention], focus_country: str | None) -> None:
-        sent = d.hit.anchor.sent
+        sent = sentence_of(d.hit.anchor)
         loc = event_location(places, d.hit.span.start_char, d.hit.span.end_char, sent.doc.text,
                              sent.start_char, sent.end_char)
         if loc is not None:
@@ -229,7 +238,7 @@ class EventCoder:
         def add(field_name: str, start: int, end: int) -> None:
             ev.append(Evidence(field_name, start, end, text[start:end]))
 
-        for i, telling in enumerate(d.tellings):
+        for telling in d.tellings:
             add("sentence", telling.start_char, telling.end_char)
         add("trigger", d.hit.span.start_char, d.hit.span.end_char)
         if a1 is not None:
@@ -343,11 +352,11 @@ def _could_be_person(tok: Token, ontology: Ontology) -> bool:
 def _telling(anchor: Token, event_sents: set[int]) -> list[Span]:
     """The trigger's sentence plus the next one in its paragraph when that one has no event word
     of its own: "A gun battle began ... Two police officers were injured." """
-    sent = anchor.sent
+    sent = sentence_of(anchor)
     doc = anchor.doc
     if sent.end >= len(doc):
         return [sent]
-    following = doc[sent.end].sent
+    following = sentence_of(doc[sent.end])
     if following.start in event_sents or "\n" in doc.text[sent.end_char - 1 : following.start_char]:
         return [sent]
     return [sent, following]

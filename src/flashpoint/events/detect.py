@@ -10,10 +10,10 @@ import functools
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from ..nlp import lemma_matchers
 from .ontology import Ontology, Trigger, load_ontology
 
 # Nouns after these prepositions point back at an event already told ("after the clashes").
@@ -30,20 +30,15 @@ class Hit:
 class TriggerFinder:
     def __init__(self, nlp: Language, ontology: Ontology) -> None:
         self.ontology = ontology
-        self.matcher = Matcher(nlp.vocab)
-        for i, trig in enumerate(ontology.triggers):
-            patterns = [[{"LEMMA": lemma}] for lemma in trig.lemmas]
-            patterns += [[{"LOWER": lemma}] for lemma in trig.lemmas]
-            for phrase in trig.phrases:
-                words = phrase.split()
-                patterns.append([{"LEMMA": w} for w in words])
-                patterns.append([{"LOWER": w} for w in words])
-            self.matcher.add(str(i), patterns)
+        self.matchers = lemma_matchers(
+            nlp.vocab, [(str(i), [*t.lemmas, *t.phrases]) for i, t in enumerate(ontology.triggers)]
+        )
 
     def find(self, doc: Doc, *, body_start: int = 0) -> list[Hit]:
         spans: list[Span] = []
         which: dict[tuple[int, int], Trigger] = {}
-        for match_id, start, end in self.matcher(doc):
+        matches = {m for matcher in self.matchers for m in matcher(doc)}
+        for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2], m[0])):
             trig = self.ontology.triggers[int(doc.vocab.strings[match_id])]
             span = doc[start:end]
             if span.start_char < body_start:

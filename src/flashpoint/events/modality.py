@@ -7,7 +7,12 @@ Only ``asserted`` and ``claimed`` events are coded; the others are kept out of t
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+import bisect
+import re
+
+from spacy.tokens import Doc, Token
+
+from ..nlp import sentence_of
 
 CODED = {"asserted", "claimed"}
 
@@ -35,7 +40,7 @@ def classify(anchor: Token, *, verbal_event: bool = False) -> str:
     is how the act was done, not a sign that someone else merely claims it happened.
     """
     verb = _clause_verb(anchor)
-    sent = anchor.sent
+    sent = sentence_of(anchor)
     if sent.text.rstrip().endswith("?"):
         return "question"
     for tok in {anchor, verb}:
@@ -98,10 +103,20 @@ def _copular_generic(anchor: Token) -> bool:
     return head.lemma_ == "be" and any(c.dep_ in {"acomp", "attr"} for c in head.children)
 
 
+_QUOTED = re.compile(r'\u201c[^\u201d\n]*(?:\u201d|$)|"[^"\n]*(?:"|$)', re.M)
+
+
+def _quote_spans(doc: Doc) -> tuple[list[int], list[int]]:
+    """Quoted stretches of a document, found once: a quote never runs past its paragraph."""
+    cached = doc.user_data.get("flashpoint_quotes")
+    if cached is None:
+        spans = [(m.start(), m.end()) for m in _QUOTED.finditer(doc.text)]
+        cached = ([a for a, _ in spans], [b for _, b in spans])
+        doc.user_data["flashpoint_quotes"] = cached
+    return cached
+
+
 def _inside_quote(anchor: Token) -> bool:
-    text = anchor.doc.text
-    para_start = text.rfind("\n", 0, anchor.idx) + 1
-    before = text[para_start : anchor.idx]
-    curly_open = before.count("\u201c") - before.count("\u201d")
-    straight_open = before.count('"') % 2
-    return curly_open > 0 or straight_open == 1
+    starts, ends = _quote_spans(anchor.doc)
+    i = bisect.bisect_right(starts, anchor.idx) - 1
+    return i >= 0 and anchor.idx < ends[i]

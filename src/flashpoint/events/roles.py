@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 
 from ..actors.dictionary import ActorDictionary
 from ..model import ActorMention
+from ..nlp import sentence_of
 from .detect import Hit
 
 _SUBJ = {"nsubj", "csubj"}
@@ -52,7 +53,7 @@ class MentionIndex:
             return hit
         if token.pos_ == "PRON":
             return self.pronoun(token)
-        sent = token.sent
+        sent = sentence_of(token)
         for t in token.subtree:
             if sent.start <= t.i < sent.end and t.i in self.by_token:
                 return self.by_token[t.i]
@@ -238,7 +239,7 @@ def _symmetric(anchor: Token, index: MentionIndex, roles: Roles, verbal: bool) -
 def _by_order(anchor: Token, index: MentionIndex, roles: Roles) -> None:
     """Last resort for fights told without syntax linking the sides: the sentence's actors in order."""
     seen: list[ActorMention] = []
-    for t in anchor.sent:
+    for t in sentence_of(anchor):
         m = index.by_token.get(t.i)
         if m is not None and all(m.actor != s.actor for s in seen):
             seen.append(m)

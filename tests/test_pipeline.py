@@ -1,0 +1,47 @@
+"""The stateless pipeline: robustness of one article's analysis, and the Python contract."""
+
+from __future__ import annotations
+
+import flashpoint
+from flashpoint import pipeline
+
+
+def test_a_failing_stage_is_recorded_not_raised(monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("gazetteer exploded")
+
+    monkeypatch.setattr(pipeline, "geoparse", broken)
+    result = flashpoint.extract("Gunmen killed two soldiers in Kirkuk on Monday.", published="2020-03-03")
+    assert any("places failed" in e and "gazetteer exploded" in e for e in result.errors)
+    assert result.events, "the other stages still code the event"
+
+
+def test_contract_keys() -> None:
+    d = flashpoint.extract("Clashes erupted between police and gunmen in Kirkuk on Monday.",
+                           published="2020-03-03", source="Wire", title="Kirkuk clashes").to_dict()
+    for key in ("id", "title", "published", "source", "events", "actors", "places", "times",
+                "claims", "relations", "errors"):
+        assert key in d
+    event = d["events"][0]
+    for key in ("id", "acled", "plover", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "date",
+                "date_start", "date_end", "time_precision", "location", "fatalities", "injured",
+                "modality", "confidence", "evidence"):
+        assert key in event
+    assert event["date"] == "2020-03-02"
+
+
+def test_negation_forecast_and_history_are_not_coded() -> None:
+    text = ("Officials denied that militants attacked the base.\n\n"
+            "The army will launch an offensive on the town next week.\n\n"
+            "Confrontation with the troops is inevitable.\n\n"
+            "The group was formed in 2014 and fought ISIS in 2015.")
+    result = flashpoint.extract(text, published="2019-04-15")
+    assert result.events == [], [e.to_dict() for e in result.events]
+
+
+def test_counts_that_are_not_casualties() -> None:
+    text = ("Iran was responsible for the deaths of 603 US personnel in Iraq over 15 years.\n\n"
+            "More than 230000 people have been killed in Syria since the conflict began in 2011.\n\n"
+            "Gunmen killed three villagers and wounded two others in Kirkuk on Monday.")
+    result = flashpoint.extract(text, published="2019-04-16")
+    assert [(e.fatalities, e.injured) for e in result.events] == [(3, 2)]
