@@ -15,6 +15,7 @@ from typing import TypeVar
 from spacy.tokens import Doc
 
 from .actors.dictionary import load_dictionary
+from .actors.relations import read_relations
 from .actors.resolve import get_resolver
 from .events.coder import EventCoder
 from .events.detect import get_finder
@@ -71,12 +72,13 @@ def analyse(doc: Doc, article: Article) -> DocumentResult:
     country = focus_country(doc, places)
     actors = _stage("actors", errors, lambda: get_resolver(nlp).resolve(
         doc, focus_country=country, blocked=[(p.start, p.end) for p in places]), [])
+    relations = _stage("relations", errors, lambda: read_relations(doc, actors, load_dictionary()), [])
     events = _stage("events", errors, lambda: _coder().code(
         doc, article, get_finder(nlp).find(doc, body_start=article.body_start),
         actors=actors, places=places, times=times, focus_country=country), [])
     return DocumentResult(
         article=article, events=events, actors=actors, places=places, times=times,
-        errors=errors, extractor_version=EXTRACTOR_VERSION,
+        relations=relations, errors=errors, extractor_version=EXTRACTOR_VERSION,
     )
 
 

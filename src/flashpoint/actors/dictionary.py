@@ -58,7 +58,7 @@ class GenericRule:
     """A role noun ("gunmen", "police") that names an unnamed actor of a known kind."""
 
     lemmas: tuple[str, ...]
-    template: str
+    template: str | None
     inter: int
     link: tuple[int, ...] = ()
 
@@ -73,8 +73,18 @@ class ActorDictionary:
     demonyms: dict[str, tuple[str, str]]  # lower-case demonym -> (country, iso2)
     countries: dict[str, str] = field(default_factory=dict)  # iso2 -> country name
 
+    alias_index: dict[str, str] = field(default_factory=dict)  # normalize_name(alias) -> canonical
+
     def actor(self, name: str) -> Actor | None:
         return self.actors.get(name)
+
+    def lookup(self, text: str) -> str | None:
+        """The canonical actor a name stands for, by any alias spelling ("Kataeb Hezbollah")."""
+        if not self.alias_index:
+            for actor in self.actors.values():
+                for alias in actor.aliases:
+                    self.alias_index.setdefault(normalize_name(alias), actor.name)
+        return self.alias_index.get(normalize_name(text))
 
     def country_of_demonym(self, word: str) -> str | None:
         hit = self.demonyms.get(word.lower())

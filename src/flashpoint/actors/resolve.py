@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import yaml
+from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -18,7 +20,14 @@ from spacy.util import filter_spans
 
 from ..model import ActorMention
 from ..nlp import lemma_matchers, sentence_of
-from .dictionary import ACTOR_TYPES, ActorDictionary, load_dictionary, spelling_variants
+from ..settings import DATA_DIR
+from .dictionary import (
+    ACTOR_TYPES,
+    ActorDictionary,
+    load_dictionary,
+    normalize_name,
+    spelling_variants,
+)
 
 _MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
 
@@ -43,6 +52,10 @@ class ActorResolver:
             self._add(nlp, actor.name, actor.aliases, contextual=False)
         for name, aliases in dictionary.contextual.items():
             self._add(nlp, name, aliases, contextual=True)
+        self.settings = _resolution_settings()
+        pairs = sorted({(normalize_name(a), actor.name) for actor in dictionary.actors.values() for a in actor.aliases})
+        self._alias_keys = [k for k, _ in pairs]
+        self._alias_names = [n for _, n in pairs]
         self.generic = lemma_matchers(
             nlp.vocab, [(f"generic:{i}", list(rule.lemmas)) for i, rule in enumerate(dictionary.generic)]
         )
@@ -77,6 +90,9 @@ class ActorResolver:
         mentions: list[tuple[Span, ActorMention]] = [
             (span, self._named_mention(span, name)) for span, name in named
         ]
+        organisations = self._organisation_mentions(doc, taken, blocked)
+        taken |= {t for span, _ in organisations for t in range(span.start, span.end)}
+        mentions += organisations
         mentions += self._person_mentions(doc, taken, blocked, focus_country)
         taken |= {t for span, _ in mentions for t in range(span.start, span.end)}
         mentions.sort(key=lambda m: m[0].start)
@@ -100,12 +116,56 @@ class ActorResolver:
                 labels[(start, end)] = name
         return [(s, labels[(s.start, s.end)]) for s in filter_spans(spans)]
 
-    def _named_mention(self, span: Span, name: str) -> ActorMention:
+    def _named_mention(self, span: Span, name: str, method: str = "dictionary") -> ActorMention:
         actor = self.dictionary.actors[name]
         return ActorMention(
             start=span.start_char, end=span.end_char, text=span.text, actor=actor.name,
-            actor_type=actor.actor_type, country=actor.country, inter=actor.inter, method="dictionary",
+            actor_type=actor.actor_type, country=actor.country, inter=actor.inter, method=method,
         )
+
+    # --- organisations no alias names exactly ----------------------------------------------------
+    def _organisation_mentions(
+        self, doc: Doc, taken: set[int], blocked: list[tuple[int, int]]
+    ) -> list[tuple[Span, ActorMention]]:
+        """Names spaCy calls organisations (or people: it tags "Hashd al-Shaabi" as a PERSON):
+        a spelling close enough to an alias resolves to that actor; an organisation nobody knows
+        is kept as a new actor with a type guessed from its name, never dropped."""
+        out: list[tuple[Span, ActorMention]] = []
+        for ent in doc.ents:
+            if ent.label_ not in {"ORG", "PERSON"} or any(t.i in taken for t in ent):
+                continue
+            if any(ent.start_char < e and s < ent.end_char for s, e in blocked):
+                continue
+            span = ent[1:] if ent[0].lower_ == "the" and len(ent) > 1 else ent
+            name = self._fuzzy(span.text)
+            if name is not None:
+                out.append((span, self._named_mention(span, name, method="fuzzy")))
+            elif ent.label_ == "ORG":
+                inter = self._guess_inter(span.text)
+                out.append((span, ActorMention(
+                    start=span.start_char, end=span.end_char, text=span.text, actor=" ".join(span.text.split()),
+                    actor_type=ACTOR_TYPES.get(inter, "Organisation") if inter else "Organisation",
+                    country=None, inter=inter, method="new",
+                )))
+        return out
+
+    def _fuzzy(self, text: str) -> str | None:
+        key = normalize_name(text)
+        exact = self.dictionary.lookup(text)
+        if exact is not None:
+            return exact
+        if len(key) < self.settings["fuzzy_min_length"]:
+            return None
+        hit = process.extractOne(key, self._alias_keys, scorer=fuzz.ratio,
+                                 score_cutoff=self.settings["fuzzy_threshold"])
+        return self._alias_names[hit[2]] if hit else None
+
+    def _guess_inter(self, name: str) -> int | None:
+        words = " " + " ".join(normalize_name(name).split()) + " "
+        for rule in self.settings["new_actor_types"]:
+            if any(f" {normalize_name(w)} " in words for w in rule["words"]):
+                return rule["inter"]
+        return None
 
     # --- people -------------------------------------------------------------------------------
     def _person_mentions(
@@ -205,6 +265,8 @@ class ActorResolver:
                     start=full.start_char, end=full.end_char, text=full.text, actor=linked.actor,
                     actor_type=linked.actor_type, country=linked.country, inter=linked.inter, method="link",
                 )
+            elif rule.template is None:
+                continue  # "the group" with no named group before it names nobody
             else:
                 country = demonym or focus_country
                 name = rule.template.format(country=country) if country else rule.template.replace(" ({country})", "").replace(" of {country}", "")
@@ -236,6 +298,12 @@ class ActorResolver:
             return None
         best = max(counts, key=lambda a: (counts[a], last[a][0]))
         return last[best][1]
+
+
+@functools.lru_cache(maxsize=1)
+def _resolution_settings() -> dict:
+    with (DATA_DIR / "resolution.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
 
 
 _SPONSOR_WORDS = {"backed", "led", "allied", "aligned", "supported", "sponsored", "funded", "armed", "trained"}

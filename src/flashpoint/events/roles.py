@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from ..actors.dictionary import ActorDictionary
+from ..actors.mentions import MentionIndex
 from ..model import ActorMention
 from ..nlp import sentence_of
 from .detect import Hit
@@ -19,9 +20,6 @@ from .detect import Hit
 _SUBJ = {"nsubj", "csubj"}
 _OBJ = {"dobj", "obj", "attr", "dative"}
 _TARGET_PREPS = {"on", "against", "at", "targeting", "in", "upon"}
-_SPEECH = {"say", "tell", "announce", "claim", "state", "add", "report", "declare", "insist"}
-_PERSON_PRONOUNS = {"he", "she", "him", "her"}
-_GROUP_PRONOUNS = {"they", "them"}
 
 
 @dataclass(slots=True)
@@ -30,72 +28,6 @@ class Roles:
     target: ActorMention | None = None
     target_token: Token | None = None
     target_is_place: bool = False
-
-
-class MentionIndex:
-    """Actor mentions of one document, looked up by token."""
-
-    def __init__(self, doc: Doc, mentions: list[ActorMention]) -> None:
-        self.doc = doc
-        self.mentions = mentions
-        self.by_token: dict[int, ActorMention] = {}
-        for m in mentions:
-            span = doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None:
-                continue
-            for t in span:
-                self.by_token.setdefault(t.i, m)
-
-    def at(self, token: Token) -> ActorMention | None:
-        """The mention at a token, else the first mention in its subtree (within its sentence)."""
-        hit = self.by_token.get(token.i)
-        if hit is not None:
-            return hit
-        if token.pos_ == "PRON":
-            return self.pronoun(token)
-        sent = sentence_of(token)
-        for t in token.subtree:
-            if sent.start <= t.i < sent.end and t.i in self.by_token:
-                return self.by_token[t.i]
-        return None
-
-    def pronoun(self, token: Token) -> ActorMention | None:
-        """A pronoun names the last fitting actor: a person for he/she, a group for they."""
-        low = token.lower_
-        if low in _GROUP_PRONOUNS:
-            speaker = _speaker_of(token)
-            if speaker is not None and speaker.i != token.i:
-                found = self.at(speaker)
-                if found is not None:
-                    return found
-        wanted_person = low in _PERSON_PRONOUNS
-        if not wanted_person and low not in _GROUP_PRONOUNS:
-            return None
-        fitting = [
-            m for m in self.mentions
-            if m.start < token.idx
-            and (m.method == "person" if wanted_person else m.method in {"dictionary", "link", "generic"})
-        ]
-        # Pronouns mostly continue the last *subject* ("Aws al-Khafaji ... appeared on TV. He was
-        # captured"), not the last name in passing ("Mashzoub's kinsman").
-        for m in reversed(fitting[-8:]):
-            if self._is_subject(m):
-                return m
-        return fitting[-1] if fitting else None
-
-    def _is_subject(self, mention: ActorMention) -> bool:
-        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        return span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}
-
-
-def _speaker_of(token: Token) -> Token | None:
-    """"The militias said they rejected ...": the subject of the speech verb the clause hangs on."""
-    verb = token.head
-    while verb.dep_ in {"ccomp", "conj", "xcomp"} and verb.head.i != verb.i:
-        verb = verb.head
-        if verb.lemma_ in _SPEECH:
-            return next((c for c in verb.children if c.dep_ in _SUBJ), None)
-    return None
 
 
 def _subject(verb: Token) -> Token | None:
