@@ -22,6 +22,7 @@ from .nlp import ModelNotInstalled
 from .settings import get_settings
 
 EVENT_FORMATS = ("table", "csv", "json", "jsonl", "geojson")
+GRAPH_FORMATS = ("graphml", "graph-json")
 
 
 class IsoDate(click.ParamType):
@@ -94,6 +95,14 @@ def _input_options(f: Callable) -> Callable:
 def _db_option(f: Callable) -> Callable:
     return click.option("--db", "db_url", metavar="URL",
                         help="Store URL or SQLite file (default: $FLASHPOINT_DB or sqlite:///flashpoint.db).")(f)
+
+
+def _event_filters(f: Callable) -> Callable:
+    f = click.option("--type", "event_type", help="Only this ACLED event type or sub-type, or PLOVER type.")(f)
+    f = click.option("--country", help="Only events in this country.")(f)
+    f = click.option("--until", type=IsoDate(), help="Events on or before this date.")(f)
+    f = click.option("--since", type=IsoDate(), help="Events on or after this date.")(f)
+    return f
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -172,10 +181,7 @@ def run(paths: tuple[str, ...], db_url: str | None, published: str | None, sourc
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(EVENT_FORMATS), default="table", show_default=True)
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N events (0: all).")
-@click.option("--since", type=IsoDate(), help="Events on or after this date.")
-@click.option("--until", type=IsoDate(), help="Events on or before this date.")
-@click.option("--country", help="Only events in this country.")
-@click.option("--type", "event_type", help="Only this ACLED event type, e.g. Battles.")
+@_event_filters
 @click.option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
 def events(db_url: str | None, fmt: str, limit: int | None, since: str | None, until: str | None,
            country: str | None, event_type: str | None, output: str | None) -> None:
@@ -195,6 +201,63 @@ def events(db_url: str | None, fmt: str, limit: int | None, since: str | None, u
         out.flush()
         if fmt == "table" and len(rows) < total and not any((since, until, country, event_type)):
             click.echo(f"({len(rows)} of {total} events; --limit 0 shows all)", err=True)
+
+
+@main.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(EVENT_FORMATS[1:] + GRAPH_FORMATS), required=True,
+              help="Events as csv (ACLED columns), json, jsonl or geojson; the actor graph as graphml or graph-json.")
+@_event_filters
+@click.option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
+def export(db_url: str | None, fmt: str, since: str | None, until: str | None, country: str | None,
+           event_type: str | None, output: str | None) -> None:
+    """Export events, or the actor graph (actors, relations read from text and the dictionary,
+    and events between actors as edges)."""
+    from .export import write as write_export
+    from .store import open_store
+
+    with _user_errors():
+        store = open_store(db_url)
+        try:
+            rows = store.events(since=since, until=until, country=country, event_type=event_type)
+            if fmt in GRAPH_FORMATS:
+                from .actors.dictionary import load_dictionary
+                from .export import graph
+
+                g = graph.build(store.actors(), store.relations(), rows, load_dictionary())
+        finally:
+            store.close()
+        out = _open_output(output)
+        if fmt == "graphml":
+            graph.write_graphml(g, out)
+        elif fmt == "graph-json":
+            graph.write_json(g, out)
+        else:
+            write_export(fmt, rows, out)
+        out.flush()
+
+
+@main.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N actors (0: all).")
+@click.option("--min-mentions", type=click.IntRange(min=1), default=1, show_default=True)
+def actors(db_url: str | None, fmt: str, limit: int | None, min_mentions: int) -> None:
+    """Actors found in the stored articles, with mention and article counts."""
+    from .export.table import render_rows
+    from .store import open_store
+
+    with _user_errors():
+        store = open_store(db_url)
+        try:
+            rows = store.actors(limit=limit or None, min_mentions=min_mentions)
+        finally:
+            store.close()
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(render_rows(rows, [("actor", "actor"), ("actor_type", "type"), ("country", "country"),
+                                  ("mentions", "mentions"), ("articles", "articles")]), nl=False)
 
 
 @main.command()
@@ -220,7 +283,42 @@ def articles(db_url: str | None, fmt: str, limit: int | None, show_errors: bool)
         cols = [("origin", "origin"), ("reason", "reason")]
     else:
         cols = [("published", "published"), ("source", "source"), ("title", "title"), ("n_events", "events"), ("article_id", "id")]
-    click.echo(render_rows(rows, cols))
+    click.echo(render_rows(rows, cols), nl=False)
+
+
+@main.group("eval")
+def eval_() -> None:
+    """Score Flashpoint against gold data; each command prints a JSON object last."""
+
+
+@eval_.command("actors")
+@click.argument("gold", nargs=-1, type=click.Path(exists=True, dir_okay=True))
+@click.option("--errors", "show_errors", is_flag=True, help="List every sentence that is not exactly right.")
+def eval_actors(gold: tuple[str, ...], show_errors: bool) -> None:
+    """Actor precision and recall on sentences with gold actors (JSONL; default: tests/data/actors/)."""
+    from pathlib import Path
+
+    from .eval.actors import read_gold, score
+
+    paths: list[Path] = []
+    for g in gold or ("tests/data/actors",):
+        p = Path(g)
+        if not p.exists():
+            _fail(f"no gold data at {p}; pass JSONL files or a folder of them")
+        paths += sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
+    if not paths:
+        _fail("no *.jsonl gold files found")
+    try:
+        items = read_gold(paths)
+    except ValueError as exc:
+        _fail(str(exc))
+    scores = score(items)
+    if show_errors:
+        for e in scores["all"].errors:
+            click.echo(f"{e['where']}: missing {e['missing']} extra {e['extra']}\n    {e['text'][:160]}")
+    for name, sc in sorted(scores.items(), key=lambda kv: kv[0] != "all"):
+        click.echo(f"{name:28} sentences {sc.sentences:4}  P {sc.precision:.3f}  R {sc.recall:.3f}  F1 {sc.f1:.3f}")
+    click.echo(json.dumps({k: v.to_dict() for k, v in scores.items()}))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -557,6 +557,40 @@ class Store:
             r = conn.execute(self._event_query().where(s.events.c.id == event_id)).first()
         return None if r is None else self._event_dict(r)
 
+    # -- actors and their relations
+
+    def actors(self, *, limit: int | None = None, min_mentions: int = 1) -> list[dict[str, Any]]:
+        """Actors mentioned in stored articles with mention and article counts, most mentioned first."""
+        _check_count("limit", limit)
+        m = s.actor_mentions.c
+        mentions = func.count().label("mentions")
+        stmt = (
+            select(m.actor, func.max(m.actor_type).label("actor_type"), func.max(m.country).label("country"),
+                   func.max(m.inter).label("inter"), mentions,
+                   func.count(func.distinct(m.article_id)).label("articles"))
+            .where(m.actor.is_not(None))
+            .group_by(m.actor)
+            .having(func.count() >= min_mentions)
+            .order_by(mentions.desc(), m.actor)
+            .limit(limit)
+        )
+        with self._tx() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+    def relations(self) -> list[dict[str, Any]]:
+        """Every stored relation telling, with its article: the graph merges them."""
+        r = s.relations.c
+        stmt = select(r.article_id, r.subject, r.relation, r.object, r.payload).order_by(
+            r.subject, r.relation, r.object, r.article_id, r.position)
+        with self._tx() as conn:
+            rows = conn.execute(stmt).all()
+        out = []
+        for row in rows:
+            payload = json.loads(row.payload)
+            out.append({"article_id": row.article_id, "subject": row.subject, "relation": row.relation,
+                        "object": row.object, "evidence": payload.get("evidence")})
+        return out
+
     # -- the rest
 
     def errors(self) -> list[dict[str, Any]]:
