@@ -1,0 +1,750 @@
+"""Finding place names in an article, resolving each to one gazetteer entry, and picking an event's place.
+
+Why not trust spaCy's labels alone: the small English model misses or mislabels many conflict toponyms
+("Nineveh" and "al-Qathia" come out as PERSON, "Hasaka province" is split, "Gunmen" comes out as GPE). So
+toponyms come from two sources: spaCy's GPE/LOC/FAC entities, which are trusted to be places, and a scan of
+capitalised token sequences against the gazetteer, which is not: a scanned name is only kept when the
+gazetteer knows it as a curated place, an admin area, a country or a large town of a country the article
+is about, *and* the words around it say "place" ("in Nineveh", "Hasaka province", "entered Hawija").
+
+Why an article-level country focus: most names are ambiguous across countries (Tripoli, Hama, Washington),
+and an article is usually about one or two countries. Countries named in the text (half weight when named
+as a modifier: "US officials") and nationality words ("Iraqi") are counted; later passes add the countries
+and admin areas of places already pinned down. Each candidate is then scored by its country's share of
+that count (and its neighbours' share: a Syria story names Lebanese towns), scaled by how much evidence
+there is; its population; its prominence (how many names GeoNames records for it: Geneva in Switzerland
+has sixty, Geneva in Illinois eleven); its kind (country, admin area, capital, town); how well the
+spelling matched; "Town, Country" and "Town, State" apposition; and the admin area named in the same
+sentence ("in Hasaka province"). Spelling variants and skeleton matches are only believed in countries
+the article is about, and small places of countries the article never names are left unresolved ("Adra"
+near Damascus is not Adra in Spain).
+
+Why ``event_location`` is picky about countries and capitals: in news, "Washington designated ..." and
+"Iran's Revolutionary Guard" name governments, not places. A country, admin area or capital only counts as
+where an event happened when a locative word introduces it ("in Iraq", "near Tehran", "northern Syria").
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Article, Location, PlaceMention
+from .gazetteer import Candidate, Gazetteer, normalize_name
+
+log = logging.getLogger(__name__)
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_NOT_PLACE_LABELS = frozenset({"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+_MAX_SCAN_TOKENS = 6
+
+# words that, right before a name, say the name is a place
+_LOCATIVE_WORDS = frozenset(
+    """in at near outside around inside into from to toward towards across through throughout within of
+    over along beyond via between entered entering enter enters reached reaching captured capturing seized
+    seizing shelled shelling attacked attacking bombed bombing stormed storming liberated retook retaking
+    recaptured besieged besieging raided raiding struck hit targeted fled leaving left visited visiting
+    outskirts""".split()
+)
+_ADMIN_CUES = frozenset(
+    "province governorate governate region state district oblast county department prefecture wilaya".split()
+)
+_TOWN_CUES = frozenset("city town village".split())
+_PLACE_HEADS = frozenset(
+    "base airbase airport camp plains plain valley mountains crossing dam refinery prison border".split()
+) | _ADMIN_CUES | _TOWN_CUES
+# names made only of these words are descriptions ("the Old City", "the West"), not names
+_GENERIC_WORDS = frozenset(
+    """old new city town centre center downtown north south east west northern southern eastern western
+    central upper lower district quarter square market airport bridge road street border area region camp
+    base valley river mountains hills province village neighbourhood neighborhood suburb suburbs outskirts
+    countryside capital middle""".split()
+)
+
+_CALENDAR_WORDS = frozenset(
+    [m.lower() for m in calendar.month_name if m] + [m.lower() for m in calendar.month_abbr if m]
+    + [d.lower() for d in calendar.day_name] + [d.lower() for d in calendar.day_abbr]
+    + ["sept", "eid", "ramadan", "christmas", "easter", "ashura", "nowruz"]
+)
+# buildings that stand for governments; a gazetteer match for them is always wrong ("White House" is an
+# alternate name of Guntersville, Alabama)
+_INSTITUTIONS = frozenset({"white house", "kremlin", "pentagon", "elysee", "elysee palace", "downing street",
+                           "capitol hill", "state department", "foreign office", "quai d orsay"})
+_MATCH_SCORE = {"alias": 0.8, "name": 0.3, "alternate": 0.0, "variant": -0.2, "fuzzy": -0.6}
+# the last words of descriptive place phrases worth keeping when the gazetteer has no entry for them
+_FEATURE_NOUNS = frozenset(
+    """road street highway river mountain mountains heights hills valley plain plains gulf sea lake desert
+    square bridge dam airport airbase base camp border crossing district neighbourhood neighborhood quarter
+    region province city town village market port harbour harbor island islands coast""".split()
+)
+_MACRO_REGIONS = frozenset({
+    "middle east", "mediterranean", "levant", "sahel", "maghreb", "balkans", "caucasus", "gulf", "sinai",
+    "horn of africa", "persian gulf", "arabian peninsula", "west africa", "east africa", "north africa",
+    "central asia", "red sea", "black sea", "caspian sea", "lake chad",
+})
+
+
+@dataclass(slots=True)
+class _Toponym:
+    start: int
+    end: int
+    text: str
+    label: str | None  # the spaCy label when spaCy called it a place; None for a gazetteer-scan find
+    sentence: int  # index into the sentence list
+    cue: str | None = None  # "admin" or "town" from the word after it
+    candidates: list[Candidate] = field(default_factory=list)
+    # "Tripoli, Lebanon", "Alexandria, La.": the country and admin areas named right after it
+    within: set[tuple[str, str | None]] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Context:
+    counts: Counter[str]  # country code -> weighted mentions
+    admin_by_sentence: dict[int, set[tuple[str, str]]]
+    gazetteer: Gazetteer
+    admin_focus: dict[tuple[str, str], float] = field(default_factory=dict)  # (cc, admin1) -> share
+    focus: dict[str, float] = field(default_factory=dict)  # country code -> share of mentions
+    _regional: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        total = sum(self.counts.values())
+        self.focus = {cc: n / total for cc, n in self.counts.items()} if total else {}
+
+    def regional(self, cc: str) -> float:
+        """The largest focus share among the country's neighbours: a Syria story names Lebanese towns."""
+        if cc not in self._regional:
+            self._regional[cc] = max((self.focus.get(n, 0.0) for n in self.gazetteer.neighbours(cc)), default=0.0)
+        return self._regional[cc]
+
+
+def geoparse(doc: Doc, article: Article, gazetteer: Gazetteer | None = None) -> list[PlaceMention]:
+    """Every place mention in the article, resolved where the gazetteer allows, in text order.
+
+    Three passes: the first resolves with the countries the text names; the later ones add the countries
+    and admin areas of what the previous pass pinned down (a story naming Atlanta, Georgia and Gainesville
+    is about the US state of Georgia, so its "Athens" is Athens, Georgia). A failure while resolving one
+    toponym is logged and skips that toponym only.
+    """
+    gaz = gazetteer or Gazetteer.load()
+    sentences = _sentence_bounds(doc)
+    toponyms = _find_toponyms(doc, gaz, sentences)
+    base = _context(doc, toponyms, gaz)
+    ctx = base
+    for _ in range(2):
+        resolved = [_safe_resolve(top, ctx, gaz, article) for top in toponyms]
+        ctx = _refine(base, toponyms, resolved)
+    out: list[PlaceMention] = []
+    for top in toponyms:
+        outcome = _safe_resolve(top, ctx, gaz, article)
+        if isinstance(outcome, Candidate):
+            out.append(_mention(top, outcome))
+        elif outcome is _UNRESOLVED:
+            out.append(PlaceMention(top.start, top.end, top.text, None, None, None, None, None, None))
+    return out
+
+
+_UNRESOLVED = object()  # a place mention no gazetteer entry fits
+_SKIP = object()  # not a place mention after all, or one that failed
+
+
+def _safe_resolve(top: _Toponym, ctx: _Context, gaz: Gazetteer, article: Article) -> Candidate | object:
+    try:
+        return _resolve(top, ctx, gaz)
+    except Exception:  # one bad toponym must not cost the article its other places
+        log.exception("geoparse: could not resolve %r at %d in article %s", top.text, top.start, article.id)
+        return _SKIP
+
+
+def _mention(top: _Toponym, best: Candidate) -> PlaceMention:
+    return PlaceMention(
+        start=top.start,
+        end=top.end,
+        text=top.text,
+        geonameid=best.geonameid,
+        name=best.name,
+        admin1=best.admin1 if not best.is_country else None,
+        country=best.country,
+        lat=best.lat,
+        lon=best.lon,
+        feature_class=best.feature_class,
+        country_code=best.country_code,
+    )
+
+
+# -- finding toponyms ------------------------------------------------------------------------------------
+
+
+def _lookup(gaz: Gazetteer, text: str, **kwargs: bool) -> list[Candidate]:
+    """A lookup that cannot fail: a name that breaks the gazetteer stays unresolved, the others go on."""
+    try:
+        return gaz.lookup(text, **kwargs)
+    except Exception:
+        log.exception("geoparse: gazetteer lookup failed for %r", text)
+        return []
+
+
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    try:
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    except ValueError:  # no parser or sentencizer in the pipeline
+        return [(0, len(doc.text))]
+
+
+def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> int:
+    """Index of the sentence holding ``pos`` (sentences are sorted and do not overlap)."""
+    i = bisect.bisect_right(sentences, (pos, math.inf)) - 1
+    return min(max(i, 0), max(0, len(sentences) - 1))
+
+
+def _trim_entity(ent: Span) -> tuple[int, int] | None:
+    """Token range of a place entity without a leading "the" and a trailing possessive or punctuation."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _cue_after(doc: Doc, end: int) -> str | None:
+    if end < len(doc):
+        word = doc[end].lower_
+        if word in _ADMIN_CUES:
+            return "admin"
+        if word in _TOWN_CUES:
+            return "town"
+    return None
+
+
+def _locative_before(doc: Doc, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and (doc[i].lower_ in ("the", "a") or doc[i].is_punct and doc[i].text in "-'’"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in _LOCATIVE_WORDS
+
+
+def _find_toponyms(doc: Doc, gaz: Gazetteer, sentences: list[tuple[int, int]]) -> list[_Toponym]:
+    text = doc.text
+    taken = [False] * len(doc)  # tokens already inside an accepted toponym
+    blocked = [False] * len(doc)  # tokens inside entities that are not places (dates, numbers, NORP)
+    found: list[_Toponym] = []
+    unresolved_ents: list[tuple[Span, int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ in _NOT_PLACE_LABELS:
+            for i in range(ent.start, ent.end):
+                blocked[i] = True
+    for ent in doc.ents:
+        if ent.label_ not in PLACE_LABELS:
+            continue
+        rng = _trim_entity(ent)
+        if rng is None:
+            continue
+        s, e = rng
+        span_text = text[doc[s].idx : doc[e - 1].idx + len(doc[e - 1])]
+        cue = _cue_after(doc, e)
+        cands = []
+        if cue:  # "Hasaka province": the phrase names the admin area, and the mention takes the word in
+            phrase = text[doc[s].idx : doc[e].idx + len(doc[e])]
+            cands = _lookup(gaz, phrase)
+            if cands:
+                span_text, e = phrase, e + 1
+        if not cands:
+            cands = _lookup(gaz, span_text)
+        if not cands:
+            parts = _split_entity(doc, s, e, gaz)
+            for ps, pe, part_cands in parts:
+                start = doc[ps].idx
+                part_text = text[start : doc[pe - 1].idx + len(doc[pe - 1])]
+                found.append(_Toponym(start, start + len(part_text), part_text, ent.label_,
+                                      _sentence_of(start, sentences), None, part_cands))
+                for i in range(ps, pe):
+                    taken[i] = True
+            if not parts:
+                unresolved_ents.append((ent, s, e))
+            continue
+        start = doc[s].idx
+        found.append(_Toponym(start, start + len(span_text), span_text, ent.label_,
+                              _sentence_of(start, sentences), cue, cands))
+        for i in range(s, e):
+            taken[i] = True
+
+    found.extend(_scan(doc, gaz, sentences, taken, blocked))
+
+    # spaCy called these places but no gazetteer name fits: keep the descriptive ones ("the Old City",
+    # "Castello Road", "the Middle East") as unresolved mentions; drop the rest, which are mostly
+    # organisations and mislabels ("Gunmen", "IRGC", "Syrian Observatory for Human Rights")
+    for ent, s, e in unresolved_ents:
+        if any(taken[i] for i in range(s, e)):
+            continue
+        start = doc[s].idx
+        span_text = text[start : doc[e - 1].idx + len(doc[e - 1])]
+        if _describes_place(span_text):
+            found.append(_Toponym(start, start + len(span_text), span_text, ent.label_,
+                                  _sentence_of(start, sentences), None, []))
+    found.sort(key=lambda t: t.start)
+    _link_containers(found, text)
+    return found
+
+
+def _link_containers(toponyms: list[_Toponym], text: str) -> None:
+    """Mark "Town, Country" and "Town, State": the second name says where the first one lies."""
+    for a, b in zip(toponyms, toponyms[1:]):
+        if not re.fullmatch(r"\s*,\s*", text[a.end : b.start]):
+            continue
+        for c in b.candidates:
+            if c.match in ("name", "alias") and c.country_code and (c.is_country or c.is_admin1):
+                a.within.add((c.country_code, None if c.is_country else c.admin1_code))
+
+
+def _split_entity(doc: Doc, s: int, e: int, gaz: Gazetteer) -> list[tuple[int, int, list[Candidate]]]:
+    """Places inside an entity that did not resolve as a whole.
+
+    spaCy runs a town and its country together when the comma is missing ("Manbij Syria"), takes in what
+    follows a name ("Jayrud 60 kilometres") and joins a part to its town ("the Old City of Mosul"); the
+    parts are places even though the whole is not.
+    """
+    text = doc.text
+    for k in range(max(s + 1, e - 3), e):  # a trailing country name, up to three words
+        tail = _lookup(gaz, text[doc[k].idx : doc[e - 1].idx + len(doc[e - 1])], loose=False)
+        if tail and tail[0].is_country and tail[0].match in ("name", "alias"):
+            cc = tail[0].country_code
+            head_text = text[doc[s].idx : doc[k - 1].idx + len(doc[k - 1])]
+            head = [c for c in _lookup(gaz, head_text) if c.country_code == cc]
+            return ([(s, k, head)] if head else []) + [(k, e, tail)]
+    # names separated by ordinary words or numbers: "the Old City of Mosul", "Jayrud 60 kilometres"
+    parts: list[tuple[int, int, list[Candidate]]] = []
+    k = s
+    while k < e:
+        if not _can_start(doc[k]):
+            k += 1
+            continue
+        j = k + 1
+        while j < e and (_can_start(doc[j]) or doc[j].text in ("-", "‐") or doc[j - 1].text in ("-", "‐")):
+            j += 1
+        if (k, j) != (s, e):
+            cands = _lookup(gaz, text[doc[k].idx : doc[j - 1].idx + len(doc[j - 1])], loose=False)
+            if cands:
+                parts.append((k, j, cands))
+        k = j
+    return parts
+
+
+def _describes_place(text: str) -> bool:
+    key = normalize_name(text)
+    words = key.split()
+    return bool(words) and (words[-1] in _FEATURE_NOUNS or key in _MACRO_REGIONS or _is_generic(text))
+
+
+def _can_start(tok: Token) -> bool:
+    if tok.text[:1].isupper() and tok.is_alpha:
+        return True
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    article = tok.lower_ in ("al", "el", "ad", "ar", "as", "ash", "at", "az", "an")
+    return article and nxt is not None and nxt.text in ("-", "‐")  # "al-Qathia"
+
+
+def _can_end(tok: Token) -> bool:
+    return (tok.text[:1].isupper() and tok.is_alpha) or tok.lower_ in _PLACE_HEADS
+
+
+def _scan(doc: Doc, gaz: Gazetteer, sentences: list[tuple[int, int]], taken: list[bool],
+          blocked: list[bool]) -> Iterable[_Toponym]:
+    """Gazetteer names among capitalised token runs that spaCy did not call places (see module doc)."""
+    text = doc.text
+    ents_by_token: dict[int, Span] = {}
+    for ent in doc.ents:
+        for i in range(ent.start, ent.end):
+            ents_by_token[i] = ent
+    country_mentions = _countries_in_place_ents(doc, gaz)
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        if taken[i] or blocked[i] or not _can_start(tok):
+            i += 1
+            continue
+        hit = None
+        for length in range(min(_MAX_SCAN_TOKENS, n - i), 0, -1):
+            j = i + length
+            if any(taken[k] or blocked[k] or doc[k].is_sent_start and k > i for k in range(i, j)):
+                continue
+            if not _can_end(doc[j - 1]):
+                continue
+            span_text = text[tok.idx : doc[j - 1].idx + len(doc[j - 1])]
+            cands = _lookup(gaz, span_text, loose=False)
+            if cands and _scan_accepts(doc, i, j, cands, ents_by_token, country_mentions):
+                hit = (j, span_text, cands)
+                break
+        if hit is None:
+            i += 1
+            continue
+        j, span_text, cands = hit
+        start = tok.idx
+        yield _Toponym(start, start + len(span_text), span_text, None, _sentence_of(start, sentences),
+                       _cue_after(doc, j) or ("admin" if doc[j - 1].lower_ in _ADMIN_CUES else None), cands)
+        for k in range(i, j):
+            taken[k] = True
+        i = j
+
+
+def _countries_in_place_ents(doc: Doc, gaz: Gazetteer) -> set[str]:
+    out: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS:
+            cands = _lookup(gaz, ent.text)
+            if cands and cands[0].is_country and cands[0].country_code:
+                out.add(cands[0].country_code)
+        elif ent.label_ == "NORP":
+            cc = gaz.demonym_country(ent.text)
+            if cc:
+                out.add(cc)
+    return out
+
+
+def _scan_accepts(doc: Doc, i: int, j: int, cands: list[Candidate], ents_by_token: dict[int, Span],
+                  country_mentions: set[str]) -> bool:
+    # a scanned name must cover whole entities: "Ninawah" inside the ORG "the PMU's Ninawah Command" is a
+    # unit's name, not a place mention
+    for k in (i, j - 1):
+        ent = ents_by_token.get(k)
+        if ent is not None and (ent.start < i or ent.end > j) and ent.label_ not in PLACE_LABELS:
+            return False
+    labels = {ents_by_token[k].label_ for k in range(i, j) if k in ents_by_token}
+    if "ORG" in labels and not any(c.match == "alias" or c.geonameid is None for c in cands):
+        return False  # organisations named after places ("Hezbollah", "Baghdad Operations Command")
+    context = _locative_before(doc, i) or _cue_after(doc, j) is not None or doc[j - 1].lower_ in _PLACE_HEADS
+    if not context:
+        return False
+    for c in cands:
+        curated = c.geonameid is None or c.match == "alias" or c.feature_class in ("S", "L")
+        if curated:
+            return True
+        if (c.is_country or c.is_admin1) and c.match == "name":
+            return True
+        if c.feature_class == "P" and c.country_code in country_mentions and c.population >= 100_000:
+            return True
+    return False
+
+
+# -- country focus and sentence context -------------------------------------------------------------------
+
+
+def _context(doc: Doc, toponyms: list[_Toponym], gaz: Gazetteer) -> _Context:
+    counts: Counter[str] = Counter()
+    for top in toponyms:
+        first = top.candidates[0] if top.candidates else None
+        if first is not None and first.match in ("name", "alias"):
+            if first.is_country:
+                # "Georgia" may be the US state: a name shared with a region says nothing about focus
+                if not any(c.is_admin1 and c.match in ("name", "alias") for c in top.candidates):
+                    counts[first.country_code or ""] += _mention_weight(doc, top)
+            elif first.is_admin1 and all(c.country_code == first.country_code for c in top.candidates
+                                         if c.is_admin1) and not any(
+                                         c.feature_class == "P" and c.match in ("name", "alias")
+                                         for c in top.candidates):
+                counts[first.country_code or ""] += 0.5  # "Louisiana", "Nineveh": one country's region
+                # (not "Tripoli", which also names a Libyan province but mostly towns)
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if tok.text[:1].isupper():
+            pair = doc[i : i + 2].text if i + 1 < len(doc) else ""
+            cc2 = gaz.demonym_country(pair) if pair else None
+            if cc2:  # "South Sudanese", "North Korean"
+                counts[cc2] += 0.75
+                i += 2
+                continue
+            cc = gaz.demonym_country(tok.text)
+            if cc:
+                counts[cc] += 0.75
+        i += 1
+    counts.pop("", None)
+    admin: dict[int, set[tuple[str, str]]] = {}
+    for top in toponyms:
+        if top.cue == "admin":
+            for c in top.candidates:
+                if c.is_admin1 and c.country_code and c.admin1_code:
+                    admin.setdefault(top.sentence, set()).add((c.country_code, c.admin1_code))
+                    break
+    return _Context(counts, admin, gaz)
+
+
+def _mention_weight(doc: Doc, top: _Toponym) -> float:
+    """A country named as a modifier ("US officials", "Iran's army") says less about where a story
+    happens than one named as a place ("in Iraq")."""
+    span = doc.char_span(top.start, top.end, alignment_mode="expand")
+    if span is not None and span.root.dep_ in ("compound", "amod", "poss", "nmod"):
+        return 0.5
+    return 1.0
+
+
+def _refine(ctx: _Context, toponyms: list[_Toponym], first: list[Candidate | object]) -> _Context:
+    """The second pass's context: countries and admin areas of places the first pass pinned down.
+
+    Only names whose candidates all lie in one country (one admin area) count, so that a first-pass
+    guess ("Athens" -> Greece) cannot reinforce itself.
+    """
+    counts = Counter(ctx.counts)
+    admin: Counter[tuple[str, str]] = Counter()
+    for top, best in zip(toponyms, first):
+        if not isinstance(best, Candidate) or not best.country_code:
+            continue
+        if best.is_admin1 and best.admin1_code:
+            admin[(best.country_code, best.admin1_code)] += 1.0
+            continue
+        if best.is_country:
+            continue
+        if all(c.country_code == best.country_code for c in top.candidates):
+            counts[best.country_code] += 1.0
+            if best.admin1_code and all(c.admin1_code == best.admin1_code for c in top.candidates):
+                admin[(best.country_code, best.admin1_code)] += 0.5
+    total = sum(admin.values())
+    shares = {k: v / total for k, v in admin.items()} if total else {}
+    return _Context(counts, ctx.admin_by_sentence, ctx.gazetteer, shares)
+
+
+# -- resolution -------------------------------------------------------------------------------------------
+
+
+def _score(c: Candidate, top: _Toponym, cands: list[Candidate], ctx: _Context) -> float:
+    """How likely this candidate is what the toponym means here (weights in the module docstring's terms:
+    country focus, population, prominence, kind, spelling, admin context)."""
+    cc = c.country_code or ""
+    share = ctx.focus.get(cc, 0.0)
+    # a focus drawn from one passing mention ("US officials") is weak evidence; from a dozen, strong
+    confidence = min(1.0, sum(ctx.counts.values()) / 2.0)
+    score = confidence * (2.0 * share + (0.2 if cc in ctx.focus else 0.0) + 0.6 * ctx.regional(cc))
+    if (cc, None) in top.within or (cc, c.admin1_code) in top.within:
+        score += 2.5 if not c.is_country else -2.5  # "Tripoli, Lebanon": a town of Lebanon, not Lebanon
+    score += 1.5 * min(math.log10(c.population + 1) / 7.0, 1.0)
+    score += 1.2 * min(math.log10(c.fame + 1) / 2.5, 1.0)  # Geneva (Switzerland) over Geneva, Illinois
+    if c.feature_code == "PPLC":
+        score += 0.6  # capitals are named across borders
+    if c.is_country:
+        score += 2.0
+    elif c.is_admin1:
+        score += 0.3
+        # a bare name that is both a town and the admin area around it ("Idlib", "Karbala") means the
+        # town; a state named like a distant hamlet ("Texas", "Virginia") is still the state
+        if top.cue != "admin" and any(o.feature_class == "P" and o.country_code == c.country_code
+                                      and o.admin1_code == c.admin1_code and o.match in ("name", "alias")
+                                      for o in cands):
+            score -= 0.8
+    else:
+        score += 1.0 * ctx.admin_focus.get((cc, c.admin1_code or ""), 0.0)
+    if c.feature_class in ("S", "L"):
+        score += 0.3
+    score += _MATCH_SCORE.get(c.match, 0.0)
+    if top.cue == "admin":
+        score += 2.0 if c.feature_class == "A" else -1.0
+    elif top.cue == "town":
+        score += 1.0 if c.feature_class == "P" else -1.0
+    if not c.is_admin1 and (cc, c.admin1_code or "") in ctx.admin_by_sentence.get(top.sentence, ()):
+        score += 1.5
+    return score
+
+
+def _resolve(top: _Toponym, ctx: _Context, gaz: Gazetteer) -> Candidate | object:
+    """The best candidate, ``_UNRESOLVED`` for a place with no fitting entry, or ``_SKIP``."""
+    key = normalize_name(top.text)
+    if gaz.demonym_country(top.text) or key in _CALENDAR_WORDS or key in _INSTITUTIONS:
+        return _SKIP  # "Iraqi", "Jul", "Eid", "the White House" labelled as places
+    unresolved = _UNRESOLVED if top.label and _describes_place(top.text) else _SKIP
+    if not top.candidates or _is_generic(top.text) or key in _MACRO_REGIONS:
+        return unresolved  # "the Old City", "the West", "the Levant": places no gazetteer point stands for
+    cands = top.candidates
+    if len(key) <= 2:  # "US", "UK" are curated; other two-letter keys are abbreviations, not places
+        cands = [c for c in cands if c.match == "alias" or c.is_country]
+    if any(c.match in ("variant", "fuzzy") for c in cands):
+        # a spelling variant is only believable in a country the article is largely about, a consonant
+        # skeleton only in its main country ("Samiras" is not a Russian village because Russia is named)
+        top_cc = max(ctx.focus, key=ctx.focus.__getitem__) if ctx.focus else None
+        cands = [c for c in cands if c.match == "variant" and ctx.focus.get(c.country_code or "", 0.0) >= 0.2
+                 or c.match == "fuzzy" and c.country_code == top_cc]
+    if not cands:
+        return unresolved
+    best = max(cands, key=lambda c: _score(c, top, top.candidates, ctx))
+    return unresolved if _foreign_hamlet(best, ctx) else best
+
+
+def _foreign_hamlet(c: Candidate, ctx: _Context) -> bool:
+    """A small place in a country the article never names is more likely a local name GeoNames lacks
+    ("Adra" near Damascus is not Adra in Spain); an article that names no country is left alone."""
+    if not ctx.focus or c.match == "alias" or c.is_country or c.is_admin1 or c.feature_code == "PPLC":
+        return False
+    share = ctx.focus.get(c.country_code or "", 0.0)
+    if c.match in ("alternate", "variant") and share < 0.1 and c.population < 200_000:
+        return True  # "Barna" is not Bern, "Tibni" not Tibnah, in a Syria story
+    return share == 0.0 and c.population < 50_000 and ctx.regional(c.country_code or "") == 0.0
+
+
+def _is_generic(text: str) -> bool:
+    words = normalize_name(text).split()
+    return bool(words) and all(w in _GENERIC_WORDS for w in words)
+
+
+# -- the event's place ------------------------------------------------------------------------------------
+
+_DIRECTION = r"(?:north|south)(?:[- ]?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?"
+_DIR_ADJ = re.compile(rf"\b(?:{_DIRECTION}|central|downtown|greater|old|outer|inner|rural)\s+$", re.I)
+_NEAR = re.compile(
+    r"\b(?:near(?:by)?|outside|around|close to|next to|in and around|on the (?:outskirts|edge|fringes) of|"
+    r"(?:the )?(?:outskirts|suburbs|edge|fringes|environs) of|"
+    rf"(?:\d+(?:[.,]\d+)?\s*-?\s*(?:km|kms|kilometers|kilometres|miles|mi)\s+)?(?:{_DIRECTION})\s+of|"
+    # parts of a place ("the Old City of Mosul", "a neighbourhood in western Mosul"); "the town of Jenin"
+    # is Jenin itself, so settlements only count when they lie near or outside the place
+    r"(?:(?:a|an|the|one of the)\s+)?(?:districts?|suburbs?|neighbou?rhoods?|areas?|parts?|quarters?|"
+    r"old city|old town|city cent(?:re|er)|heart|countryside)\s+(?:of|in|near|outside|around)|"
+    r"(?:(?:a|an|the)\s+)?(?:villages?|towns?|hamlets?|settlements?|camps?)\s+(?:near|outside|around))"
+    r"\s+(?:the\s+)?(?:city\s+of\s+)?$",
+    re.I,
+)
+_LINK = re.compile(r"(?:\s*,)?\s+(?:in|of|at)\s+(?:the\s+)?$|\s*,\s*$", re.I)
+# words that introduce a country, admin area or capital as the place of an event; "of" and "on" are left
+# out because "militias of the Iran-backed ...", "sanctions on Tehran" name governments
+_EVENT_LOCATIVES = (_LOCATIVE_WORDS - {"of", "outskirts"}) | {"and"}
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:" + "|".join(sorted(_EVENT_LOCATIVES, key=len, reverse=True)) + r")\s+(?:the\s+)?$", re.I
+)
+
+
+@dataclass(slots=True)
+class _Phrase:
+    start: int  # where the relative phrase begins ("near the al-Qathia base in eastern Mosul")
+    relative: bool
+    locative: bool
+
+
+def _phrase_before(p: PlaceMention, text: str, sentence_start: int, spots: list[PlaceMention]) -> _Phrase:
+    """Walk back from a place over direction words, "near"-type phrases and linked spots."""
+    pos = p.start
+    start = p.start
+    relative = False
+    for _ in range(6):
+        window = text[max(sentence_start, pos - 120) : pos]
+        m = _DIR_ADJ.search(window) or _NEAR.search(window)
+        if m:
+            pos -= len(window) - m.start()
+            start, relative = pos, True
+            continue
+        link = _LINK.search(window)
+        if link:
+            link_start = pos - (len(window) - link.start())
+            spot = next((s for s in spots if s.end == link_start), None)
+            if spot is not None:
+                pos = start = spot.start
+                relative = True
+                continue
+        break
+    window = text[max(sentence_start, start - 40) : start]
+    locative = relative or bool(_LOCATIVE_BEFORE.search(window))
+    return _Phrase(start, relative, locative)
+
+
+def _is_country(p: PlaceMention) -> bool:
+    return p.feature_class == "A" and p.admin1 is None
+
+
+def _tier(p: PlaceMention) -> int:
+    if p.feature_class in ("P", "S", "L"):
+        return 0
+    return 2 if _is_country(p) else 1
+
+
+def _distance(p: PlaceMention, start: int, end: int) -> int:
+    if p.end <= start:
+        return start - p.end
+    if p.start >= end:
+        return p.start - end
+    return 0
+
+
+def _modifier_after(p: PlaceMention, text: str) -> bool:
+    """ "Iran's Guard", "Iran-backed militias", "Saudi-led coalition": the place modifies an actor."""
+    return text[p.end : p.end + 2] in ("'s", "’s") or text[p.end : p.end + 1] in ("-", "‐")
+
+
+def event_location(places: list[PlaceMention], start: int, end: int, text: str, sentence_start: int,
+                   sentence_end: int, *, gazetteer: Gazetteer | None = None) -> Location | None:
+    """The place of an event whose trigger spans ``text[start:end]``, from the places in its sentence.
+
+    Towns (and spots) beat admin areas, which beat countries; among equals the one nearest the trigger
+    wins. Relative phrases ("western Mosul", "20 km south of Kirkuk", "near the al-Qathia base in eastern
+    Mosul") give the town with geo_precision 2 and the phrase as ``detail``; a town alone gives 1; an
+    admin area or country gives 3. Countries, admin areas and capitals count only when a locative word
+    introduces them. None when the sentence has no usable place: the caller then falls back to the
+    article's country (``country_location``).
+    """
+    in_sentence = [p for p in places if p.start >= sentence_start and p.end <= sentence_end
+                   and p.lat is not None and p.lon is not None]
+    if not in_sentence:
+        return None
+    gaz = gazetteer or Gazetteer.load()
+    spots = [p for p in in_sentence if p.feature_class in ("S", "L")]
+    eligible: list[tuple[PlaceMention, _Phrase]] = []
+    for p in in_sentence:
+        phrase = _phrase_before(p, text, sentence_start, spots)
+        if _tier(p) == 0:
+            if gaz.is_capital(p.geonameid) and not phrase.locative:
+                continue  # "Washington designated ...", "supported by Tehran"
+        elif not phrase.locative or (_modifier_after(p, text) and not phrase.relative):
+            continue  # "Iran's Revolutionary Guard", "Iraq declared victory"
+        eligible.append((p, phrase))
+    if not eligible:
+        return None
+    chosen, phrase = min(eligible, key=lambda e: (_tier(e[0]), _distance(e[0], start, end), e[0].start))
+    if chosen.feature_class in ("S", "L"):
+        return _spot_location(chosen, phrase, eligible, text, gaz)
+    precision = 3 if _tier(chosen) > 0 else (2 if phrase.relative else 1)
+    detail = text[phrase.start : chosen.end] if phrase.relative else None
+    return _location(chosen, precision, detail)
+
+
+def _spot_location(spot: PlaceMention, phrase: _Phrase, eligible: list[tuple[PlaceMention, _Phrase]],
+                   text: str, gaz: Gazetteer) -> Location:
+    """A base, site or district: coded to its town ("the al-Qathia base in eastern Mosul" -> Mosul, 2)."""
+    for town, town_phrase in eligible:
+        if town.feature_class == "P" and town_phrase.start <= spot.start < town.start:
+            return _location(town, 2, text[town_phrase.start : town.end])
+    detail = text[phrase.start : spot.end]
+    parent = _parent_of(spot, gaz)
+    if parent is not None:
+        return Location(name=parent.name, admin1=parent.admin1, country=parent.country,
+                        geonameid=parent.geonameid, lat=parent.lat, lon=parent.lon, geo_precision=2,
+                        detail=detail)
+    return _location(spot, 2, detail)
+
+
+def _parent_of(spot: PlaceMention, gaz: Gazetteer) -> Candidate | None:
+    if not spot.name:
+        return None
+    for cand in gaz.lookup(spot.name, country_codes=[spot.country_code] if spot.country_code else ()):
+        if cand.parent and cand.lat == spot.lat and cand.lon == spot.lon:
+            return gaz.by_geonameid(cand.parent)
+    return None
+
+
+def _location(p: PlaceMention, precision: int, detail: str | None) -> Location:
+    return Location(name=p.name, admin1=p.admin1, country=p.country, geonameid=p.geonameid, lat=p.lat,
+                    lon=p.lon, geo_precision=precision, detail=detail)
+
+
+def country_location(country_code_or_name: str | None, *, gazetteer: Gazetteer | None = None) -> Location | None:
+    """A country-level location (geo_precision 3) for an ISO code or a country name; None if unknown."""
+    if not country_code_or_name:
+        return None
+    gaz = gazetteer or Gazetteer.load()
+    country = gaz.country(country_code_or_name)
+    if country is None:
+        return None
+    return Location(name=country.name, admin1=None, country=country.country, geonameid=country.geonameid,
+                    lat=country.lat, lon=country.lon, geo_precision=3)

@@ -1,0 +1,263 @@
+"""Time normalisation against the publication date and against other events, and tagging with spaCy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from flashpoint.model import Article
+from flashpoint.nlp import get_nlp
+from flashpoint.times import TimeValue, is_duration, normalize, resolve_relative, tag_times
+
+MON = dt.date(2019, 4, 15)  # a Monday: the first seed's publication date
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return get_nlp()
+
+
+def _v(text: str, published: dt.date | None = MON, **kw) -> tuple | None:
+    tv = normalize(text, published, **kw)
+    return None if tv is None else (tv.value, tv.precision, tv.date_start, tv.date_end, tv.anchor)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # weekdays: on or before publication; the publication weekday itself is the publication day
+    ("Sunday", ("2019-04-14", 1, "2019-04-14", "2019-04-14", "published")),
+    ("on Sunday", ("2019-04-14", 1, "2019-04-14", "2019-04-14", "published")),
+    ("Sunday night", ("2019-04-14", 1, "2019-04-14", "2019-04-14", "published")),
+    ("Friday", ("2019-04-12", 1, "2019-04-12", "2019-04-12", "published")),
+    ("Monday", ("2019-04-15", 1, "2019-04-15", "2019-04-15", "published")),
+    ("last Monday", ("2019-04-08", 1, "2019-04-08", "2019-04-08", "published")),
+    ("next Sunday", ("2019-04-21", 1, "2019-04-21", "2019-04-21", "published")),
+    # days around publication
+    ("yesterday", ("2019-04-14", 1, "2019-04-14", "2019-04-14", "published")),
+    ("today", ("2019-04-15", 1, "2019-04-15", "2019-04-15", "published")),
+    ("last night", ("2019-04-14", 1, "2019-04-14", "2019-04-14", "published")),
+    ("overnight", ("2019-04-14", 2, "2019-04-14", "2019-04-15", "published")),
+    ("three days ago", ("2019-04-12", 1, "2019-04-12", "2019-04-12", "published")),
+    # weeks, months, years
+    ("last week", ("2019-W15", 2, "2019-04-08", "2019-04-14", "published")),
+    ("Last week", ("2019-W15", 2, "2019-04-08", "2019-04-14", "published")),
+    ("this week", ("2019-W16", 2, "2019-04-15", "2019-04-21", "published")),
+    ("a week ago", ("2019-W15", 2, "2019-04-08", "2019-04-14", "published")),
+    ("the past week", ("2019-04", 2, "2019-04-09", "2019-04-15", "published")),
+    ("earlier this month", ("2019-04", 3, "2019-04-01", "2019-04-14", "published")),
+    ("last month", ("2019-03", 3, "2019-03-01", "2019-03-31", "published")),
+    ("last year", ("2018", 3, "2018-01-01", "2018-12-31", "published")),
+    ("this year", ("2019", 3, "2019-01-01", "2019-12-31", "published")),
+    # month names and month-days without a year: the most recent on or before publication
+    ("in March", ("2019-03", 3, "2019-03-01", "2019-03-31", "published")),
+    ("April", ("2019-04", 3, "2019-04-01", "2019-04-30", "published")),
+    ("May", ("2018-05", 3, "2018-05-01", "2018-05-31", "published")),
+    ("early March", ("2019-03", 3, "2019-03-01", "2019-03-10", "published")),
+    ("Feb. 3", ("2019-02-03", 1, "2019-02-03", "2019-02-03", "published")),
+    ("February 3rd", ("2019-02-03", 1, "2019-02-03", "2019-02-03", "published")),
+    ("3 February", ("2019-02-03", 1, "2019-02-03", "2019-02-03", "published")),
+    ("Dec. 30", ("2018-12-30", 1, "2018-12-30", "2018-12-30", "published")),
+    # absolute dates
+    ("February 27, 2019", ("2019-02-27", 1, "2019-02-27", "2019-02-27", None)),
+    ("27 February 2019", ("2019-02-27", 1, "2019-02-27", "2019-02-27", None)),
+    ("Wednesday, February 27, 2019", ("2019-02-27", 1, "2019-02-27", "2019-02-27", None)),
+    ("2019-04-01", ("2019-04-01", 1, "2019-04-01", "2019-04-01", None)),
+    ("3/18/19", ("2019-03-18", 1, "2019-03-18", "2019-03-18", None)),
+    ("18/3/2019", ("2019-03-18", 1, "2019-03-18", "2019-03-18", None)),
+    ("in 2014", ("2014", 3, "2014-01-01", "2014-12-31", None)),
+    ("2017", ("2017", 3, "2017-01-01", "2017-12-31", None)),
+    ("March 2018", ("2018-03", 3, "2018-03-01", "2018-03-31", None)),
+    ("the summer of 2014", ("2014-SU", 3, "2014-06-01", "2014-08-31", None)),
+    ("winter 2014", ("2014-WI", 3, "2014-12-01", "2015-02-28", None)),
+    ("the third quarter of 2018", ("2018-Q3", 3, "2018-07-01", "2018-09-30", None)),
+    ("the 1990s", ("1990-01-01/1999-12-31", 3, "1990-01-01", "1999-12-31", None)),
+    # the dateparser fallback
+    ("the 3rd of March", ("2019-03-03", 1, "2019-03-03", "2019-03-03", "published")),
+])
+def test_normalize(text: str, expected: tuple) -> None:
+    assert _v(text) == expected
+
+
+@pytest.mark.parametrize("text,published,expected", [
+    ("last week", dt.date(2019, 1, 2), ("2018-W52", 2, "2018-12-24", "2018-12-30", "published")),
+    ("this week", dt.date(2018, 12, 31), ("2019-W01", 2, "2018-12-31", "2019-01-06", "published")),
+    ("Dec. 30", dt.date(2019, 1, 3), ("2018-12-30", 1, "2018-12-30", "2018-12-30", "published")),
+    ("last month", dt.date(2019, 1, 10), ("2018-12", 3, "2018-12-01", "2018-12-31", "published")),
+    ("yesterday", dt.date(2019, 1, 1), ("2018-12-31", 1, "2018-12-31", "2018-12-31", "published")),
+    ("December", dt.date(2019, 1, 3), ("2018-12", 3, "2018-12-01", "2018-12-31", "published")),
+    ("Feb. 29", dt.date(2021, 3, 1), ("2020-02-29", 1, "2020-02-29", "2020-02-29", "published")),
+    ("earlier this month", dt.date(2019, 4, 5), ("2019-04", 2, "2019-04-01", "2019-04-04", "published")),
+    ("Feb. 3", dt.date(2019, 3, 18), ("2019-02-03", 1, "2019-02-03", "2019-02-03", "published")),
+    ("Friday 5", dt.date(2014, 10, 5), ("2014-09-05", 1, "2014-09-05", "2014-09-05", "published")),
+    ("Monday 17", dt.date(2016, 10, 17), ("2016-10-17", 1, "2016-10-17", "2016-10-17", "published")),
+])
+def test_normalize_edges(text: str, published: dt.date, expected: tuple) -> None:
+    assert _v(text, published) == expected
+
+
+def test_weekday_and_day_that_never_met_has_no_date() -> None:
+    assert normalize("Friday 28", dt.date(2016, 10, 7)) is None  # no Friday the 28th in the past year
+
+
+def test_datetime_published_is_accepted() -> None:
+    assert _v("yesterday", dt.datetime(2019, 4, 15, 23, 59))[0] == "2019-04-14"
+
+
+@pytest.mark.parametrize("text", ["last week", "on Sunday", "yesterday", "Feb. 3", "in March", "last year",
+                                  "three days ago", "the summer"])
+def test_relative_without_publication_date_has_no_value(text: str) -> None:
+    assert normalize(text, None) is None
+
+
+@pytest.mark.parametrize("text,value", [
+    ("February 27, 2019", "2019-02-27"), ("in 2014", "2014"), ("3/18/19", "2019-03-18"),
+    ("the summer of 2014", "2014-SU"), ("March 2018", "2018-03"),
+])
+def test_absolute_without_publication_date(text: str, value: str) -> None:
+    tv = normalize(text, None)
+    assert tv is not None and tv.value == value and tv.anchor is None
+
+
+@pytest.mark.parametrize("text", [
+    "15 years", "for three days", "three days", "a 19-year-old", "19-year-old", "aged 45", "45 years old",
+    "a year", "two weeks", "several months", "now", "recently", "currently", "A few days", "The same week",
+    "the next day", "11th day", "2354", "1429",
+])
+def test_not_dates(text: str) -> None:
+    assert normalize(text, MON) is None
+
+
+def test_is_duration() -> None:
+    assert is_duration("for three days") and is_duration("15 years") and is_duration("a 19-year-old")
+    assert not is_duration("three days ago") and not is_duration("last week")
+
+
+def test_anchor_date_overrides_publication() -> None:
+    tv = normalize("the next Sunday", MON, anchor_date=dt.date(2019, 2, 4))
+    assert tv is None or tv.anchor == "anchor"
+    tv = normalize("yesterday", MON, anchor_date=dt.date(2019, 2, 4))
+    assert (tv.value, tv.anchor) == ("2019-02-03", "anchor")
+
+
+@pytest.mark.parametrize("text", ["", " ", "\u200b", "💥", "x" * 10_000, "Feb. 31", "13/13/13", "2019-02-30",
+                                  "ٱلْأَحَد", "the 45th of Smarch", "0/0/0", "99999"])
+def test_normalize_tolerates_junk(text: str) -> None:
+    tv = normalize(text, MON)
+    assert tv is None or isinstance(tv, TimeValue)
+
+
+# -- relative to another event ----------------------------------------------------------------------------
+
+KILLING = TimeValue("2019-02-03", 1, "2019-02-03", "2019-02-03", "published")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("A few days after the killing", ("2019-W06", 2, "2019-02-04", "2019-02-10")),
+    ("a few days after", ("2019-W06", 2, "2019-02-04", "2019-02-10")),
+    ("days later", ("2019-W06", 2, "2019-02-04", "2019-02-10")),
+    ("several days before", ("2019", 2, "2019-01-27", "2019-02-02")),  # spans two months
+    ("the next day", ("2019-02-04", 1, "2019-02-04", "2019-02-04")),
+    ("the following day", ("2019-02-04", 1, "2019-02-04", "2019-02-04")),
+    ("the day before", ("2019-02-02", 1, "2019-02-02", "2019-02-02")),
+    ("two days later", ("2019-02-05", 1, "2019-02-05", "2019-02-05")),
+    ("3 days earlier", ("2019-01-31", 1, "2019-01-31", "2019-01-31")),
+    ("the same day", ("2019-02-03", 1, "2019-02-03", "2019-02-03")),
+    ("hours later", ("2019-02-03", 1, "2019-02-03", "2019-02-03")),
+    ("the same week", ("2019-W05", 2, "2019-01-28", "2019-02-03")),
+    ("the following week", ("2019-W06", 2, "2019-02-04", "2019-02-10")),
+    ("that month", ("2019-02", 3, "2019-02-01", "2019-02-28")),
+    ("the following month", ("2019-03", 3, "2019-03-01", "2019-03-31")),
+    ("a year later", ("2020", 3, "2020-01-01", "2020-12-31")),
+])
+def test_resolve_relative(text: str, expected: tuple) -> None:
+    tv = resolve_relative(text, KILLING)
+    assert (tv.value, tv.precision, tv.date_start, tv.date_end) == expected
+    assert tv.anchor == "event"
+
+
+def test_same_week_as_a_range_keeps_the_range() -> None:
+    capture = TimeValue("2019-W06", 2, "2019-02-04", "2019-02-10", "event")
+    tv = resolve_relative("The same week", capture)
+    assert (tv.date_start, tv.date_end, tv.precision) == ("2019-02-04", "2019-02-10", 2)
+    nxt = resolve_relative("the next day", capture)
+    assert (nxt.date_start, nxt.date_end) == ("2019-02-05", "2019-02-11")
+
+
+def test_resolve_relative_refuses_guesses() -> None:
+    assert resolve_relative("later", KILLING) is None
+    assert resolve_relative("Feb. 5", KILLING) is None  # a month-day is read against publication, not here
+    assert resolve_relative("Feb. 5, 2019", KILLING).value == "2019-02-05"
+    assert resolve_relative("the next day", TimeValue("2019", 3, "", "", None)) is None
+    assert resolve_relative("x" * 500, KILLING) is None
+
+
+# -- tagging with the real model --------------------------------------------------------------------------
+
+
+def _tag(nlp, text: str, published: str | None):
+    return tag_times(nlp(text), Article(id="t", text=text, published=published))
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed articles not available")
+def test_seed_000_times(nlp) -> None:
+    text = (SEEDS / "000_1d81f38c2b56ac4f.txt").read_text(encoding="utf-8")
+    got = {(t.text, t.value, t.precision, t.anchor) for t in _tag(nlp, text, "2019-04-15")}
+    assert ("Sunday", "2019-04-14", 1, "published") in got
+    assert ("Last week", "2019-W15", 2, "published") in got
+    assert ("last year", "2018", 3, "published") in got
+    assert ("2014", "2014", 3, None) in got and ("2017", "2017", 3, None) in got
+    assert ("February 27, 2019", "2019-02-27", 1, None) in got
+    undated = {(t.text, t.value, t.anchor) for t in _tag(nlp, text, None)}
+    assert ("Sunday", None, "published") in undated and ("2014", "2014", None) in undated
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed articles not available")
+def test_seed_003_times(nlp) -> None:
+    text = (SEEDS / "003_90859dd07eb196b6.txt").read_text(encoding="utf-8")
+    times = _tag(nlp, text, "2019-03-18")
+    for t in times:
+        assert text[t.start : t.end] == t.text
+    by_text = {t.text: t for t in times}
+    assert by_text["Feb. 3"].value == "2019-02-03" and by_text["Feb. 3"].precision == 1
+    assert by_text["3/18/19"].value == "2019-03-18" and by_text["3/18/19"].anchor is None  # spaCy: CARDINAL
+    assert by_text["the summer of 2014"].date_start == "2014-06-01"
+    few = by_text["A few days after"]
+    assert few.value is None and few.anchor is None
+    assert resolve_relative(few.text, KILLING).date_start == "2019-02-04"
+    assert by_text["The same week"].value is None
+
+
+def test_tag_times_takes_in_direction_words_only_after_lengths(nlp) -> None:
+    text = "The talks collapsed on Tuesday after the vote. Two days later, rebels shelled the town."
+    got = [(t.text, t.value) for t in _tag(nlp, text, "2019-04-15")]
+    assert ("Tuesday", "2019-04-09") in got
+    assert ("Two days later", None) in got
+
+
+def test_tag_times_drops_durations_and_ages(nlp) -> None:
+    text = "The 19-year-old had fought for three days. Iran spends $1 billion a year. He was killed on Sunday."
+    times = _tag(nlp, text, "2019-04-15")
+    assert [(t.text, t.value) for t in times] == [("Sunday", "2019-04-14")]
+
+
+@pytest.mark.parametrize("text", ["", "\u200b", "💥 on Sunday 💥", "Sunday " * 2000, "3/18/19/20/21",
+                                  "ÀÉÎ Feb. 3 ß"])
+def test_tag_times_tolerates_odd_input(nlp, text: str) -> None:
+    for t in _tag(nlp, text, "2019-04-15"):
+        assert text[t.start : t.end] == t.text
+
+
+def test_normalize_speed() -> None:
+    """Rules answer in microseconds; repeated spans come from the cache (see the module docstring)."""
+    texts = ["last week", "on Sunday", "Feb. 3", "February 27, 2019", "in 2014", "yesterday", "3/18/19"]
+    start = time.perf_counter()
+    n = 0
+    for day in range(300):
+        published = dt.date(2018, 1, 1) + dt.timedelta(days=day)
+        for text in texts:
+            normalize(text, published)
+            n += 1
+    assert n / (time.perf_counter() - start) > 2000
