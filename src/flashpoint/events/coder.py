@@ -228,7 +228,7 @@ class EventCoder:
         if a1 is None and d.hit.trigger.default_agent and country:
             name1, inter1 = d.hit.trigger.default_agent.format(country=country), 6 if "Protesters" in d.hit.trigger.default_agent else 5
         name2, inter2 = (a2.actor, a2.inter) if a2 else (None, None)
-        assoc2 = None
+        assoc2 = "; ".join(m.actor for m in d.roles.assoc_target) or None
         if a2 is not None and a2.method == "person" and sub is not None and sub.event_type == "Violence against civilians":
             if a2.inter == 7 or a2.actor_type == "Person":
                 # ACLED codes unarmed victims as civilians of their country; the name stays as evidence.
@@ -276,6 +276,7 @@ class EventCoder:
             plover=PloverCoding(d.plover, d.hit.trigger.plover_mode),
             actor1=name1,
             actor2=name2,
+            assoc_actor_1="; ".join(m.actor for m in d.roles.assoc_agent) or None,
             assoc_actor_2=assoc2,
             inter1=inter1,
             inter2=inter2,

@@ -7,7 +7,7 @@ is only the last resort, within the trigger's own sentence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
@@ -28,6 +28,9 @@ class Roles:
     target: ActorMention | None = None
     target_token: Token | None = None
     target_is_place: bool = False
+    agent_token: Token | None = None
+    assoc_agent: list[ActorMention] = field(default_factory=list)  # "Syrian troops and Hezbollah fighters"
+    assoc_target: list[ActorMention] = field(default_factory=list)
 
 
 def _subject(verb: Token) -> Token | None:
@@ -83,6 +86,7 @@ def fill_roles(hit: Hit, index: MentionIndex, dictionary: ActorDictionary, focus
         roles.target = _demonym_government(roles.target_token, dictionary)
     if roles.agent is None and not verbal:
         roles.agent = _demonym_forces(anchor, dictionary, focus_country)
+    _associates(roles, index)
     if roles.agent is not None and roles.target is not None and roles.agent.actor == roles.target.actor:
         if hit.trigger.roles != "symmetric":
             roles.target = None
@@ -94,10 +98,12 @@ def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
     if patient is not None:
         agent_tok = _agent_by(verb)
         roles.agent = index.at(agent_tok) if agent_tok is not None else None
+        roles.agent_token = agent_tok
         roles.target_token = patient
     else:
         subj = _subject(verb)
         roles.agent = index.at(subj) if subj is not None else None
+        roles.agent_token = subj
         obj = next((c for c in verb.children if c.dep_ in _OBJ), None)
         if obj is None or (index.at(obj) is None and not _is_place_token(obj)):
             # "announced solidarity with the Guards": the target hangs on a preposition
@@ -108,6 +114,20 @@ def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
         roles.target_is_place = _is_place_token(roles.target_token)
         if not roles.target_is_place:
             roles.target = index.at(roles.target_token)
+
+
+def _associates(roles: Roles, index: MentionIndex) -> None:
+    """Actors joined to the agent or target by "and" act with it: ACLED's associated actors."""
+    for tok, main, out in ((roles.agent_token, roles.agent, roles.assoc_agent),
+                           (roles.target_token, roles.target, roles.assoc_target)):
+        if tok is None or main is None:
+            continue
+        for c in tok.children:
+            if c.dep_ != "conj":
+                continue
+            m = index.at(c)
+            if m is not None and m.actor != main.actor and all(m.actor != o.actor for o in out):
+                out.append(m)
 
 
 def _nominal(noun: Token, index: MentionIndex, roles: Roles) -> None:
