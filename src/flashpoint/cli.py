@@ -181,9 +181,10 @@ def run(paths: tuple[str, ...], db_url: str | None, published: str | None, sourc
 @_db_option
 @click.option("--format", "fmt", type=click.Choice(EVENT_FORMATS), default="table", show_default=True)
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="At most N events (0: all).")
+@click.option("--order", type=click.Choice(("newest", "oldest")), default="newest", show_default=True)
 @_event_filters
 @click.option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
-def events(db_url: str | None, fmt: str, limit: int | None, since: str | None, until: str | None,
+def events(db_url: str | None, fmt: str, limit: int | None, order: str, since: str | None, until: str | None,
            country: str | None, event_type: str | None, output: str | None) -> None:
     """List coded events from the store."""
     from .export import write as write_export
@@ -192,7 +193,8 @@ def events(db_url: str | None, fmt: str, limit: int | None, since: str | None, u
     with _user_errors():
         store = open_store(db_url)
         try:
-            rows = store.events(limit=limit or None, since=since, until=until, country=country, event_type=event_type)
+            rows = store.events(limit=limit or None, since=since, until=until, country=country,
+                                event_type=event_type, newest_first=order == "newest")
             total = store.counts().get("events", len(rows))
         finally:
             store.close()

@@ -38,7 +38,7 @@ class MentionIndex:
         if token.pos_ == "PRON":
             return self.pronoun(token)
         sent = sentence_of(token)
-        for t in token.subtree:
+        for t in _phrase(token):
             if sent.start <= t.i < sent.end and t.i in self.by_token:
                 return self.by_token[t.i]
         return None
@@ -70,6 +70,19 @@ class MentionIndex:
     def _is_subject(self, mention: ActorMention) -> bool:
         span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
         return span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}
+
+
+_CLAUSES = {"acl", "relcl", "advcl", "ccomp", "xcomp", "csubj", "parataxis"}
+
+
+def _phrase(token: Token):
+    """The token's noun phrase without the clauses hanging on it: in "people killed in U.S. air
+    strikes" the people are not the U.S."""
+    yield token
+    for child in token.children:
+        if child.dep_ in _CLAUSES:
+            continue
+        yield from _phrase(child)
 
 
 def _speaker_of(token: Token) -> Token | None:

@@ -106,7 +106,8 @@ def count_casualties(sentences: list[Span], ontology: Ontology) -> dict[str, Cou
             for victim in _victims(tok):
                 parts = [v for v in [victim] + [c for c in victim.children if c.dep_ == "conj"]
                          if _is_casualty_noun(v, ontology)]
-                counts = [c for c in (_count_of(v, ontology) for v in parts) if c is not None]
+                counts = [c for c in (_count_of(v, ontology) for v in parts)
+                          if c is not None and c.value <= ontology.max_event_count]
                 if counts:
                     first, last = counts[0], counts[-1]
                     total = sum(c.value for c in counts)

@@ -111,32 +111,39 @@ class EventCoder:
     # --- steps --------------------------------------------------------------------------------
     def _absorb_linked(self, drafts: list[Draft]) -> list[Draft]:
         """"A suicide bomb blast killed 16 people": the killing is the blast's outcome, not a
-        second event. Linked triggers in one sentence collapse into the one naming the means."""
-        rank = {code: i for i, code in enumerate(self.ontology.means_precedence)}
-        generic = self.ontology.generic_violence
+        second event. Linked triggers in one sentence collapse into the most telling one."""
+        onto = self.ontology
+        rank = {code: i for i, code in enumerate(onto.means_precedence)}
 
-        def weight(d: Draft) -> int:
-            return rank.get(d.code or "", len(rank) + (1 if d.hit.trigger.id in generic else 0))
+        def weight(d: Draft) -> int | None:
+            if d.code in rank:
+                return rank[d.code]
+            if d.hit.trigger.id in onto.generic_violence:
+                return len(rank)
+            if d.hit.trigger.id in onto.outcomes:
+                return len(rank) + 1
+            return None  # not a violent act: never merged this way
 
         out: list[Draft] = []
         for d in drafts:
-            absorbed = False
-            for o in out:
-                if sentence_of(o.hit.anchor).start != sentence_of(d.hit.anchor).start or not _linked(o.hit.anchor, d.hit.anchor):
-                    continue
-                if not (d.code in rank or o.code in rank):
-                    continue
-                if d.hit.trigger.id not in generic and o.hit.trigger.id not in generic and not (d.code in rank and o.code in rank):
-                    continue
-                keep, drop = (o, d) if weight(o) <= weight(d) else (d, o)
-                keep.actor1 = keep.actor1 or drop.actor1
-                keep.actor2 = keep.actor2 or drop.actor2
-                if keep is d:
-                    out[out.index(o)] = d
-                absorbed = True
-                break
-            if not absorbed:
+            wd = weight(d)
+            partner = None
+            if wd is not None:
+                for o in out:
+                    wo = weight(o)
+                    if wo is None or sentence_of(o.hit.anchor).start != sentence_of(d.hit.anchor).start:
+                        continue
+                    if _linked(o.hit.anchor, d.hit.anchor) and (wo != wd or wd < len(rank)):
+                        partner = o
+                        break
+            if partner is None:
                 out.append(d)
+                continue
+            keep, drop = (partner, d) if weight(partner) <= wd else (d, partner)
+            keep.actor1 = keep.actor1 or drop.actor1
+            keep.actor2 = keep.actor2 or drop.actor2
+            if keep is d:
+                out[out.index(partner)] = d
         return out
 
     def _draft(self, hit: Hit, index: MentionIndex, focus_country: str | None) -> Draft | None:

@@ -52,6 +52,10 @@ class TriggerFinder:
         for span in filter_spans(spans):
             trig = which[(span.start, span.end)]
             anchor = span.root
+            while (anchor.dep_ == "compound" and anchor.head.i > anchor.i
+                   and anchor.head.lemma_.lower() in self.ontology.event_heads):
+                anchor = anchor.head  # "suicide bomb blast": the blast is the event word
+                span = doc[span.start : anchor.i + 1]
             if span.start > 0 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_:
                 continue  # "fire-fighting", "anti-riot": part of another word
             if self._admissible(trig, anchor):

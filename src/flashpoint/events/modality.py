@@ -13,6 +13,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from ..nlp import sentence_of
+from .ontology import load_ontology
 
 CODED = {"asserted", "claimed"}
 
@@ -88,11 +89,14 @@ def _generic(anchor: Token) -> bool:
 
 
 def _aggregate(verb: Token) -> bool:
-    """"More than 230000 people have been killed since the conflict began": a running total, not
-    an event (present perfect with "since")."""
+    """"More than 230000 people have been killed in the conflict so far", "865 people killed since
+    strikes began": a running total, not an event. Perfect or participle, with a cue of totals."""
     perfect = any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in {"VBZ", "VBP"} for c in verb.children)
-    since = any(c.lower_ == "since" for c in verb.subtree)
-    return perfect and since
+    participle = verb.tag_ == "VBN" and verb.dep_ in {"acl", "amod", "relcl"}
+    if not (perfect or participle):
+        return False
+    sentence = " " + " ".join(t.lower_ for t in sentence_of(verb)) + " "
+    return any(f" {cue} " in sentence for cue in load_ontology().aggregate_cues)
 
 
 def _copular_generic(anchor: Token) -> bool:

@@ -53,8 +53,12 @@ class Ontology:
     number_words: dict[str, int]
     casualty_nouns: frozenset[str]
     casualty_predicates: dict[str, frozenset[str]]
+    aggregate_cues: tuple[str, ...] = ()
+    max_event_count: int = 1000
     means_precedence: tuple[str, ...] = ()
     generic_violence: frozenset[str] = frozenset()
+    outcomes: frozenset[str] = frozenset()
+    event_heads: frozenset[str] = frozenset()
 
     def sub_event(self, code: str | None) -> SubEvent | None:
         return self.sub_events.get(code) if code else None
@@ -109,6 +113,10 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         number_words={str(k).lower(): int(v) for k, v in lex["number_words"].items()},
         casualty_nouns=frozenset(lex["casualty_nouns"]),
         casualty_predicates={k: frozenset(v) for k, v in lex["casualty_predicates"].items()},
+        aggregate_cues=tuple(lex.get("aggregate_cues", ())),
+        max_event_count=int(lex.get("max_event_count", 1000)),
         means_precedence=tuple(lex.get("means_precedence", ())),
         generic_violence=frozenset(lex.get("generic_violence", ())),
+        outcomes=frozenset(lex.get("outcomes", ())),
+        event_heads=frozenset(lex.get("event_heads", ())),
     )

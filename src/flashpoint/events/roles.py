@@ -19,7 +19,7 @@ from .detect import Hit
 
 _SUBJ = {"nsubj", "csubj"}
 _OBJ = {"dobj", "obj", "attr", "dative"}
-_TARGET_PREPS = {"on", "against", "at", "targeting", "in", "upon"}
+_TARGET_PREPS = {"on", "against", "at", "targeting", "upon"}
 
 
 @dataclass(slots=True)
@@ -95,6 +95,8 @@ def fill_roles(hit: Hit, index: MentionIndex, dictionary: ActorDictionary, focus
 
 def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
     patient = _passive_subject(verb)
+    if patient is None and verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN":
+        patient = verb.head  # "22 people killed in air strikes": the noun is what was done to
     if patient is not None:
         agent_tok = _agent_by(verb)
         roles.agent = index.at(agent_tok) if agent_tok is not None else None
@@ -189,11 +191,14 @@ def _symmetric(anchor: Token, index: MentionIndex, roles: Roles, verbal: bool) -
 
 
 def _by_order(anchor: Token, index: MentionIndex, roles: Roles) -> None:
-    """Last resort for fights told without syntax linking the sides: the sentence's actors in order."""
+    """Last resort for fights told without syntax linking the sides: the sentence's armed actors
+    in order (not the monitor or ministry that reports the fight)."""
     seen: list[ActorMention] = []
     for t in sentence_of(anchor):
         m = index.by_token.get(t.i)
-        if m is not None and all(m.actor != s.actor for s in seen):
+        if m is None or m.inter not in {1, 2, 3, 4, 8} or m.actor.startswith("Government of "):
+            continue
+        if all(m.actor != s.actor for s in seen):
             seen.append(m)
     if seen:
         roles.agent = seen[0]

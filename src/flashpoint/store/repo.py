@@ -514,8 +514,10 @@ class Store:
         until: str | None = None,
         country: str | None = None,
         event_type: str | None = None,
+        newest_first: bool = False,
     ) -> list[dict[str, Any]]:
-        """Events with their article, by date (undated last) then id, so pages are stable.
+        """Events with their article, by date (undated last) then id, so pages are stable;
+        ``newest_first`` reverses the date order (undated still last).
 
         ``since``/``until`` are inclusive ISO dates (day, month or year) and select events whose
         date or date range overlaps them. ``country`` matches the location's country and
@@ -545,7 +547,7 @@ class Store:
         stmt = (
             self._event_query()
             .where(*conditions)
-            .order_by(sort_day.is_(None), sort_day, e.id)
+            .order_by(sort_day.is_(None), sort_day.desc() if newest_first else sort_day, e.id)
             .limit(limit)
             .offset(offset or None)
         )
