@@ -72,6 +72,7 @@ class ActorDictionary:
     armed_roles: frozenset[str]
     demonyms: dict[str, tuple[str, str]]  # lower-case demonym -> (country, iso2)
     countries: dict[str, str] = field(default_factory=dict)  # iso2 -> country name
+    countries_with_article: frozenset[str] = frozenset()  # "the Philippines" after "of"
 
     alias_index: dict[str, str] = field(default_factory=dict)  # normalize_name(alias) -> canonical
 
@@ -143,4 +144,5 @@ def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
         armed_roles=frozenset(gen.get("armed_roles", [])),
         demonyms=demonyms,
         countries=countries,
+        countries_with_article=frozenset(gen.get("countries_with_article", [])),
     )

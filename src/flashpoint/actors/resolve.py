@@ -140,7 +140,7 @@ class ActorResolver:
             name = self._fuzzy(span.text)
             if name is not None:
                 out.append((span, self._named_mention(span, name, method="fuzzy")))
-            elif ent.label_ == "ORG":
+            elif ent.label_ == "ORG" and not self._is_place_name(span.text):
                 inter = self._guess_inter(span.text)
                 out.append((span, ActorMention(
                     start=span.start_char, end=span.end_char, text=span.text, actor=" ".join(span.text.split()),
@@ -159,6 +159,16 @@ class ActorResolver:
         hit = process.extractOne(key, self._alias_keys, scorer=fuzz.ratio,
                                  score_cutoff=self.settings["fuzzy_threshold"])
         return self._alias_names[hit[2]] if hit else None
+
+    @staticmethod
+    def _is_place_name(name: str) -> bool:
+        """spaCy often calls a town an organisation ("Djibo", "Niamey recorded ..."); the gazetteer knows."""
+        from ..places import Gazetteer
+
+        try:
+            return bool(Gazetteer.load().lookup(name, loose=False))
+        except Exception:  # noqa: BLE001 - without a gazetteer, keep the organisation
+            return False
 
     def _guess_inter(self, name: str) -> int | None:
         words = " " + " ".join(normalize_name(name).split()) + " "
@@ -247,6 +257,8 @@ class ActorResolver:
         for span in filter_spans(found):
             rule = self.dictionary.generic[rules[(span.start, span.end)]]
             head = span[-1]
+            if self._names_a_group(head, taken):
+                continue  # "CJNG gunmen", "militants of the Balochistan Liberation Army": the name says who
             left = span.start
             for mod in sorted((c for c in head.lefts if c.dep_ in _MODIFIER_DEPS), key=lambda c: -c.i):
                 edge = mod.left_edge.i
@@ -255,10 +267,7 @@ class ActorResolver:
                     break
                 left = min(left, edge)
             full = doc[left : span.end]
-            demonym = next(
-                (self.dictionary.country_of_demonym(t.text) for t in full if self.dictionary.country_of_demonym(t.text)),
-                None,
-            )
+            demonym = self._demonym_in(full)
             linked = self._link(rule.link, head.i, earlier, demonym)
             if linked is not None:
                 m = ActorMention(
@@ -269,13 +278,42 @@ class ActorResolver:
                 continue  # "the group" with no named group before it names nobody
             else:
                 country = demonym or focus_country
-                name = rule.template.format(country=country) if country else rule.template.replace(" ({country})", "").replace(" of {country}", "")
+                name = self._fill(rule.template, country)
                 m = ActorMention(
                     start=full.start_char, end=full.end_char, text=full.text, actor=name,
                     actor_type=ACTOR_TYPES[rule.inter], country=country, inter=rule.inter, method="generic",
                 )
             out.append((full, m))
         return out
+
+    def _names_a_group(self, head: Token, taken: set[int]) -> bool:
+        for c in head.children:
+            if c.dep_ in {"compound", "nmod", "poss"} and c.i < head.i and any(t.i in taken for t in c.subtree):
+                return True
+            if c.dep_ == "prep" and c.lower_ in {"of", "from"}:
+                if any(t.i in taken for t in c.subtree):
+                    return True
+        return False
+
+    def _demonym_in(self, span: Span) -> str | None:
+        """A nationality word in the phrase; two-word ones ("North Korean") first."""
+        for t in span:
+            if t.i + 1 < span.end:
+                two = self.dictionary.country_of_demonym(f"{t.text} {t.nbor().text}")
+                if two:
+                    return two
+            one = self.dictionary.country_of_demonym(t.text)
+            if one:
+                return one
+        return None
+
+    def _fill(self, template: str, country: str | None) -> str:
+        """"Military Forces of the Philippines", "Civilians (Philippines)": ACLED's own spelling."""
+        if not country:
+            return template.replace(" ({country})", "").replace(" of {country}", "")
+        if " of {country}" in template and country in self.dictionary.countries_with_article:
+            return template.format(country=f"the {country}")
+        return template.format(country=country)
 
     @staticmethod
     def _link(
@@ -306,7 +344,8 @@ def _resolution_settings() -> dict:
         return yaml.safe_load(fh)
 
 
-_SPONSOR_WORDS = {"backed", "led", "allied", "aligned", "supported", "sponsored", "funded", "armed", "trained"}
+_SPONSOR_WORDS = {"backed", "led", "allied", "aligned", "supported", "sponsored", "funded", "armed", "trained",
+                  "linked", "affiliated", "inspired", "controlled", "held", "run", "brokered"}
 
 
 def _sponsor_modifier(doc: Doc, end: int) -> bool:
