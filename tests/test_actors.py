@@ -95,3 +95,23 @@ def test_normalize_name_folds_variants() -> None:
     assert normalize_name("Kata\u2019ib Hezbollah") == normalize_name("Kataib hezbollah")
     assert normalize_name("Deir ez-Zor") == normalize_name("Deir ez Zor")
     assert "al-Nusra" in spelling_variants("Al Nusra") or "al-Nusra Front" in spelling_variants("Al Nusra Front")
+
+
+def test_actor_test_set_precision_and_recall() -> None:
+    """The hand-written actor test sets (tests/data/actors/, 350+ sentences from many conflicts)."""
+    from pathlib import Path
+
+    from flashpoint.eval.actors import read_gold, score
+
+    items = read_gold(sorted((Path(__file__).parent / "data" / "actors").glob("*.jsonl")))
+    assert len(items) >= 150
+    overall = score(items)["all"]
+    assert overall.precision >= 0.9 and overall.recall >= 0.9, overall.to_dict()
+
+
+def test_every_sponsor_and_parent_in_all_files_exists() -> None:
+    d = load_dictionary()
+    assert len(d.actors) >= 300
+    for actor in d.actors.values():
+        assert actor.parent is None or actor.parent in d.actors, actor.name
+        assert all(s in d.actors for s in actor.backed_by), actor.name

@@ -113,7 +113,9 @@ class ActorResolver:
                     continue  # "Iran-backed militias": Iran backs the actor, it is not the actor
                 span = Span(doc, start, end)
                 spans.append(span)
-                labels[(start, end)] = name
+                # The same words naming two actors: the one specific to this article's country wins.
+                if (start, end) not in labels or contextual:
+                    labels[(start, end)] = name
         return [(s, labels[(s.start, s.end)]) for s in filter_spans(spans)]
 
     def _named_mention(self, span: Span, name: str, method: str = "dictionary") -> ActorMention:
