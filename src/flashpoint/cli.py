@@ -323,5 +323,42 @@ def eval_actors(gold: tuple[str, ...], show_errors: bool) -> None:
     click.echo(json.dumps({k: v.to_dict() for k, v in scores.items()}))
 
 
+@eval_.command("events")
+@click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False), default="tests/data/events_dev.tsv",
+              show_default=True, help="TSV id<TAB>text<TAB>label with the ACLED codes of docs/DESIGN.md.")
+@click.option("--tune", is_flag=True, help="Grid-search the lexicon/classifier decision on the tuning half.")
+def eval_events(gold: str, tune: bool) -> None:
+    """Sub-type and type F1 (micro, macro, weighted) of the whole pipeline on labelled snippets."""
+    from pathlib import Path
+
+    from .eval.events import evaluate, report
+
+    try:
+        result = evaluate(Path(gold), tune=tune)
+    except ValueError as exc:
+        _fail(str(exc))
+    click.echo(report(result))
+    click.echo(json.dumps(result))
+
+
+@eval_.command("seeds")
+@click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False),
+              default="../shared/gold/seeds.gold.json", show_default=True)
+@click.option("--seeds", "seeds_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder of the seed articles (default: beside the gold folder).")
+def eval_seeds(gold: str, seeds_dir: str | None) -> None:
+    """Required events found, false positives, must-not items and field accuracy on the seeds."""
+    from pathlib import Path
+
+    from .eval.seeds import evaluate, report
+
+    try:
+        result = evaluate(Path(gold), Path(seeds_dir) if seeds_dir else None)
+    except (OSError, KeyError, ValueError) as exc:
+        _fail(f"cannot read the seeds gold: {exc}")
+    click.echo(report(result))
+    click.echo(json.dumps(result))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

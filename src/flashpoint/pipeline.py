@@ -17,13 +17,16 @@ from spacy.tokens import Doc
 from .actors.dictionary import load_dictionary
 from .actors.relations import read_relations
 from .actors.resolve import get_resolver
+from .events.claims import read_claims
+from .events.classifier import get_classifier
 from .events.coder import EventCoder
 from .events.detect import get_finder
 from .events.ontology import load_ontology
 from .ingest import IngestOptions, make_article
-from .model import Article, DocumentResult, PlaceMention
+from .model import Article, Claim, DocumentResult, Event, Evidence, PlaceMention
 from .nlp import get_nlp
 from .places import Gazetteer, geoparse
+from .settings import get_settings
 from .times import tag_times
 
 T = TypeVar("T")
@@ -34,7 +37,8 @@ EXTRACTOR_VERSION = "1"
 
 @functools.lru_cache(maxsize=2)
 def _coder() -> EventCoder:
-    return EventCoder(load_ontology(), load_dictionary())
+    classifier = get_classifier() if get_settings().use_classifier else None
+    return EventCoder(load_ontology(), load_dictionary(), classifier=classifier)
 
 
 def focus_country(doc: Doc, places: list[PlaceMention]) -> str | None:
@@ -63,8 +67,23 @@ def _stage(name: str, errors: list[str], fn: Callable[[], T], fallback: T) -> T:
         return fallback
 
 
-def analyse(doc: Doc, article: Article) -> DocumentResult:
-    """All stages over an already parsed document."""
+def attribute_claims(events: list[Event], claims: list[Claim], article: Article) -> None:
+    """An event told inside someone's statement is claimed, with the speaker as evidence; not so
+    when the speaker is the actor whose statement is the event ("the militias said they rejected")."""
+    for event in events:
+        trigger = next((ev for ev in event.evidence if ev.field == "trigger"), None)
+        if trigger is None:
+            continue
+        claim = next((c for c in claims if c.start <= trigger.start and trigger.end <= c.end), None)
+        if claim is None or (claim.speaker_actor and claim.speaker_actor == event.actor1):
+            continue
+        event.modality = "claimed"
+        event.evidence.append(Evidence("claimed_by", claim.speaker_start, claim.speaker_end,
+                                       article.text[claim.speaker_start : claim.speaker_end]))
+
+
+def analyse(doc: Doc, article: Article, coder: EventCoder | None = None) -> DocumentResult:
+    """All stages over an already parsed document (``coder``: another event coder, for eval)."""
     nlp = get_nlp()
     errors: list[str] = []
     places = _stage("places", errors, lambda: geoparse(doc, article, Gazetteer.load()), [])
@@ -73,11 +92,13 @@ def analyse(doc: Doc, article: Article) -> DocumentResult:
     actors = _stage("actors", errors, lambda: get_resolver(nlp).resolve(
         doc, focus_country=country, blocked=[(p.start, p.end) for p in places]), [])
     relations = _stage("relations", errors, lambda: read_relations(doc, actors, load_dictionary()), [])
-    events = _stage("events", errors, lambda: _coder().code(
+    events = _stage("events", errors, lambda: (coder or _coder()).code(
         doc, article, get_finder(nlp).find(doc, body_start=article.body_start),
         actors=actors, places=places, times=times, focus_country=country), [])
+    claims = _stage("claims", errors, lambda: read_claims(doc, actors, body_start=article.body_start), [])
+    attribute_claims(events, claims, article)
     return DocumentResult(
-        article=article, events=events, actors=actors, places=places, times=times,
+        article=article, events=events, actors=actors, places=places, times=times, claims=claims,
         relations=relations, errors=errors, extractor_version=EXTRACTOR_VERSION,
     )
 
@@ -86,14 +107,16 @@ def extract_article(article: Article) -> DocumentResult:
     return analyse(get_nlp()(article.text), article)
 
 
-def extract_articles(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[DocumentResult]:
+def extract_articles(
+    articles: Iterable[Article], *, batch_size: int = 16, coder: EventCoder | None = None
+) -> Iterator[DocumentResult]:
     """Many articles through ``nlp.pipe`` (much faster than one call each), in input order."""
     nlp = get_nlp()
     buffer: list[Article] = []
 
     def flush() -> Iterator[DocumentResult]:
         for article, doc in zip(buffer, nlp.pipe((a.text for a in buffer), batch_size=batch_size), strict=True):
-            yield analyse(doc, article)
+            yield analyse(doc, article, coder)
         buffer.clear()
 
     for article in articles:

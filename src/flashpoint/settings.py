@@ -24,6 +24,9 @@ class Settings:
     max_article_bytes: int = field(
         default_factory=lambda: int(os.environ.get("FLASHPOINT_MAX_ARTICLE_BYTES", 5_000_000))
     )
+    use_classifier: bool = field(
+        default_factory=lambda: os.environ.get("FLASHPOINT_CLASSIFIER", "1") not in {"0", "false", "no", "off"}
+    )
     data_dir: Path = DATA_DIR
 
 

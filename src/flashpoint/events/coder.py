@@ -8,6 +8,7 @@ evidence, as a careful coder would.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -29,6 +30,8 @@ from ..nlp import sentence_of
 from ..places import country_location, event_location
 from ..times import TimeValue, resolve_relative
 from .casualties import Count, count_casualties
+from .classifier import EventClassifier
+from .decision import Params, decide, load_params
 from .detect import Hit
 from .modality import CODED, classify
 from .ontology import Ontology
@@ -71,9 +74,14 @@ def _interaction(a: int | None, b: int | None) -> int | None:
 
 
 class EventCoder:
-    def __init__(self, ontology: Ontology, dictionary: ActorDictionary) -> None:
+    def __init__(self, ontology: Ontology, dictionary: ActorDictionary, *,
+                 classifier: EventClassifier | None = None, params: Params | None = None,
+                 observer: Callable[[Article, Draft, Event], None] | None = None) -> None:
         self.ontology = ontology
         self.dictionary = dictionary
+        self.classifier = classifier  # None: the lexicon decides alone
+        self.params = params or load_params()
+        self.observer = observer  # sees every event before the classifier rules (eval, tuning)
 
     # --- public -------------------------------------------------------------------------------
     def code(
@@ -106,7 +114,36 @@ class EventCoder:
             d.counts = count_casualties(_telling(d.hit.anchor, event_sents), self.ontology)
         kept = [d for d in drafts if d.modality in CODED]
         merged = _merge_tellings(kept, self.ontology)
-        return [self._event(d, article, focus_country) for d in merged]
+        events = [self._event(d, article, focus_country) for d in merged]
+        if self.observer is not None:
+            for d, e in zip(merged, events, strict=True):
+                self.observer(article, d, e)
+        return self._classify(merged, events)
+
+    def _classify(self, drafts: list[Draft], events: list[Event]) -> list[Event]:
+        """The classifier reads each ACLED event's sentence: it may drop the event (NONE) or
+        re-type it, and it shares in the confidence. PLOVER-only events are the lexicon's alone."""
+        if self.classifier is None:
+            return events
+        todo = [i for i, e in enumerate(events) if e.acled is not None]
+        if not todo:
+            return events
+        sentences = [next(ev.text for ev in events[i].evidence if ev.field == "sentence") for i in todo]
+        probs = self.classifier.predict(sentences)
+        out = list(events)
+        for row, i in enumerate(todo):
+            d, e = drafts[i], events[i]
+            verdict = decide(d.code or "", d.hit.trigger.weight, e.confidence, probs[row],
+                             self.classifier.labels, self.params)
+            if verdict.code is None:
+                out[i] = None
+                continue
+            if verdict.code != d.code:
+                sub = self.ontology.sub_event(verdict.code)
+                e.acled = AcledCoding(sub.event_type, sub.sub_event_type, e.acled.interaction)
+                e.plover = PloverCoding(sub.plover, None)
+            e.confidence = verdict.confidence
+        return [e for e in out if e is not None]
 
     # --- steps --------------------------------------------------------------------------------
     def _absorb_linked(self, drafts: list[Draft]) -> list[Draft]:

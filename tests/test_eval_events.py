@@ -1,0 +1,79 @@
+"""Claims, the seeds scorer and the event scorer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import flashpoint
+from flashpoint.eval.events import evaluate, metrics, read_tsv
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT.parent / "shared" / "gold" / "seeds.gold.json"
+
+
+def _seed(doc_id: str) -> dict:
+    return next(json.loads(l) for l in (ROOT / "examples" / "seeds.jsonl").read_text().splitlines()
+                if json.loads(l)["id"] == doc_id)
+
+
+def test_claims_name_their_speakers() -> None:
+    s = _seed("000_1d81f38c2b56ac4f")
+    result = flashpoint.extract(s["text"], published=s["published"])
+    claims = {c.speaker: c.text for c in result.claims}
+    assert claims["a local security official"].startswith("Police members prevented the Hashed entering")
+    assert claims["a State Department official"].startswith("Iran spends nearly $1 billion a year")
+    for c in result.claims:
+        assert result.article.text[c.start : c.end] == c.text
+        assert result.article.text[c.speaker_start : c.speaker_end] == c.speaker
+
+
+def test_an_event_inside_a_statement_is_claimed_with_its_speaker() -> None:
+    result = flashpoint.extract("Gunmen killed two farmers near Kirkuk on Monday, a police official said.",
+                                published="2020-03-03")
+    e = result.events[0]
+    assert e.modality == "claimed"
+    assert [ev.text for ev in e.evidence if ev.field == "claimed_by"] == ["a police official"]
+
+
+@pytest.mark.skipif(not GOLD.exists(), reason="seeds gold file not available")
+def test_eval_seeds_finds_every_required_event_and_no_must_not() -> None:
+    from flashpoint.eval.seeds import evaluate as evaluate_seeds
+
+    result = evaluate_seeds(GOLD)
+    assert result["found"] == result["required"] == 6
+    assert result["must_not_violations"] == 0
+    assert result["false_positives"] <= 1
+    assert result["field_accuracy"] >= 0.9
+
+
+def test_metrics_arithmetic() -> None:
+    gold = ["ATTACK", "ATTACK", "AIR_STRIKE", "NONE"]
+    pred = ["ATTACK", "NONE", "AIR_STRIKE", "AIR_STRIKE"]
+    m = metrics(gold, pred)
+    assert m["sub_types"]["micro"] == 0.5
+    # ATTACK: P 1, R 0.5 -> 0.667; AIR_STRIKE: P 0.5, R 1 -> 0.667; NONE: 0
+    assert m["sub_types"]["per_label"]["ATTACK"] == pytest.approx(0.667, abs=1e-3)
+    assert m["sub_types"]["weighted"] == pytest.approx((0.6667 * 2 + 0.6667) / 4, abs=1e-3)
+    assert m["types"]["per_label"]["Violence against civilians"] == pytest.approx(0.667, abs=1e-3)
+
+
+def test_eval_events_end_to_end(tmp_path: Path) -> None:
+    tsv = tmp_path / "dev.tsv"
+    tsv.write_text("id\ttext\tlabel\n"
+                   "d1\tGunmen shot dead three villagers in Kaduna State on Sunday, police said.\tATTACK\n"
+                   "d2\tThe central bank raised interest rates on Tuesday.\tNONE\n"
+                   "d3\tA suicide bomber blew himself up at a checkpoint in Mogadishu, killing five soldiers.\tSUIC_BOMB\n",
+                   encoding="utf-8")
+    result = evaluate(tsv)
+    assert result["n"] == 3
+    assert result["lexicon_only"]["all"]["sub_types"]["micro"] == 1.0
+
+
+def test_bad_tsv_is_one_clear_error(tmp_path: Path) -> None:
+    tsv = tmp_path / "bad.tsv"
+    tsv.write_text("id\ttext\tlabel\nx\tsome text\tBOMBING\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown label 'BOMBING'"):
+        read_tsv(tsv)
