@@ -19,10 +19,11 @@ from pathlib import Path
 from ..actors.dictionary import load_dictionary
 from ..events.classifier import get_classifier
 from ..events.coder import EventCoder
-from ..events.decision import Params, decide, load_params
+from ..events.decision import load_params
 from ..events.ontology import load_ontology
 from ..ingest import IngestOptions, make_article
-from ..pipeline import extract_articles
+from ..nlp import get_nlp
+from ..pipeline import analyse
 
 NONE = "NONE"
 
@@ -83,70 +84,51 @@ def metrics(gold: Sequence[str], pred: Sequence[str]) -> dict:
             "types": _f1s([to_type(g) for g in gold], [to_type(p) for p in pred])}
 
 
-def _candidates(texts: Sequence[str]) -> list[list[tuple[str, float, float, str]]]:
-    """Per snippet, the lexicon's ACLED events: (code, trigger weight, confidence, sentence)."""
-    seen: dict[str, list[tuple[str, float, float, str]]] = {}
-
-    def observe(article, draft, event) -> None:
-        if draft.code is None:
-            return
-        sentence = next(ev.text for ev in event.evidence if ev.field == "sentence")
-        seen.setdefault(article.origin, []).append((draft.code, draft.hit.trigger.weight, event.confidence, sentence))
-
-    coder = EventCoder(load_ontology(), load_dictionary(), classifier=None, observer=observe)
-    articles = [make_article(t, origin=f"eval:{i}", options=IngestOptions()) for i, t in enumerate(texts)]
-    for _ in extract_articles(articles, coder=coder):
-        pass
-    return [seen.get(f"eval:{i}", []) for i in range(len(texts))]
-
-
-def _label(cands, probs, labels, params: Params | None) -> str:
-    best, best_conf = NONE, -1.0
-    for (code, weight, conf, _), p in zip(cands, probs, strict=True):
-        if params is not None and p is not None:
-            v = decide(code, weight, conf, p, labels, params)
-            if v.code is None:
-                continue
-            code, conf = v.code, v.confidence
-        if conf > best_conf:
-            best, best_conf = code, conf
-    return best
+def _predict(docs, articles, coder: EventCoder, idx: Sequence[int]) -> list[str]:
+    """The label of each snippet: the ACLED code of its most confident coded event, else NONE."""
+    onto = load_ontology()
+    by_name = {(sub.event_type, sub.sub_event_type): code for code, sub in onto.sub_events.items()}
+    out = []
+    for i in idx:
+        events = [e for e in analyse(docs[i], articles[i], coder).events if e.acled is not None]
+        best = max(events, key=lambda e: e.confidence, default=None)
+        out.append(by_name[(best.acled.event_type, best.acled.sub_event_type)] if best else NONE)
+    return out
 
 
 def evaluate(path: Path, *, tune: bool = False) -> dict:
     rows = read_tsv(path)
     texts = [r[1] for r in rows]
     gold = [r[2] for r in rows]
-    cands = _candidates(texts)
-    clf = get_classifier()
-    flat = [c[3] for cs in cands for c in cs]
-    flat_probs = list(clf.predict(flat)) if clf is not None and flat else []
-    it = iter(flat_probs)
-    probs = [[next(it) if clf is not None else None for _ in cs] for cs in cands]
-    labels = clf.labels if clf is not None else []
+    articles = [make_article(t, origin=f"eval:{i}", options=IngestOptions()) for i, t in enumerate(texts)]
+    docs = list(get_nlp().pipe([a.text for a in articles], batch_size=64))
+    onto, dictionary, clf = load_ontology(), load_dictionary(), get_classifier()
     halves = {"tune": [i for i, r in enumerate(rows) if _odd(r[0], i)],
-              "held_out": [i for i, r in enumerate(rows) if not _odd(r[0], i)]}
+              "held_out": [i for i, r in enumerate(rows) if not _odd(r[0], i)],
+              "all": list(range(len(rows)))}
 
-    def score(params: Params | None, idx: Sequence[int]) -> dict:
-        pred = [_label(cands[i], probs[i], labels, params) for i in idx]
-        return metrics([gold[i] for i in idx], pred)
+    def score(coder: EventCoder) -> dict:
+        pred = dict(zip(halves["all"], _predict(docs, articles, coder, halves["all"]), strict=True))
+        return {k: metrics([gold[i] for i in v], [pred[i] for i in v]) for k, v in halves.items()}
 
     result: dict = {"gold": str(path), "n": len(rows), "classifier": clf is not None}
-    result["lexicon_only"] = {k: score(None, v) for k, v in halves.items()} | {"all": score(None, range(len(rows)))}
+    result["lexicon_only"] = score(EventCoder(onto, dictionary, classifier=None))
+    if clf is None:
+        return result
     params = load_params()
-    if clf is not None and tune:
-        grid = itertools.product([0.4, 0.5, 0.6, 0.7, 0.8, 0.9], [0.55, 0.65, 0.75, 0.85, 1.0],
-                                 [0.4, 0.5, 0.6, 0.7, 0.8, 1.01], [0.0, 0.1, 0.2, 0.3])
+    if tune:
         best, best_f = params, -1.0
-        for d, w, r, m in grid:
-            cand = replace(params, drop_none_prob=d, drop_max_weight=w, retype_prob=r, retype_margin=m)
-            f = score(cand, halves["tune"])["sub_types"]["weighted"]
+        grid = itertools.product([0.5, 0.7, 0.9], [0.65, 0.85], [0.3, 0.4, 0.6], [0.0, 0.1, 0.25], [0.25, 0.3, 0.4])
+        for d, w, r, m, p in grid:
+            cand = replace(params, drop_none_prob=d, drop_max_weight=w, retype_prob=r, retype_margin=m, propose_prob=p)
+            coder = EventCoder(onto, dictionary, classifier=clf, params=cand)
+            pred = _predict(docs, articles, coder, halves["tune"])
+            f = metrics([gold[i] for i in halves["tune"]], pred)["sub_types"]["weighted"]
             if f > best_f:
                 best, best_f = cand, f
         params = best
         result["tuned_params"] = asdict(params)
-    if clf is not None:
-        result["combined"] = {k: score(params, v) for k, v in halves.items()} | {"all": score(params, range(len(rows)))}
+    result["combined"] = score(EventCoder(onto, dictionary, classifier=clf, params=params))
     return result
 
 

@@ -162,11 +162,34 @@ class EventClassifier:
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, one row per text, columns in ``labels`` order."""
-        emb = get_embedder().embed(texts)
-        return _softmax(emb @ self.weights + self.bias, self.temperature)
+        memo = _memo()
+        todo = [t for t in dict.fromkeys(texts) if t not in memo]
+        if todo:
+            emb = get_embedder().embed(todo)
+            for t, row in zip(todo, _softmax(emb @ self.weights + self.bias, self.temperature), strict=True):
+                memo[t] = row
+        return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, len(self.labels)))
 
     def label_index(self, label: str) -> int:
         return self.labels.index(label)
+
+
+@functools.lru_cache(maxsize=1)
+def _memo() -> dict[str, np.ndarray]:
+    """Sentence -> probabilities: the same sentence (a wire story syndicated twice, a retelling, an
+    eval grid) is embedded once per process. Bounded by clearing when large."""
+    return _BoundedMemo(50_000)
+
+
+class _BoundedMemo(dict):
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: str, value: np.ndarray) -> None:
+        if len(self) >= self.limit:
+            self.clear()
+        super().__setitem__(key, value)
 
 
 def _cache_path(bank: Path) -> Path:

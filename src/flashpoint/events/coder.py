@@ -34,7 +34,7 @@ from .classifier import EventClassifier
 from .decision import Params, decide, load_params
 from .detect import Hit
 from .modality import CODED, classify
-from .ontology import Ontology
+from .ontology import Ontology, Trigger
 from .roles import MentionIndex, Roles, fill_roles
 
 _STATE_PREFIXES = ("Military Forces of", "Police Forces of")
@@ -60,6 +60,7 @@ class Draft:
     location_span: tuple[int, int] | None = None
     counts: dict[str, Count] = field(default_factory=dict)
     tellings: list[Span] = field(default_factory=list)
+    proposed: float | None = None  # the classifier's probability, for events it proposed
 
 
 def _is_state(m: ActorMention | None) -> bool:
@@ -103,6 +104,9 @@ class EventCoder:
             if draft is not None:
                 drafts.append(draft)
         drafts = self._absorb_linked(drafts)
+        if self.classifier is not None:
+            drafts += self._proposals(doc, article, drafts, index, focus_country)
+            drafts.sort(key=lambda d: d.hit.span.start)
         event_sents = {sentence_of(d.hit.anchor).start for d in drafts}
         for i, d in enumerate(drafts):
             self._date(d, drafts[:i], times, published)
@@ -120,6 +124,40 @@ class EventCoder:
                 self.observer(article, d, e)
         return self._classify(merged, events)
 
+    def _proposals(self, doc: Doc, article: Article, drafts: list[Draft], index: MentionIndex,
+                   focus_country: str | None) -> list[Draft]:
+        """Sentences the lexicon passed over but the classifier reads as an event of some kind."""
+        taken = {sentence_of(d.hit.anchor).start for d in drafts}
+        cues = self.ontology.classifier_cues
+        candidates = [s for s in doc.sents if s.start_char >= article.body_start and s.start not in taken
+                      and len(s) >= 4 and any(t.lemma_.lower() in cues or t.lower_ in cues for t in s)]
+        if not candidates:
+            return []
+        probs = self.classifier.predict([s.text for s in candidates])
+        labels = self.classifier.labels
+        none = labels.index("NONE") if "NONE" in labels else None
+        out: list[Draft] = []
+        for sent, p in zip(candidates, probs, strict=True):
+            ranked = [i for i in p.argsort()[::-1] if i != none]
+            top = ranked[0]
+            if p[top] < self.params.propose_prob or (none is not None and p[top] <= p[none]):
+                continue
+            trigger = self._synthetic_trigger(labels[top], float(p[top]))
+            hit = Hit(trigger, doc[sent.root.i : sent.root.i + 1], sent.root)
+            draft = self._draft(hit, index, focus_country)
+            if draft is not None:
+                draft.proposed = float(p[top])
+                out.append(draft)
+        return out
+
+    def _synthetic_trigger(self, code: str, prob: float) -> Trigger:
+        sub = self.ontology.sub_event(code)
+        roles = "symmetric" if code == "ARMED_CLASH" else "agent" if sub.event_type in {"Protests", "Riots"} else "svo"
+        default = {"Protests": "Protesters ({country})", "Riots": "Rioters ({country})"}.get(sub.event_type)
+        return Trigger(id=f"classifier:{code}", lemmas=(), phrases=(), pos=frozenset({"VERB", "NOUN", "AUX"}),
+                       code=code, plover_type=sub.plover, plover_mode=None, roles=roles,
+                       default_agent=default, weight=round(prob, 3))
+
     def _classify(self, drafts: list[Draft], events: list[Event]) -> list[Event]:
         """The classifier reads each ACLED event's sentence: it may drop the event (NONE) or
         re-type it, and it shares in the confidence. PLOVER-only events are the lexicon's alone."""
@@ -133,6 +171,9 @@ class EventCoder:
         out = list(events)
         for row, i in enumerate(todo):
             d, e = drafts[i], events[i]
+            if d.proposed is not None:
+                e.confidence = round(min(0.99, d.proposed), 3)  # the classifier's own call
+                continue
             verdict = decide(d.code or "", d.hit.trigger.weight, e.confidence, probs[row],
                              self.classifier.labels, self.params)
             if verdict.code is None:

@@ -23,6 +23,7 @@ class Params:
     drop_max_weight: float = 0.75
     retype_prob: float = 0.55
     retype_margin: float = 0.25
+    propose_prob: float = 0.5
     classifier_share: float = 0.5
 
 

@@ -59,6 +59,7 @@ class Ontology:
     generic_violence: frozenset[str] = frozenset()
     outcomes: frozenset[str] = frozenset()
     event_heads: frozenset[str] = frozenset()
+    classifier_cues: frozenset[str] = frozenset()
 
     def sub_event(self, code: str | None) -> SubEvent | None:
         return self.sub_events.get(code) if code else None
@@ -119,4 +120,8 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         generic_violence=frozenset(lex.get("generic_violence", ())),
         outcomes=frozenset(lex.get("outcomes", ())),
         event_heads=frozenset(lex.get("event_heads", ())),
+        classifier_cues=frozenset(
+            [*lex.get("classifier_cues", ())]
+            + [w for t in lex["triggers"] for p in [*t.get("lemmas", ()), *t.get("phrases", ())] for w in p.split()]
+        ),
     )
