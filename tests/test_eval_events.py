@@ -77,3 +77,17 @@ def test_bad_tsv_is_one_clear_error(tmp_path: Path) -> None:
     tsv.write_text("id\ttext\tlabel\nx\tsome text\tBOMBING\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown label 'BOMBING'"):
         read_tsv(tsv)
+
+
+def test_classifier_codes_what_no_trigger_names() -> None:
+    """No trigger word for a government retaking a town: the sentence classifier finds it."""
+    result = flashpoint.extract("Government forces retook the town of Palmyra from Islamic State fighters on Sunday, "
+                                "state media said.", published="2017-03-06")
+    subs = {e.acled.sub_event_type for e in result.events if e.acled}
+    assert "Government regains territory" in subs, [e.to_dict() for e in result.events]
+
+
+def test_the_classifier_drops_a_metaphor_the_lexicon_would_code() -> None:
+    result = flashpoint.extract("The two supermarket chains clashed over prices in a bitter price war on Monday.",
+                                published="2020-03-03")
+    assert [e for e in result.events if e.acled] == []
