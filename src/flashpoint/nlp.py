@@ -82,3 +82,12 @@ def lemma_matchers(vocab: Vocab, entries: list[tuple[str, list[str]]]) -> tuple[
             by_lemma.add(key, docs)
             by_lower.add(key, docs)
     return by_lemma, by_lower
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text, built once: spaCy's ``Doc.text`` joins every token on each call."""
+    text = doc.user_data.get("flashpoint_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["flashpoint_text"] = text
+    return text

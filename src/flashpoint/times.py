@@ -13,25 +13,46 @@ Policies, chosen for news and applied everywhere:
   reference date a relative expression has no value: ``normalize`` returns None rather than guess from
   today's date.
 - Values. ``value`` is ISO 8601: a day ``2019-04-14``, an ISO week ``2019-W15``, a month ``2019-04``, a year
-  ``2018``; TimeML's ``2014-SU`` (seasons) and ``2019-Q3`` (quarters); an interval ``start/end`` only for a
-  span that fits none of those. ``date_start``/``date_end`` always give the exact range.
+  ``2018``; TimeML's ``2014-SU`` (seasons), ``2019-Q3`` (quarters), ``2019-W15-WE`` (a weekend), ``199`` (a
+  decade) and ``19`` (a century); an interval ``start/end`` only for a span that fits none of those.
+  ``date_start``/``date_end`` always give the exact range. Words that narrow an expression ("early next
+  year", "late yesterday", "the end of the month", "year-end") keep its value, as TimeML does, and cut the
+  range to its first, middle or last third.
 - Precision (ACLED time_precision) follows the range: one day 1; two to seven days 2; longer 3. So
   "earlier this month" in an article of the 5th is 2 (the 1st-4th), of the 20th is 3.
+- Tense. ``tag_times`` reads the verb a date belongs to: "future" (will, shall, going to, is to, expected
+  or scheduled to, due) or "past" (past tense); ``normalize`` takes it as ``direction``. It decides only
+  between the last and the next occurrence of a weekday, month-day, month or season named alone.
 - Weekdays ("on Sunday", "Sunday night"): the most recent such day on or before the publication date; a
   weekday equal to the publication day means that day (wire copy reports the same day: "said on Monday"
-  in Monday's paper; TimeBank agrees in most cases). "last Sunday" is strictly before, "next Sunday"
-  strictly after. "Friday 5": the latest 5th of a month, within the past year, that was a Friday.
-- Month-day without a year ("Feb. 3", "Dec. 30"): the most recent such day on or before publication, so
-  "Dec. 30" in a paper of 3 January is the previous year. A month alone ("in March") likewise.
+  in Monday's paper; TimeBank agrees in most cases). In a sentence about the future, the next one on or
+  after publication. "last Sunday" is strictly before, "next Sunday" strictly after. "Friday 5": the latest
+  5th of a month, within the past year, that was a Friday.
+- Month-day without a year ("Feb. 3", "Dec. 30"): this year's date when it has passed or lies at most three
+  months ahead ("payable Dec. 7" in October), else last year's ("Dec. 30" in a paper of 3 January); a date
+  early next year within three months wins when the sentence is not in the past tense ("Jan. 2" in a
+  November paper); in a sentence about the future, the next such date. A month alone ("in March") likewise,
+  except that the past tense means the latest such month on or before publication ("In December, rebels
+  seized ..." in an October paper). News style writes the year for dates outside the current one, so the
+  nearest reading is right far more often than "always the past" (TimeBank: Nov. 6 in an October paper).
+  "last April" is the latest April before the current month, "this September" this year's, "June last
+  year" last year's.
 - "last week" / "this week": the previous / current ISO week (Monday-Sunday). "last month", "last year":
   the previous calendar month / year. "earlier this week|month|year": from its start to the day before
   publication. "overnight": the night before publication, i.e. the day before and the publication day
   (value = the day before, precision 2). "last night": the day before. "yesterday", "today", "tonight".
+  "the weekend" / "over the weekend": the latest Saturday-Sunday begun by publication; "this weekend" the
+  coming one unless the sentence is in the past tense; "last weekend" the one before the latest.
 - Seasons (northern hemisphere, meteorological): spring Mar-May, summer Jun-Aug, autumn/fall Sep-Nov,
-  winter Dec of the named year to Feb of the next.
+  winter Dec of the named year to Feb of the next. A season named alone is the latest one begun (the
+  next one in a sentence about the future); "this summer" is this year's.
 - Not dates: durations ("15 years", "for three days"), ages ("a 19-year-old", "aged 45"), rates ("a year"
-  in "$1 billion a year"), vague references ("now", "recently"), and four digits outside 1800 to ten years
-  after publication (clock times "2354", Hijri years "1429"): None.
+  in "$1 billion a year"), vague references ("now", "recently"; TimeML's PRESENT_REF and PAST_REF, which
+  would only blur an event's date), and four digits outside 1800 to ten years after publication (clock
+  times "2354", Hijri years "1429"): None.
+- Inside a longer entity: when spaCy's DATE entity is no date as a whole, the dates inside it are tagged
+  ("Sept. 14 to Thursday", "the year ended Sept. 30", "between 1985 and 1987"); spelled-out years and days
+  ("nineteen ninety-six", "March eighth") are read as numbers.
 - Event-relative expressions ("a few days after the killing", "the same week", "the next day") have no
   value against the publication date; ``resolve_relative`` resolves them against another event's date.
 """
@@ -79,6 +100,8 @@ NUMBER_WORDS = {
 VAGUE_QUANTITIES = frozenset({"a few", "few", "several", "some", "many", "a number of", ""})
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 SEASON_CODES = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+# how far ahead a month-day or month without a year may lie before it is read as last year's (see the policy)
+_NEAR_FUTURE_DAYS, _NEAR_FUTURE_MONTHS = 92, 3
 ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 
 _MONTH_RE = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
@@ -87,7 +110,7 @@ _NUM_RE = r"(?:\d+|a couple of|a dozen|a few|an|a|one|two|three|four|five|six|se
           r"fifteen|twenty|thirty|few|several|some|many|a number of)"
 _UNIT_RE = r"(?P<unit>minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?)"
 _TIME_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night|midday|noon|at dawn|at dusk))?"
-_LEADING = re.compile(r"^(?:on|in|at|during|since|from|by|until|till|as of|as early as|as late as|around|"
+_LEADING = re.compile(r"^(?:on|in|at|during|over|since|from|by|until|till|as of|as early as|as late as|around|"
                       r"about|some time in|sometime in|early on|late on)\s+", re.I)
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
@@ -193,8 +216,66 @@ def _two_digit_year(yy: int, base: Date | None) -> int:
     return year if year <= pivot else 1900 + yy
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_ORDINAL_DAYS = {w: i + 1 for i, w in enumerate(_ORDINALS)}
+_ORDINAL_DAYS.update({f"twenty-{w}": 21 + i for i, w in enumerate(_ORDINALS[:9])})
+_ORDINAL_DAYS.update({f"twenty {w}": 21 + i for i, w in enumerate(_ORDINALS[:9])})
+_ORDINAL_DAYS.update({"thirtieth": 30, "thirty-first": 31, "thirty first": 31})
+_ONES = {w: i + 1 for i, w in enumerate("one two three four five six seven eight nine".split())}
+_TEENS = {w: 10 + i for i, w in enumerate("ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+                                          "eighteen nineteen".split())}
+_TENS = {w: 20 + 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_TWO_DIGITS = (rf"(?:(?:{'|'.join(_TENS)})(?:[\s-]+(?:{'|'.join(_ONES)}))?|{'|'.join(_TEENS)}|"
+               rf"(?:oh|o)[\s-]+(?:{'|'.join(_ONES)}))")
+_SPELLED_YEAR = re.compile(
+    rf"\b(?P<century>nineteen|twenty)[\s-]+(?P<rest>{_TWO_DIGITS})\b"
+    rf"|\btwo thousand(?:\s+and)?(?:[\s-]+(?P<rest2>{_TWO_DIGITS}|{'|'.join(_ONES)}))?\b",
+    re.I,
+)
+_ORDINAL_AFTER_MONTH = re.compile(
+    r"\b(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)\s+(?:the\s+)?"
+    rf"(?P<ord>{'|'.join(sorted(_ORDINAL_DAYS, key=len, reverse=True))})\b"
+    rf"|\b(?:the\s+)?(?P<ord2>{'|'.join(sorted(_ORDINAL_DAYS, key=len, reverse=True))})\s+of\s+"
+    r"(?P<month2>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)",
+    re.I,
+)
+_SPELLED_HINT = re.compile(r"\b(?:nineteen|twenty|thousand|first|second|third|[a-z]+th)\b", re.I)
+
+
+def _two_digits(words: str) -> int:
+    parts = re.split(r"[\s-]+", words.lower())
+    if parts[0] in ("oh", "o"):
+        return _ONES[parts[1]]
+    if parts[0] in _TEENS:
+        return _TEENS[parts[0]]
+    return _TENS[parts[0]] + (_ONES[parts[1]] if len(parts) > 1 else 0)
+
+
+def _digitize(s: str) -> str:
+    """Years and days written out, as broadcast transcripts do: "nineteen ninety-six" -> 1996,
+    "the year two thousand" -> 2000, "March eighth" -> "March 8"."""
+    def year(m: re.Match) -> str:
+        if m["century"]:
+            return str((19 if m["century"].lower() == "nineteen" else 20) * 100 + _two_digits(m["rest"]))
+        rest = m["rest2"]
+        return str(2000 + (0 if not rest else _ONES.get(rest.lower()) or _two_digits(rest)))
+
+    def day(m: re.Match) -> str:
+        if m["month"]:
+            return f"{m['month']} {_ORDINAL_DAYS[m['ord'].lower()]}"
+        return f"{_ORDINAL_DAYS[m['ord2'].lower()]} {m['month2']}"
+
+    return _ORDINAL_AFTER_MONTH.sub(day, _SPELLED_YEAR.sub(year, s))
+
+
 def _clean(text: str) -> str:
     s = " ".join(text.replace("\u00a0", " ").split()).strip(" .,;:()[]\"'“”‘’")
+    s = _POSSESSIVE.sub("", s)  # "last month's", "Friday's"
+    s = re.sub(r"^fiscal(?:\s+year)?\s+(?=\d{4}$)", "", s, flags=re.I)  # "fiscal 1989"
+    if _SPELLED_HINT.search(s):
+        s = _digitize(s)
     s = re.sub(r"^the\s+(?=(?:day|week|month|year|summer|winter|spring|autumn|fall)\s+of\b)", "", s, flags=re.I)
     prev = None
     while prev != s:
@@ -229,7 +310,37 @@ def _numeric(s: str, base: Date | None) -> TimeValue | None:
     return _day(d, None) if d else None
 
 
-def _month_day(s: str, base: Date | None) -> TimeValue | None | bool:
+def _recent_or_near(month: int, day: int, base: Date, direction: str | None) -> Date | None:
+    """The year of a month-day written without one (see the module's policy on month-days)."""
+    def at(year: int) -> Date | None:
+        return _safe_date(year, month, day)
+
+    if direction == "future":
+        return next((d for y in range(base.year, base.year + 5) if (d := at(y)) and d >= base), None)
+    nxt = at(base.year + 1)
+    if direction != "past" and nxt is not None and (nxt - base).days <= _NEAR_FUTURE_DAYS:
+        return nxt  # "Jan. 2" in a December paper
+    # a past-tense sentence still names coming days ("payable Dec. 7", "was extended to Nov. 16"), and a
+    # day of last year would carry its year, so the past tense only rules out next year
+    this = at(base.year)
+    if this is not None and (this <= base or (this - base).days <= _NEAR_FUTURE_DAYS):
+        return this
+    return next((d for y in range(base.year - 1, base.year - 5, -1) if (d := at(y))), None)
+
+
+def _month_year(month: int, base: Date, direction: str | None) -> int:
+    """The year of a month named without one: the month-level version of ``_recent_or_near``."""
+    diff = month - base.month
+    if direction == "past":
+        return base.year if diff <= 0 else base.year - 1
+    if direction == "future":
+        return base.year if diff >= 0 else base.year + 1
+    if diff <= 0:
+        return base.year + 1 if diff + 12 <= _NEAR_FUTURE_MONTHS else base.year
+    return base.year if diff <= _NEAR_FUTURE_MONTHS else base.year - 1
+
+
+def _month_day(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | bool:
     """ "February 27, 2019", "27 Feb 2019", "Feb. 3", "the 3rd of March", with an optional weekday first.
 
     Returns False when the text is a month-day but no base date resolves its year.
@@ -249,31 +360,39 @@ def _month_day(s: str, base: Date | None) -> TimeValue | None | bool:
             return _day(d, None) if d else None
         if base is None:
             return False
-        d = _safe_date(base.year, month, day)
-        if d is None or d > base:
-            d = _safe_date(base.year - 1, month, day)
+        d = _recent_or_near(month, day, base, direction)
         return _day(d, "published") if d else None
     return None
 
 
-def _month_only(s: str, base: Date | None) -> TimeValue | None | bool:
-    m = re.fullmatch(rf"(?:(?P<part>early|mid|middle|late|the end of|the beginning of|the start of)[\s-]+)?"
-                     rf"(?:of\s+)?{_MONTH_RE}(?:,?\s+{_YEAR})?", s, flags=re.I)
+def _month_only(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | bool:
+    m = re.fullmatch(rf"(?:(?P<part>early|mid|middle|late|the end of|the beginning of|the start of|the middle of)"
+                     rf"[\s-]+)?(?:of\s+)?(?:(?P<rel>last|this|next|this past|this coming|past|coming)\s+)?"
+                     rf"{_MONTH_RE}(?:,?\s+{_YEAR}|\s+(?:of\s+)?(?P<yrel>last|this|next)\s+year)?", s, flags=re.I)
     if not m:
         return None
     month = MONTHS[m["month"].lower()]
+    rel, yrel = (m["rel"] or "").lower(), (m["yrel"] or "").lower()
     if m["year"]:
         year, anchor = int(m["year"]), None
     elif base is None:
         return False
+    elif yrel:  # "June last year", "January this year"
+        year, anchor = base.year + {"last": -1, "this": 0, "next": 1}[yrel], "published"
+    elif rel in ("last", "past", "this past"):  # "last April": the latest April before this month
+        year, anchor = (base.year if month < base.month else base.year - 1), "published"
+    elif rel == "this":
+        year, anchor = base.year, "published"
+    elif rel in ("next", "coming", "this coming"):
+        year, anchor = (base.year if month > base.month else base.year + 1), "published"
     else:
-        year, anchor = (base.year if month <= base.month else base.year - 1), "published"
+        year, anchor = _month_year(month, base, direction), "published"
     part = (m["part"] or "").lower()
     if not part:
         return _month(year, month, anchor)
     last = _month_end(year, month).day
     first_day, last_day = {"early": (1, 10), "the beginning of": (1, 10), "the start of": (1, 10),
-                           "mid": (11, 20), "middle": (11, 20), "late": (21, last),
+                           "mid": (11, 20), "middle": (11, 20), "the middle of": (11, 20), "late": (21, last),
                            "the end of": (21, last)}[part]
     return _tv(Date(year, month, first_day), Date(year, month, last_day), anchor, value=f"{year}-{month:02d}")
 
@@ -289,16 +408,38 @@ def _year_only(s: str, base: Date | None) -> TimeValue | None | bool:
     return _year(year, None, (m["part"] or "").lower() or None)
 
 
+_DECADE_WORDS = {"twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
+                 "seventies": 1970, "eighties": 1980, "nineties": 1990}
+_CENTURY_WORDS = {"nineteenth": 19, "twentieth": 20, "twenty-first": 21, "twenty first": 21}
+
+
 def _decade(s: str) -> TimeValue | None:
-    m = re.fullmatch(r"(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?P<decade>\d{3}0)['’]?s", s, flags=re.I)
-    if not m:
-        return None
-    first = int(m["decade"])
-    lo, hi = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}.get((m["part"] or "").lower(), (0, 9))
-    return _tv(Date(first + lo, 1, 1), Date(first + hi, 12, 31), None, precision=3)
+    """ "the 1990s", "the late '70s", "the nineties" (taken as the 1900s), "the 20th century".
+
+    Values follow TimeML: a decade is its first three digits ("199"), a century its first two ("19").
+    """
+    m = re.fullmatch(r"(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?:(?P<decade>\d{3}0)['’]?s|['’]?(?P<yy>\d0)['’]?s|"
+                     rf"(?P<word>{'|'.join(_DECADE_WORDS)}))", s, flags=re.I)
+    if m:
+        if m["decade"]:
+            first = int(m["decade"])
+        elif m["yy"]:
+            first = 1900 + int(m["yy"])
+        else:
+            first = _DECADE_WORDS[m["word"].lower()]
+        if first < 1000:
+            return None
+        lo, hi = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}.get((m["part"] or "").lower(), (0, 9))
+        return _tv(Date(first + lo, 1, 1), Date(first + hi, 12, 31), None, value=str(first)[:3], precision=3)
+    m = re.fullmatch(rf"(?:the\s+)?(?:(?P<n>1[0-9]|2[01])(?:st|nd|rd|th)|(?P<word>{'|'.join(_CENTURY_WORDS)}))"
+                     r"[\s-]+century", s, flags=re.I)
+    if m:
+        n = int(m["n"]) if m["n"] else _CENTURY_WORDS[m["word"].lower()]
+        return _tv(Date(100 * (n - 1), 1, 1), Date(100 * n - 1, 12, 31), None, value=f"{n - 1:02d}", precision=3)
+    return None
 
 
-def _season(s: str, base: Date | None) -> TimeValue | None | bool:
+def _season(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | bool:
     m = re.fullmatch(r"(?:(?P<rel>last|this|next|past)\s+)?(?P<season>spring|summer|autumn|fall|winter)"
                      r"(?:\s+(?:of\s+)?(?P<year>\d{4}))?", s, flags=re.I)
     if not m:
@@ -317,24 +458,30 @@ def _season(s: str, base: Date | None) -> TimeValue | None | bool:
         if rel in ("last", "past"):
             in_progress = base <= _month_end(year + (1 if last < first else 0), last)
             year -= 1 if in_progress else 0
-        elif rel == "next":
-            year += 1
+        elif rel == "next" or (not rel and direction == "future" and base > _month_end(
+                year + (1 if last < first else 0), last)):
+            year += 1  # "next summer"; "the summer" in a sentence about what will happen
+        elif rel == "this":  # this calendar year's season (a winter in January or February began last year)
+            year = base.year - 1 if season == "winter" and base.month <= 2 else base.year
     start = Date(year, first, 1)
     end = _month_end(year + 1 if last < first else year, last)
     return _tv(start, end, anchor, value=f"{year}-{SEASON_CODES[season]}", precision=3)
 
 
-def _quarter(s: str, base: Date | None) -> TimeValue | None | bool:
-    m = re.fullmatch(r"(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
+def _quarter(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | bool:
+    m = re.fullmatch(r"(?:the\s+)?(?:(?P<yrel>last|this|next)\s+year['’]s\s+|(?P<year3>\d{4})\s+)?"
+                     r"(?:fiscal\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
                      r"(?:\s+of)?(?:\s+(?P<year>\d{4}))?|q(?P<qn>[1-4])\s+(?P<year2>\d{4})", s, flags=re.I)
     if not m:
         return None
     q = int(m["qn"]) if m["qn"] else ORDINAL_WORDS[m["q"].lower()]
-    year_text = m["year"] or m["year2"]
+    year_text = m["year"] or m["year2"] or m["year3"]
     if year_text:
         year, anchor = int(year_text), None
     elif base is None:
         return False
+    elif m["yrel"]:  # "next year's first quarter"
+        year, anchor = base.year + {"last": -1, "this": 0, "next": 1}[m["yrel"].lower()], "published"
     else:
         year, anchor = base.year, "published"
         if Date(year, 3 * q - 2, 1) > base:
@@ -342,7 +489,26 @@ def _quarter(s: str, base: Date | None) -> TimeValue | None | bool:
     return _tv(Date(year, 3 * q - 2, 1), _month_end(year, 3 * q), anchor, value=f"{year}-Q{q}", precision=3)
 
 
-def _relative(s: str, base: Date, anchor: str) -> TimeValue | None | bool:
+def _weekend(base: Date, which: str) -> TimeValue:
+    """A Saturday-Sunday weekend: "recent" (the latest one begun by base), "upcoming" (the one not yet
+    over), "previous" (before the current one), "following" (after the current one)."""
+    saturday = _week_start(base) + dt.timedelta(days=5)
+    on_weekend = base.weekday() >= 5
+    week = dt.timedelta(days=7)
+    if which == "recent":
+        sat = saturday if on_weekend else saturday - week
+    elif which == "upcoming":
+        sat = saturday
+    elif which == "previous":
+        sat = saturday - week
+    else:
+        sat = saturday + week if on_weekend else saturday
+    iso = sat.isocalendar()
+    return TimeValue(f"{iso.year}-W{iso.week:02d}-WE", 2, sat.isoformat(), (sat + dt.timedelta(days=1)).isoformat(),
+                     "published")
+
+
+def _relative(s: str, base: Date, anchor: str, direction: str | None = None) -> TimeValue | None | bool:
     """Expressions that need the base date: yesterday, on Sunday, last week, three days ago ...
 
     False means "recognised, and no date fits": the caller must not ask dateparser to guess.
@@ -382,10 +548,25 @@ def _relative(s: str, base: Date, anchor: str) -> TimeValue | None | bool:
             return _day(base + dt.timedelta(days=delta), anchor)
         if rel == "this":
             return _day(_week_start(base) + dt.timedelta(days=wd), anchor)
+        if not rel and direction == "future":  # "talks will resume on Monday": the coming one
+            return _day(base + dt.timedelta(days=(wd - base.weekday()) % 7), anchor)
         delta = (base.weekday() - wd) % 7
         if rel in ("last", "past", "this past") and delta == 0:
             delta = 7
         return _day(base - dt.timedelta(days=delta), anchor)
+
+    m = re.fullmatch(r"(?:(?P<rel>this|last|next|past|coming|the)\s+)?weekend", low)
+    if m:  # "over the weekend": the latest one; "this weekend": the coming one unless told of the past
+        rel = m["rel"] or ""
+        if rel in ("last", "past"):
+            which = "previous" if base.weekday() >= 5 else "recent"
+        elif rel in ("next", "coming"):
+            which = "following" if rel == "next" else "upcoming"
+        elif rel == "this":
+            which = "recent" if direction == "past" else "upcoming"
+        else:
+            which = "upcoming" if direction == "future" else "recent"
+        return _with_anchor(_weekend(base, which), anchor)
 
     m = re.fullmatch(r"(?:in\s+|over\s+|during\s+)?(?:the\s+)?past\s+(?P<unit>week|month|year)|"
                      r"(?:in\s+|over\s+|during\s+)?the\s+last\s+(?P<unit2>week|month|year)", low)
@@ -393,8 +574,8 @@ def _relative(s: str, base: Date, anchor: str) -> TimeValue | None | bool:
         days = {"week": 7, "month": 30, "year": 365}[m["unit"] or m["unit2"]]
         return _tv(base - dt.timedelta(days=days - 1), base, anchor)
 
-    m = re.fullmatch(r"(?P<rel>last|this|next|previous|earlier this|later this|the previous|the coming|the next)"
-                     r"\s+(?P<unit>week|month|year)", low)
+    m = re.fullmatch(r"(?P<rel>last|this|next|previous|earlier this|later this|the previous|the coming|the next|"
+                     r"the current|current)\s+(?P<unit>week|month|year)", low)
     if m:
         return _calendar_unit(m["rel"], m["unit"], base, anchor)
 
@@ -413,7 +594,8 @@ def _relative(s: str, base: Date, anchor: str) -> TimeValue | None | bool:
         days = {"days": 7, "weeks": 28, "months": 90}[m["unit"]]
         return _tv(base - dt.timedelta(days=days - 1), base, anchor)
 
-    m = re.fullmatch(rf"(?P<q>{_NUM_RE})?\s*{_UNIT_RE}\s+ago", low)
+    m = re.fullmatch(rf"(?:(?:nearly|almost|about|around|some|roughly|approximately|more than|less than|over|"
+                     rf"just|only|barely|at least)\s+)?(?P<q>{_NUM_RE})?\s*{_UNIT_RE}(?:\s+or\s+so)?\s+ago", low)
     if m:
         return _ago(m["q"] or "", m["unit"], base, anchor)
     return None
@@ -425,7 +607,7 @@ def _unit_days(unit: str) -> int:
 
 
 def _calendar_unit(rel: str, unit: str, base: Date, anchor: str) -> TimeValue | None:
-    rel = rel.replace("the ", "")
+    rel = rel.replace("the ", "").replace("current", "this")
     one = dt.timedelta(days=1)
     if unit == "week":
         this = _week_start(base)
@@ -544,10 +726,13 @@ def is_duration(text: str) -> bool:
     return bool(_DURATION.fullmatch(s) or _AGE.search(s) or _RATE.fullmatch(s))
 
 
-def normalize(text: str, published: Date | None, *, anchor_date: Date | None = None) -> TimeValue | None:
+def normalize(text: str, published: Date | None, *, anchor_date: Date | None = None,
+              direction: str | None = None) -> TimeValue | None:
     """The date a time expression denotes, or None (see the module's policies).
 
     Relative expressions resolve against ``anchor_date`` when given, else against ``published``.
+    ``direction`` ("past" or "future"), when the sentence's tense says so, decides between the last and the
+    next occurrence of a weekday, a month-day or a month written without a year.
     """
     if not text or len(text) > 200:
         return None  # a 200-character "date" is a sentence spaCy mislabelled
@@ -555,11 +740,14 @@ def normalize(text: str, published: Date | None, *, anchor_date: Date | None = N
         published = published.date()
     if isinstance(anchor_date, dt.datetime):
         anchor_date = anchor_date.date()
-    return _normalize_cached(text, published, anchor_date)
+    if direction not in ("past", "future"):
+        direction = None
+    return _normalize_cached(text, published, anchor_date, direction)
 
 
 @lru_cache(maxsize=65536)
-def _normalize_cached(text: str, published: Date | None, anchor_date: Date | None) -> TimeValue | None:
+def _normalize_cached(text: str, published: Date | None, anchor_date: Date | None,
+                      direction: str | None = None, rules_only: bool = False) -> TimeValue | None:
     base = anchor_date or published
     anchor = "anchor" if anchor_date else "published"
     s = _clean(text)
@@ -573,21 +761,62 @@ def _normalize_cached(text: str, published: Date | None, anchor_date: Date | Non
         if tv is not None:
             return tv
     for rule in (_month_day, _month_only, _season, _quarter):
-        tv = rule(s, base)
+        tv = rule(s, base, direction)
         if tv is False:
             return None  # a relative form and nothing to resolve it against
         if tv is not None:
             return _with_anchor(tv, anchor)
     if base is not None:
-        tv = _relative(s, base, anchor)
+        tv = _relative(s, base, anchor, direction)
         if tv is False:
             return None
         if tv is not None:
             return tv
-    if _EVENT_RELATIVE.search(s):
+    tv = _modified(s, published, anchor_date, direction)
+    if tv is not None:
+        return tv
+    if _EVENT_RELATIVE.search(s) or rules_only:
         return None  # relative to another event, not to the publication date
     tv = _with_dateparser(s, base)
     return _with_anchor(tv, anchor) if tv is not None else None
+
+
+_PART_OF = re.compile(
+    r"^(?P<part>(?:very\s+)?early|late|mid|middle|the middle of|middle of|the end of|end of|the beginning of|"
+    r"beginning of|the start of|start of|the turn of|toward the end of|towards the end of|the close of)"
+    r"[\s-]+(?P<rest>.+)$", re.I)
+_PART_THIRDS = {"early": 0, "beginning": 0, "start": 0, "mid": 1, "middle": 1, "late": 2, "end": 2, "turn": 2,
+                "close": 2}
+_EARLIER_LATER = re.compile(r"^(?:earlier|later)\s+(?P<rest>.+)$", re.I)
+_YEAR_END = re.compile(r"^(?:the\s+)?year[\s-]end$|^the\s+end\s+of\s+the\s+year$", re.I)
+
+
+def _modified(s: str, published: Date | None, anchor_date: Date | None, direction: str | None) -> TimeValue | None:
+    """Expressions that narrow another one: "early next year", "late yesterday", "the end of the month",
+    "year-end" (the value of what they narrow, as TimeML gives it, with the range cut to its first, middle
+    or last third); and "earlier Sunday", "later this afternoon" (the day itself)."""
+    if _YEAR_END.match(s):
+        s = "the end of this year"
+    m = _PART_OF.match(s)
+    if m:
+        rest = re.sub(r"^the\s+(?=(?:week|month|year)$)", "this ", m["rest"], flags=re.I)  # "the end of the month"
+        inner = _normalize_cached(rest, published, anchor_date, direction)
+        if inner is None:
+            return None
+        start, end = Date.fromisoformat(inner.date_start), Date.fromisoformat(inner.date_end)
+        days = (end - start).days + 1
+        if days >= 3:
+            third = next(v for k, v in _PART_THIRDS.items() if k in m["part"].lower())
+            lo = start + dt.timedelta(days=days * third // 3)
+            hi = start + dt.timedelta(days=days * (third + 1) // 3 - 1)
+            return _tv(lo, max(lo, hi), inner.anchor, value=inner.value, precision=inner.precision)
+        return inner
+    m = _EARLIER_LATER.match(s)
+    if m and not re.match(r"(?:that|the same|in the)\b", m["rest"], re.I):
+        inner = _normalize_cached(m["rest"], published, anchor_date, direction)
+        if inner is not None and inner.anchor is not None:
+            return inner
+    return None
 
 
 def _with_anchor(tv: TimeValue, anchor: str) -> TimeValue:
@@ -722,10 +951,10 @@ def _published_date(article: Article) -> Date | None:
     return _parse_iso(article.published)
 
 
-def _spans(doc: Doc) -> list[tuple[int, int]]:
+def _spans(doc: Doc, text: str) -> list[tuple[int, int]]:
     """DATE/TIME entities plus the regex dates spaCy misses, overlaps resolved in favour of the longer."""
     spans: list[tuple[int, int]] = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
-    for m in _EXTRA_DATES.finditer(doc.text):
+    for m in _EXTRA_DATES.finditer(text):
         spans.append((m.start(), m.end()))
     spans.sort(key=lambda se: (se[0], -(se[1] - se[0])))
     kept: list[tuple[int, int]] = []
@@ -738,12 +967,11 @@ def _spans(doc: Doc) -> list[tuple[int, int]]:
     return kept
 
 
-def _extend(doc: Doc, start: int, end: int) -> int:
+def _extend(text: str, start: int, end: int) -> int:
     """Take in a direction word after a length of time: "A few days" + "after" is event-relative.
 
     Only lengths extend: in "on Tuesday after talks failed" the "after" opens a clause.
     """
-    text = doc.text
     m = re.match(r"\s+(\w+)", text[end : end + 20])
     if m and m[1].lower() in _TRAILING_DIRECTION and is_duration(text[start:end]):
         return end + m.end()
@@ -756,31 +984,150 @@ def tag_times(doc: Doc, article: Article) -> list[TimeMention]:
     Durations, ages, rates and vague words are left out. Expressions relative to another event ("the same
     week") are kept with value None and anchor None, for the event stage to resolve with
     ``resolve_relative``; expressions relative to publication in an undated article are kept with value
-    None and anchor "published".
+    None and anchor "published". An entity that is no date as a whole is searched for the dates inside it
+    ("Sept. 14 to Thursday", "the year ended Sept. 30", "between 1985 and 1987"). The tense of the verb a
+    date belongs to picks between the last and the next weekday, month-day or month ("will meet Monday").
     """
     published = _published_date(article)
     text = doc.text
     out: list[TimeMention] = []
-    for start, end in _spans(doc):
-        end = _extend(doc, start, end)
-        raw = text[start:end]
-        # drop a leading preposition from the evidence span, keep the words that carry the date
-        lead = re.match(r"(?:on|in|at|during|since|from|by|until)\s+", raw, flags=re.I)
-        if lead:
-            start += lead.end()
-            raw = raw[lead.end():]
-        tv = normalize(raw, published)
-        if tv is not None:
-            out.append(TimeMention(start, end, raw, tv.value, tv.precision, tv.anchor, tv.date_start, tv.date_end))
+    for start, end in _spans(doc, text):
+        end = _extend(text, start, end)
+        start = _extend_left(text, start, end)
+        start, end = _trim(text, start, end)
+        if start >= end:
             continue
-        cleaned = _clean(raw)
-        if not cleaned or _VAGUE.fullmatch(cleaned) or is_duration(cleaned):
+        direction = _direction(doc, start, end)
+        mention = _mention(text, start, end, published, direction)
+        if mention is not None:
+            if mention is not _NOT_A_DATE:
+                out.append(mention)
             continue
-        if published is None and _needs_base(cleaned):
-            out.append(TimeMention(start, end, raw, None, None, "published"))
-        elif _EVENT_RELATIVE.search(cleaned):
-            out.append(TimeMention(start, end, raw, None, None, None))
+        out.extend(_inner_mentions(text, start, end, published, direction))
     return out
+
+
+_NOT_A_DATE = TimeMention(0, 0, "", None, None, None)  # a duration, an age or a vague word: no mention
+_LEAD = re.compile(r"(?:on|in|at|during|over|since|from|by|until)\s+", re.I)
+_LEFT_RELATIVE = re.compile(r"\b(?:this|last|next|past|coming)\s+$", re.I)
+_BARE_UNITS = frozenset({"year", "week", "month", "weekend", "summer", "winter", "spring", "autumn", "fall"})
+
+
+def _extend_left(text: str, start: int, end: int) -> int:
+    """ "this year's election": spaCy sometimes labels only "year"; take in the word that places it."""
+    if _POSSESSIVE.sub("", text[start:end]).lower() in _BARE_UNITS:
+        m = _LEFT_RELATIVE.search(text[max(0, start - 12) : start])
+        if m:
+            return start - (len(text[max(0, start - 12) : start]) - m.start())
+    return start
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading preposition and a trailing possessive from the evidence span."""
+    lead = _LEAD.match(text, start, end)
+    if lead:
+        start = lead.end()
+    if end - start > 2 and text[end - 2 : end] in ("'s", "’s"):
+        end -= 2
+    return start, end
+
+
+def _mention(text: str, start: int, end: int, published: Date | None, direction: str | None,
+             *, rules_only: bool = False) -> TimeMention | None:
+    """The mention for text[start:end]: dated, undated (event-relative, or no publication date), or
+    ``_NOT_A_DATE``; None when the span is none of these (it may hold dates inside)."""
+    raw = text[start:end]
+    tv = _normalize_cached(raw, published, None, direction, rules_only) if 0 < len(raw) <= 200 else None
+    if tv is not None:
+        return TimeMention(start, end, raw, tv.value, tv.precision, tv.anchor, tv.date_start, tv.date_end)
+    cleaned = _clean(raw)
+    if not cleaned or _VAGUE.fullmatch(cleaned) or is_duration(cleaned):
+        return _NOT_A_DATE
+    if published is None and _needs_base(cleaned):
+        return TimeMention(start, end, raw, None, None, "published")
+    if _EVENT_RELATIVE.search(cleaned):
+        return TimeMention(start, end, raw, None, None, None)
+    return None
+
+
+_WORD = re.compile(r"\S+")
+_MAX_INNER_WORDS = 12
+
+
+def _inner_mentions(text: str, start: int, end: int, published: Date | None,
+                    direction: str | None) -> list[TimeMention]:
+    """Dates inside a span that is none as a whole: the longest word runs that are dates, left to right.
+
+    dateparser is not asked here: given "the year ended Sept." it would find a September.
+    """
+    words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
+    if len(words) < 2 or len(words) > _MAX_INNER_WORDS:
+        return []
+    out: list[TimeMention] = []
+    i = 0
+    while i < len(words):
+        found = None
+        for j in range(len(words), i, -1):
+            if (i, j) == (0, len(words)):
+                continue
+            s, e = words[i][0], words[j - 1][1]
+            while e > s and text[e - 1] in ",;:.)(\"'”’" and not text[s:e].endswith(_ABBREV_DOT):
+                e -= 1
+            s, e = _trim(text, s, e)
+            if s >= e:
+                continue
+            mention = _mention(text, s, e, published, direction, rules_only=True)
+            if mention is not None and mention is not _NOT_A_DATE and (mention.value is not None
+                                                                      or mention.anchor == "published"):
+                found = (j, mention)
+                break
+        if found is None:
+            i += 1
+            continue
+        i, mention = found
+        out.append(mention)
+    return out
+
+
+_ABBREV_DOT = tuple(f"{m}." for m in ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
+                                      "Dec"))
+
+_FUTURE_AUX = frozenset({"will", "wo", "shall", "'ll", "’ll"})
+# verbs whose complement lies ahead: "expected to arrive Monday", "plans to vote in May", "is going to"
+_FUTURE_HEADS = frozenset({"expect", "schedule", "plan", "slate", "set", "intend", "aim", "hope", "propose",
+                           "prepare", "due", "vow", "promise", "threaten", "pledge", "agree"})
+
+
+def _direction(doc: Doc, start: int, end: int) -> str | None:
+    """ "future" when the verb a date belongs to looks ahead (will, shall, going to, expected to, scheduled
+    for, due), "past" when it is in the past tense, else None."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    tok = span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.lower_ == "due" or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    if tok.lower_ == "due" or (tok.lemma_ in ("schedule", "slate", "set") and tok.tag_ == "VBN"):
+        return "future"  # "due on Monday", "scheduled for June 5"
+    if tok.pos_ not in ("VERB", "AUX"):
+        return None
+    chain = [tok]
+    if tok.dep_ in ("xcomp", "ccomp", "advcl") and tok.head.i != tok.i:
+        chain.append(tok.head)
+    for verb in chain:
+        for child in verb.children:
+            if child.dep_ in ("aux", "auxpass") and child.lower_ in _FUTURE_AUX:
+                return "future"
+    head = tok.head
+    if tok.dep_ == "xcomp" and (head.lemma_ in _FUTURE_HEADS or head.lemma_ == "go" and head.tag_ == "VBG"
+                                or head.lemma_ == "be" and any(c.lower_ == "to" for c in tok.children)):
+        return "future"
+    if tok.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and (c.tag_ == "VBD" or c.lemma_ == "have")
+                                for c in tok.children):
+        return "past"
+    return None
 
 
 def _needs_base(s: str) -> bool:

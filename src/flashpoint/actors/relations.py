@@ -15,6 +15,7 @@ import yaml
 from spacy.tokens import Doc, Token
 
 from ..model import ActorMention, Evidence, Relation
+from ..nlp import doc_text
 from ..settings import DATA_DIR
 from .dictionary import ActorDictionary
 from .mentions import MentionIndex
@@ -58,7 +59,7 @@ class RelationReader:
                 return
             key = (subject, relation, obj, start)
             if key not in found:
-                found[key] = Relation(subject, relation, obj, Evidence("relation", start, end, doc.text[start:end]))
+                found[key] = Relation(subject, relation, obj, Evidence("relation", start, end, doc_text(doc)[start:end]))
 
         for tok in doc:
             low = tok.lower_

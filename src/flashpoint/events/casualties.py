@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from ..nlp import doc_text
 from .modality import CODED, classify
 from .ontology import Ontology
 
@@ -42,7 +43,7 @@ def parse_number(token: Token, ontology: Ontology) -> Count | None:
     if nxt is not None and nxt.lower_ in {"dozen", "hundred", "thousand"}:
         value *= {"dozen": 12, "hundred": 100, "thousand": 1000}[nxt.lower_]
         end = nxt.idx + len(nxt.text)
-    return Count(value, start, end, token.doc.text[start:end])
+    return Count(value, start, end, doc_text(token.doc)[start:end])
 
 
 def _count_of(noun: Token, ontology: Ontology) -> Count | None:
@@ -51,7 +52,7 @@ def _count_of(noun: Token, ontology: Ontology) -> Count | None:
         if c.dep_ == "nummod" or (c.dep_ in {"amod", "quantmod"} and c.like_num):
             return parse_number(c, ontology)
         if c.dep_ == "det" and c.lower_ in {"a", "an"} and noun.tag_ in {"NN", "NNP"}:
-            return Count(1, c.idx, noun.idx + len(noun.text), noun.doc.text[c.idx : noun.idx + len(noun.text)])
+            return Count(1, c.idx, noun.idx + len(noun.text), doc_text(noun.doc)[c.idx : noun.idx + len(noun.text)])
     if noun.like_num:
         return parse_number(noun, ontology)
     if noun.tag_ == "NNP" or noun.ent_type_ == "PERSON":
@@ -111,6 +112,6 @@ def count_casualties(sentences: list[Span], ontology: Ontology) -> dict[str, Cou
                 if counts:
                     first, last = counts[0], counts[-1]
                     total = sum(c.value for c in counts)
-                    found[kind] = Count(total, first.start, last.end, sent.doc.text[first.start : last.end])
+                    found[kind] = Count(total, first.start, last.end, doc_text(sent.doc)[first.start : last.end])
                     break
     return found

@@ -26,7 +26,7 @@ from ..model import (
     TimeMention,
     stable_id,
 )
-from ..nlp import sentence_of
+from ..nlp import doc_text, sentence_of
 from ..places import country_location, event_location
 from ..times import TimeValue, resolve_relative
 from .casualties import Count, count_casualties
@@ -288,7 +288,7 @@ class EventCoder:
 
     def _place(self, d: Draft, places: list[PlaceMention], focus_country: str | None) -> None:
         sent = sentence_of(d.hit.anchor)
-        loc = event_location(places, d.hit.span.start_char, d.hit.span.end_char, sent.doc.text,
+        loc = event_location(places, d.hit.span.start_char, d.hit.span.end_char, doc_text(sent.doc),
                              sent.start_char, sent.end_char)
         if loc is not None:
             d.location = loc
@@ -410,7 +410,7 @@ def _overlaps_tokens(t: TimeMention, doc: Doc, token_ids: set[int]) -> bool:
 
 def _relative_phrase(t: TimeMention, sent: Span) -> str:
     """"A few days" + " after the killing": the words that say what the time is relative to."""
-    text = sent.doc.text
+    text = doc_text(sent.doc)
     tail = text[t.end : sent.end_char]
     words = tail.split()
     own = t.text.split()
@@ -423,7 +423,7 @@ def _relative_phrase(t: TimeMention, sent: Span) -> str:
 
 def _same_paragraph(a: Token, b: Token) -> bool:
     lo, hi = sorted((a.idx, b.idx))
-    return "\n" not in a.doc.text[lo:hi]
+    return "\n" not in doc_text(a.doc)[lo:hi]
 
 
 def _could_be_person(tok: Token, ontology: Ontology) -> bool:
@@ -443,7 +443,7 @@ def _telling(anchor: Token, event_sents: set[int]) -> list[Span]:
     if sent.end >= len(doc):
         return [sent]
     following = sentence_of(doc[sent.end])
-    if following.start in event_sents or "\n" in doc.text[sent.end_char - 1 : following.start_char]:
+    if following.start in event_sents or "\n" in doc_text(doc)[sent.end_char - 1 : following.start_char]:
         return [sent]
     return [sent, following]
 

@@ -46,7 +46,7 @@ from ..settings import DATA_DIR
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 7  # bump when the compiled layout or the key functions change
+INDEX_VERSION = 8  # bump when the compiled layout or the key functions change
 MIN_CITY_POPULATION = 500
 SUPPLEMENT_FILE = "gazetteer_supplement.yaml"
 ADMIN1_FILE = "admin1.tsv"
@@ -296,7 +296,11 @@ class Gazetteer:
         self._admin1_names: dict[str, tuple[str, int]] = tables["admin1"]  # "IQ.15" -> (name, row)
         self._demonyms: dict[str, str] = tables["demonyms"]  # normalised demonym -> cc
         self._neighbours: dict[str, tuple[str, ...]] = tables["neighbours"]
+        self._continents: dict[str, str] = tables["continents"]
         self._gid_rows: dict[int, int] = {}
+        # memos: news repeats the same names across articles, and candidates are immutable
+        self._lookup_memo: dict[tuple[str, tuple[str, ...], bool], tuple[Candidate, ...]] = {}
+        self._candidate_memo: dict[tuple[int, int], Candidate] = {}
 
     # -- loading -------------------------------------------------------------------------------------
 
@@ -320,6 +324,17 @@ class Gazetteer:
         populated places. Looser keys are tried only when stricter ones find nothing, and not at all with
         ``loose=False`` (for callers scanning ordinary words, where a fuzzy hit is more often noise).
         """
+        focus = tuple(sorted({c.upper() for c in country_codes}))
+        memo_key = (name, focus, loose)
+        cached = self._lookup_memo.get(memo_key)
+        if cached is None:
+            cached = tuple(self._lookup(name, focus, loose))
+            if len(self._lookup_memo) >= _MEMO_SIZE:
+                self._lookup_memo.clear()  # crude but bounded; a full memo holds a long batch's names
+            self._lookup_memo[memo_key] = cached
+        return list(cached)
+
+    def _lookup(self, name: str, focus: tuple[str, ...], loose: bool) -> list[Candidate]:
         key = normalize_name(name)
         if not key:
             return []
@@ -337,7 +352,6 @@ class Gazetteer:
         for row, quality in hits:
             if row not in best or quality < best[row]:
                 best[row] = quality
-        focus = {c.upper() for c in country_codes}
         cands = [self._candidate(row, quality) for row, quality in best.items()]
         cands.sort(key=lambda c: (c.country_code not in focus, c.importance, -c.population,
                                   MATCH_LABELS.index(c.match), c.name))
@@ -383,6 +397,13 @@ class Gazetteer:
             cc = self._demonyms.get(key[:-1])
         return cc
 
+    def transliterated(self, country_code: str | None) -> bool:
+        """Whether English news spells the country's place names from another script, so that spellings
+        vary (Asia, Africa, and the Cyrillic and Greek countries of Europe): only there is a consonant
+        skeleton match believable. "Harwinton" is no misspelt "Horntown", Virginia."""
+        cc = (country_code or "").upper()
+        return self._continents.get(cc) in ("AS", "AF") or cc in _NON_LATIN_EUROPE
+
     def neighbours(self, country_code: str | None) -> tuple[str, ...]:
         """ISO codes of the countries bordering this one (GeoNames): regional news names their towns too."""
         return self._neighbours.get((country_code or "").upper(), ())
@@ -408,6 +429,14 @@ class Gazetteer:
         return len(self._rows.name)
 
     def _candidate(self, row: int, quality: int) -> Candidate:
+        memo = self._candidate_memo.get((row, quality))
+        if memo is None:
+            if len(self._candidate_memo) >= _MEMO_SIZE:
+                self._candidate_memo.clear()
+            memo = self._candidate_memo[(row, quality)] = self._make_candidate(row, quality)
+        return memo
+
+    def _make_candidate(self, row: int, quality: int) -> Candidate:
         r = self._rows
         cc = r.cc[2 * row : 2 * row + 2].strip() or None
         a1 = r.admin1_codes[r.admin1[row]] or None
@@ -431,8 +460,11 @@ class Gazetteer:
         )
 
 
+_NON_LATIN_EUROPE = frozenset({"RU", "UA", "BY", "BG", "RS", "MK", "GR", "ME", "BA", "XK"})
+
 _lock = threading.Lock()
 _instance: Gazetteer | None = None
+_MEMO_SIZE = 200_000
 
 
 # -- compiled cache ------------------------------------------------------------------------------------
@@ -680,4 +712,5 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
         "demonyms": demonyms,
         "neighbours": {cc: tuple(n for n in (c.get("neighbours") or "").split(",") if n)
                        for cc, c in countries.items()},
+        "continents": {cc: c.get("continentcode") or "" for cc, c in countries.items()},
     }

@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ..model import Article, Location, PlaceMention
 from .gazetteer import Candidate, Gazetteer, normalize_name
@@ -83,13 +83,24 @@ _MATCH_SCORE = {"alias": 0.8, "name": 0.3, "alternate": 0.0, "variant": -0.2, "f
 _FEATURE_NOUNS = frozenset(
     """road street highway river mountain mountains heights hills valley plain plains gulf sea lake desert
     square bridge dam airport airbase base camp border crossing district neighbourhood neighborhood quarter
-    region province city town village market port harbour harbor island islands coast""".split()
+    region province city town village market port harbour harbor island islands coast county parish township
+    borough municipality governorate prefecture oblast park forest creek bay peninsula canal falls""".split()
 )
+# "Nad Ali district", "Sinjar District": a district GeoNames lacks stands for the town it is named after
+# (geo_precision 2 in the event stage); US counties are not named after their seats and stay unresolved
+_HEAD_CUES = (_ADMIN_CUES | _TOWN_CUES) - {"county", "state"}
 _MACRO_REGIONS = frozenset({
     "middle east", "mediterranean", "levant", "sahel", "maghreb", "balkans", "caucasus", "gulf", "sinai",
     "horn of africa", "persian gulf", "arabian peninsula", "west africa", "east africa", "north africa",
     "central asia", "red sea", "black sea", "caspian sea", "lake chad",
+    # continents and world regions: no point stands for them ("Africa" is also a Tunisian town's old name)
+    "africa", "europe", "asia", "north america", "south america", "latin america", "central america",
+    "americas", "oceania", "antarctica", "arctic", "caribbean", "southeast asia", "south asia", "east asia",
+    "sub saharan africa", "eastern europe", "western europe", "central europe", "scandinavia",
+    "southern africa", "central africa", "great lakes", "pacific", "atlantic", "indian ocean",
 })
+# "the Gulf of Mexico", "the Sea of Azov": a water body named after a place is not that place
+_WATER_OF = re.compile(r"^(?:the\s+)?(?:gulf|bay|sea|strait|straits|isle|isles|lake|port|cape|mouth)\s+of\b", re.I)
 
 
 @dataclass(slots=True)
@@ -134,9 +145,9 @@ def geoparse(doc: Doc, article: Article, gazetteer: Gazetteer | None = None) -> 
     toponym is logged and skips that toponym only.
     """
     gaz = gazetteer or Gazetteer.load()
-    sentences = _sentence_bounds(doc)
-    toponyms = _find_toponyms(doc, gaz, sentences)
-    base = _context(doc, toponyms, gaz)
+    toks = _Tokens(doc)
+    toponyms = _find_toponyms(doc, toks, gaz)
+    base = _context(doc, toks, toponyms, gaz)
     ctx = base
     for _ in range(2):
         resolved = [_safe_resolve(top, ctx, gaz, article) for top in toponyms]
@@ -182,6 +193,61 @@ def _mention(top: _Toponym, best: Candidate) -> PlaceMention:
 # -- finding toponyms ------------------------------------------------------------------------------------
 
 
+class _Tokens:
+    """The token attributes the finder reads, pulled out of the Doc once.
+
+    Why: every ``doc[i]`` builds a new Token object and every ``doc.text`` joins the whole document again;
+    the scan looks at each capitalised token up to six times, so reading plain lists instead costs a
+    fraction. Sentence bounds are shared with ``nlp.sentence_of`` through ``doc.user_data``.
+    """
+
+    __slots__ = ("text", "doc_text", "words", "lower", "idx", "sent_start", "alpha", "punct", "ent", "n",
+                 "sentences")
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc_text = doc.text
+        tokens = list(doc)
+        self.n = len(tokens)
+        self.words = [t.text for t in tokens]
+        self.lower = [t.lower_ for t in tokens]
+        self.idx = [t.idx for t in tokens]
+        self.alpha = [t.is_alpha for t in tokens]
+        self.punct = [t.is_punct for t in tokens]
+        self.ent: list[Span | None] = [None] * self.n
+        for e in doc.ents:
+            for i in range(e.start, e.end):
+                self.ent[i] = e
+        self.sent_start = [False] * self.n
+        self.sentences = _sentence_bounds(doc)
+        starts = doc.user_data.get("flashpoint_sent_starts")
+        if starts is not None:
+            for i in starts:
+                self.sent_start[i] = True
+        elif self.n:
+            try:
+                for s in doc.sents:
+                    self.sent_start[s.start] = True
+            except ValueError:
+                self.sent_start[0] = True
+
+    def span_text(self, s: int, e: int) -> str:
+        """The text of tokens s..e-1."""
+        return self.doc_text[self.idx[s] : self.idx[e - 1] + len(self.words[e - 1])]
+
+    def can_start(self, i: int) -> bool:
+        word = self.words[i]
+        if word[:1].isupper() and self.alpha[i]:
+            return True
+        # "al-Qathia": an Arabic article joined by a hyphen
+        return self.lower[i] in _ARTICLE_WORDS and i + 1 < self.n and self.words[i + 1] in ("-", "‐")
+
+    def can_end(self, i: int) -> bool:
+        return (self.words[i][:1].isupper() and self.alpha[i]) or self.lower[i] in _PLACE_HEADS
+
+
+_ARTICLE_WORDS = frozenset(("al", "el", "ad", "ar", "as", "ash", "at", "az", "an"))
+
+
 def _lookup(gaz: Gazetteer, text: str, **kwargs: bool) -> list[Candidate]:
     """A lookup that cannot fail: a name that breaks the gazetteer stays unresolved, the others go on."""
     try:
@@ -192,10 +258,16 @@ def _lookup(gaz: Gazetteer, text: str, **kwargs: bool) -> list[Candidate]:
 
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    try:
-        return [(s.start_char, s.end_char) for s in doc.sents]
-    except ValueError:  # no parser or sentencizer in the pipeline
-        return [(0, len(doc.text))]
+    """Character bounds of the sentences, computed once per Doc (shared with ``nlp.sentence_of``)."""
+    spans = doc.user_data.get("flashpoint_sents")
+    if spans is None:
+        try:
+            spans = list(doc.sents)
+        except ValueError:  # no parser or sentencizer in the pipeline
+            return [(0, len(doc.text))]
+        doc.user_data["flashpoint_sent_starts"] = [s.start for s in spans]
+        doc.user_data["flashpoint_sents"] = spans
+    return [(s.start_char, s.end_char) for s in spans]
 
 
 def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> int:
@@ -204,20 +276,19 @@ def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> int:
     return min(max(i, 0), max(0, len(sentences) - 1))
 
 
-def _trim_entity(ent: Span) -> tuple[int, int] | None:
+def _trim_entity(ent: Span, toks: _Tokens) -> tuple[int, int] | None:
     """Token range of a place entity without a leading "the" and a trailing possessive or punctuation."""
     start, end = ent.start, ent.end
-    doc = ent.doc
-    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+    while start < end and (toks.lower[start] == "the" or toks.punct[start]):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'", "’")):
+    while end > start and (toks.punct[end - 1] or toks.lower[end - 1] in ("'s", "’s", "'", "’")):
         end -= 1
     return (start, end) if start < end else None
 
 
-def _cue_after(doc: Doc, end: int) -> str | None:
-    if end < len(doc):
-        word = doc[end].lower_
+def _cue_after(toks: _Tokens, end: int) -> str | None:
+    if end < toks.n:
+        word = toks.lower[end]
         if word in _ADMIN_CUES:
             return "admin"
         if word in _TOWN_CUES:
@@ -225,17 +296,18 @@ def _cue_after(doc: Doc, end: int) -> str | None:
     return None
 
 
-def _locative_before(doc: Doc, start: int) -> bool:
+def _locative_before(toks: _Tokens, start: int) -> bool:
     i = start - 1
-    while i >= 0 and (doc[i].lower_ in ("the", "a") or doc[i].is_punct and doc[i].text in "-'’"):
+    while i >= 0 and (toks.lower[i] in ("the", "a") or toks.punct[i] and toks.words[i] in "-'’"):
         i -= 1
-    return i >= 0 and doc[i].lower_ in _LOCATIVE_WORDS
+    return i >= 0 and toks.lower[i] in _LOCATIVE_WORDS
 
 
-def _find_toponyms(doc: Doc, gaz: Gazetteer, sentences: list[tuple[int, int]]) -> list[_Toponym]:
-    text = doc.text
-    taken = [False] * len(doc)  # tokens already inside an accepted toponym
-    blocked = [False] * len(doc)  # tokens inside entities that are not places (dates, numbers, NORP)
+def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
+    text = toks.doc_text
+    sentences = toks.sentences
+    taken = [False] * toks.n  # tokens already inside an accepted toponym
+    blocked = [False] * toks.n  # tokens inside entities that are not places (dates, numbers, NORP)
     found: list[_Toponym] = []
     unresolved_ents: list[tuple[Span, int, int]] = []
     for ent in doc.ents:
@@ -245,25 +317,28 @@ def _find_toponyms(doc: Doc, gaz: Gazetteer, sentences: list[tuple[int, int]]) -
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS:
             continue
-        rng = _trim_entity(ent)
+        rng = _trim_entity(ent, toks)
         if rng is None:
             continue
         s, e = rng
-        span_text = text[doc[s].idx : doc[e - 1].idx + len(doc[e - 1])]
-        cue = _cue_after(doc, e)
+        span_text = toks.span_text(s, e)
+        cue = _cue_after(toks, e)
         cands = []
         if cue:  # "Hasaka province": the phrase names the admin area, and the mention takes the word in
-            phrase = text[doc[s].idx : doc[e].idx + len(doc[e])]
+            phrase = toks.span_text(s, e + 1)
             cands = _lookup(gaz, phrase)
             if cands:
                 span_text, e = phrase, e + 1
         if not cands:
             cands = _lookup(gaz, span_text)
+        if not cands and e - s >= 2 and toks.lower[e - 1] in _HEAD_CUES:
+            cands = [c for c in _lookup(gaz, toks.span_text(s, e - 1)) if not c.is_country]
+            cue = _cue_after(toks, e - 1)
         if not cands:
-            parts = _split_entity(doc, s, e, gaz)
+            parts = _split_entity(toks, s, e, gaz)
             for ps, pe, part_cands in parts:
-                start = doc[ps].idx
-                part_text = text[start : doc[pe - 1].idx + len(doc[pe - 1])]
+                start = toks.idx[ps]
+                part_text = toks.span_text(ps, pe)
                 found.append(_Toponym(start, start + len(part_text), part_text, ent.label_,
                                       _sentence_of(start, sentences), None, part_cands))
                 for i in range(ps, pe):
@@ -271,13 +346,13 @@ def _find_toponyms(doc: Doc, gaz: Gazetteer, sentences: list[tuple[int, int]]) -
             if not parts:
                 unresolved_ents.append((ent, s, e))
             continue
-        start = doc[s].idx
+        start = toks.idx[s]
         found.append(_Toponym(start, start + len(span_text), span_text, ent.label_,
                               _sentence_of(start, sentences), cue, cands))
         for i in range(s, e):
             taken[i] = True
 
-    found.extend(_scan(doc, gaz, sentences, taken, blocked))
+    found.extend(_scan(doc, toks, gaz, taken, blocked))
 
     # spaCy called these places but no gazetteer name fits: keep the descriptive ones ("the Old City",
     # "Castello Road", "the Middle East") as unresolved mentions; drop the rest, which are mostly
@@ -285,8 +360,8 @@ def _find_toponyms(doc: Doc, gaz: Gazetteer, sentences: list[tuple[int, int]]) -
     for ent, s, e in unresolved_ents:
         if any(taken[i] for i in range(s, e)):
             continue
-        start = doc[s].idx
-        span_text = text[start : doc[e - 1].idx + len(doc[e - 1])]
+        start = toks.idx[s]
+        span_text = toks.span_text(s, e)
         if _describes_place(span_text):
             found.append(_Toponym(start, start + len(span_text), span_text, ent.label_,
                                   _sentence_of(start, sentences), None, []))
@@ -305,33 +380,33 @@ def _link_containers(toponyms: list[_Toponym], text: str) -> None:
                 a.within.add((c.country_code, None if c.is_country else c.admin1_code))
 
 
-def _split_entity(doc: Doc, s: int, e: int, gaz: Gazetteer) -> list[tuple[int, int, list[Candidate]]]:
+def _split_entity(toks: _Tokens, s: int, e: int, gaz: Gazetteer) -> list[tuple[int, int, list[Candidate]]]:
     """Places inside an entity that did not resolve as a whole.
 
     spaCy runs a town and its country together when the comma is missing ("Manbij Syria"), takes in what
     follows a name ("Jayrud 60 kilometres") and joins a part to its town ("the Old City of Mosul"); the
     parts are places even though the whole is not.
     """
-    text = doc.text
+    if _WATER_OF.match(toks.span_text(s, e)):
+        return []
     for k in range(max(s + 1, e - 3), e):  # a trailing country name, up to three words
-        tail = _lookup(gaz, text[doc[k].idx : doc[e - 1].idx + len(doc[e - 1])], loose=False)
+        tail = _lookup(gaz, toks.span_text(k, e), loose=False)
         if tail and tail[0].is_country and tail[0].match in ("name", "alias"):
             cc = tail[0].country_code
-            head_text = text[doc[s].idx : doc[k - 1].idx + len(doc[k - 1])]
-            head = [c for c in _lookup(gaz, head_text) if c.country_code == cc]
+            head = [c for c in _lookup(gaz, toks.span_text(s, k)) if c.country_code == cc]
             return ([(s, k, head)] if head else []) + [(k, e, tail)]
     # names separated by ordinary words or numbers: "the Old City of Mosul", "Jayrud 60 kilometres"
     parts: list[tuple[int, int, list[Candidate]]] = []
     k = s
     while k < e:
-        if not _can_start(doc[k]):
+        if not toks.can_start(k):
             k += 1
             continue
         j = k + 1
-        while j < e and (_can_start(doc[j]) or doc[j].text in ("-", "‐") or doc[j - 1].text in ("-", "‐")):
+        while j < e and (toks.can_start(j) or toks.words[j] in ("-", "‐") or toks.words[j - 1] in ("-", "‐")):
             j += 1
         if (k, j) != (s, e):
-            cands = _lookup(gaz, text[doc[k].idx : doc[j - 1].idx + len(doc[j - 1])], loose=False)
+            cands = _lookup(gaz, toks.span_text(k, j), loose=False)
             if cands:
                 parts.append((k, j, cands))
         k = j
@@ -341,56 +416,40 @@ def _split_entity(doc: Doc, s: int, e: int, gaz: Gazetteer) -> list[tuple[int, i
 def _describes_place(text: str) -> bool:
     key = normalize_name(text)
     words = key.split()
-    return bool(words) and (words[-1] in _FEATURE_NOUNS or key in _MACRO_REGIONS or _is_generic(text))
+    return bool(words) and (words[-1] in _FEATURE_NOUNS or key in _MACRO_REGIONS or _is_generic(text)
+                            or bool(_WATER_OF.match(text)))
 
 
-def _can_start(tok: Token) -> bool:
-    if tok.text[:1].isupper() and tok.is_alpha:
-        return True
-    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
-    article = tok.lower_ in ("al", "el", "ad", "ar", "as", "ash", "at", "az", "an")
-    return article and nxt is not None and nxt.text in ("-", "‐")  # "al-Qathia"
-
-
-def _can_end(tok: Token) -> bool:
-    return (tok.text[:1].isupper() and tok.is_alpha) or tok.lower_ in _PLACE_HEADS
-
-
-def _scan(doc: Doc, gaz: Gazetteer, sentences: list[tuple[int, int]], taken: list[bool],
-          blocked: list[bool]) -> Iterable[_Toponym]:
+def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: list[bool]) -> Iterable[_Toponym]:
     """Gazetteer names among capitalised token runs that spaCy did not call places (see module doc)."""
-    text = doc.text
-    ents_by_token: dict[int, Span] = {}
-    for ent in doc.ents:
-        for i in range(ent.start, ent.end):
-            ents_by_token[i] = ent
     country_mentions = _countries_in_place_ents(doc, gaz)
+    sent_start = toks.sent_start
     i = 0
-    n = len(doc)
+    n = toks.n
     while i < n:
-        tok = doc[i]
-        if taken[i] or blocked[i] or not _can_start(tok):
+        if taken[i] or blocked[i] or not toks.can_start(i):
             i += 1
             continue
+        # the longest run this start may take: no taken or blocked token, no sentence start inside
+        limit = i + 1
+        while limit < min(n, i + _MAX_SCAN_TOKENS) and not (taken[limit] or blocked[limit] or sent_start[limit]):
+            limit += 1
         hit = None
-        for length in range(min(_MAX_SCAN_TOKENS, n - i), 0, -1):
-            j = i + length
-            if any(taken[k] or blocked[k] or doc[k].is_sent_start and k > i for k in range(i, j)):
+        for j in range(limit, i, -1):
+            if not toks.can_end(j - 1):
                 continue
-            if not _can_end(doc[j - 1]):
-                continue
-            span_text = text[tok.idx : doc[j - 1].idx + len(doc[j - 1])]
+            span_text = toks.span_text(i, j)
             cands = _lookup(gaz, span_text, loose=False)
-            if cands and _scan_accepts(doc, i, j, cands, ents_by_token, country_mentions):
+            if cands and _scan_accepts(toks, i, j, cands, country_mentions):
                 hit = (j, span_text, cands)
                 break
         if hit is None:
             i += 1
             continue
         j, span_text, cands = hit
-        start = tok.idx
-        yield _Toponym(start, start + len(span_text), span_text, None, _sentence_of(start, sentences),
-                       _cue_after(doc, j) or ("admin" if doc[j - 1].lower_ in _ADMIN_CUES else None), cands)
+        start = toks.idx[i]
+        yield _Toponym(start, start + len(span_text), span_text, None, _sentence_of(start, toks.sentences),
+                       _cue_after(toks, j) or ("admin" if toks.lower[j - 1] in _ADMIN_CUES else None), cands)
         for k in range(i, j):
             taken[k] = True
         i = j
@@ -410,18 +469,17 @@ def _countries_in_place_ents(doc: Doc, gaz: Gazetteer) -> set[str]:
     return out
 
 
-def _scan_accepts(doc: Doc, i: int, j: int, cands: list[Candidate], ents_by_token: dict[int, Span],
-                  country_mentions: set[str]) -> bool:
+def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country_mentions: set[str]) -> bool:
     # a scanned name must cover whole entities: "Ninawah" inside the ORG "the PMU's Ninawah Command" is a
     # unit's name, not a place mention
     for k in (i, j - 1):
-        ent = ents_by_token.get(k)
+        ent = toks.ent[k]
         if ent is not None and (ent.start < i or ent.end > j) and ent.label_ not in PLACE_LABELS:
             return False
-    labels = {ents_by_token[k].label_ for k in range(i, j) if k in ents_by_token}
+    labels = {toks.ent[k].label_ for k in range(i, j) if toks.ent[k] is not None}
     if "ORG" in labels and not any(c.match == "alias" or c.geonameid is None for c in cands):
         return False  # organisations named after places ("Hezbollah", "Baghdad Operations Command")
-    context = _locative_before(doc, i) or _cue_after(doc, j) is not None or doc[j - 1].lower_ in _PLACE_HEADS
+    context = _locative_before(toks, i) or _cue_after(toks, j) is not None or toks.lower[j - 1] in _PLACE_HEADS
     if not context:
         return False
     for c in cands:
@@ -438,7 +496,7 @@ def _scan_accepts(doc: Doc, i: int, j: int, cands: list[Candidate], ents_by_toke
 # -- country focus and sentence context -------------------------------------------------------------------
 
 
-def _context(doc: Doc, toponyms: list[_Toponym], gaz: Gazetteer) -> _Context:
+def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) -> _Context:
     counts: Counter[str] = Counter()
     for top in toponyms:
         first = top.candidates[0] if top.candidates else None
@@ -454,16 +512,17 @@ def _context(doc: Doc, toponyms: list[_Toponym], gaz: Gazetteer) -> _Context:
                 counts[first.country_code or ""] += 0.5  # "Louisiana", "Nineveh": one country's region
                 # (not "Tripoli", which also names a Libyan province but mostly towns)
     i = 0
-    while i < len(doc):
-        tok = doc[i]
-        if tok.text[:1].isupper():
-            pair = doc[i : i + 2].text if i + 1 < len(doc) else ""
+    n = toks.n
+    while i < n:
+        word = toks.words[i]
+        if word[:1].isupper():
+            pair = toks.span_text(i, i + 2) if i + 1 < n else ""
             cc2 = gaz.demonym_country(pair) if pair else None
             if cc2:  # "South Sudanese", "North Korean"
                 counts[cc2] += 0.75
                 i += 2
                 continue
-            cc = gaz.demonym_country(tok.text)
+            cc = gaz.demonym_country(word)
             if cc:
                 counts[cc] += 0.75
         i += 1
@@ -526,7 +585,8 @@ def _score(c: Candidate, top: _Toponym, cands: list[Candidate], ctx: _Context) -
     if (cc, None) in top.within or (cc, c.admin1_code) in top.within:
         score += 2.5 if not c.is_country else -2.5  # "Tripoli, Lebanon": a town of Lebanon, not Lebanon
     score += 1.5 * min(math.log10(c.population + 1) / 7.0, 1.0)
-    score += 1.2 * min(math.log10(c.fame + 1) / 2.5, 1.0)  # Geneva (Switzerland) over Geneva, Illinois
+    # Geneva (Switzerland) over Geneva, Illinois; admin areas carry no count of names and are prominent
+    score += 0.8 if c.is_admin1 else 1.2 * min(math.log10(c.fame + 1) / 2.5, 1.0)
     if c.feature_code == "PPLC":
         score += 0.6  # capitals are named across borders
     if c.is_country:
@@ -539,8 +599,13 @@ def _score(c: Candidate, top: _Toponym, cands: list[Candidate], ctx: _Context) -
                                       and o.admin1_code == c.admin1_code and o.match in ("name", "alias")
                                       for o in cands):
             score -= 0.8
-    else:
+    elif not any(o.is_admin1 and o.country_code == cc and o.admin1_code == c.admin1_code for o in cands):
+        # the admin areas the article is about, unless the toponym itself names this area: "Minnesota"
+        # must not become Minneota, Minnesota because the first pass read it as the state
         score += 1.0 * ctx.admin_focus.get((cc, c.admin1_code or ""), 0.0)
+    if c.match == "alternate" and any(o.match in ("name", "alias") and o.country_code == cc and o is not c
+                                      for o in cands):
+        score -= 0.6  # a former or variant name of one town against the own name of another in the country
     if c.feature_class in ("S", "L"):
         score += 0.3
     score += _MATCH_SCORE.get(c.match, 0.0)
@@ -569,7 +634,7 @@ def _resolve(top: _Toponym, ctx: _Context, gaz: Gazetteer) -> Candidate | object
         # skeleton only in its main country ("Samiras" is not a Russian village because Russia is named)
         top_cc = max(ctx.focus, key=ctx.focus.__getitem__) if ctx.focus else None
         cands = [c for c in cands if c.match == "variant" and ctx.focus.get(c.country_code or "", 0.0) >= 0.2
-                 or c.match == "fuzzy" and c.country_code == top_cc]
+                 or c.match == "fuzzy" and c.country_code == top_cc and gaz.transliterated(c.country_code)]
     if not cands:
         return unresolved
     best = max(cands, key=lambda c: _score(c, top, top.candidates, ctx))
