@@ -360,5 +360,40 @@ def eval_seeds(gold: str, seeds_dir: str | None) -> None:
     click.echo(json.dumps(result))
 
 
+@eval_.command("places")
+@click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False), required=True,
+              help="Toponyms in the XML format of the LGL corpus (offsets, GeoNames ids, lat/lon).")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N articles.")
+def eval_places(gold: str, limit: int | None) -> None:
+    """Toponym precision/recall/F1, accuracy within 161 km and median error of the geoparser."""
+    from pathlib import Path
+
+    from .eval.places import evaluate, report
+
+    try:
+        result = evaluate(Path(gold), limit=limit)
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot score places: {exc}")
+    click.echo(report(result))
+    click.echo(json.dumps(result))
+
+
+@eval_.command("times")
+@click.option("--gold", "gold", type=click.Path(exists=True), required=True,
+              help="A folder of TimeML .tml files (or one file); the document creation time anchors them.")
+def eval_times(gold: str) -> None:
+    """Time expression extent F1 (strict, relaxed) and value accuracy against TimeML."""
+    from pathlib import Path
+
+    from .eval.times import evaluate, report
+
+    try:
+        result = evaluate(Path(gold))
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot score times: {exc}")
+    click.echo(report(result))
+    click.echo(json.dumps(result))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
