@@ -309,6 +309,10 @@ class EventCoder:
         country = (d.location.country if d.location else None) or focus_country
         a1 = _military_if_material(a1, d.plover, focus_country)
         a2 = _military_if_material(a2, d.plover, focus_country) if sub is not None else a2
+        if a1 is not None and a2 is not None and a1.actor == a2.actor:
+            a2 = None  # one actor on both sides is a parse or merge slip, not a fight with itself
+        if sub is not None and a1 is not None and a1.inter == 7 and d.plover == "ASSAULT":
+            a1, a2 = None, a2 or a1  # civilians are the ones hit, never the perpetrators, in ACLED's coding
         name1, inter1 = (a1.actor, a1.inter) if a1 else (None, None)
         if a1 is None and d.hit.trigger.default_agent and country:
             name1, inter1 = d.hit.trigger.default_agent.format(country=country), 6 if "Protesters" in d.hit.trigger.default_agent else 5
