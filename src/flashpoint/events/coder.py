@@ -41,6 +41,7 @@ _STATE_PREFIXES = ("Military Forces of", "Police Forces of")
 _RELATIVE_TAIL = ("after", "before", "following", "later")
 # Background older than this, relative to publication, is history, not news to code as fresh.
 _HISTORY_DAYS = 400
+_SPEECH_VERBS = {"say", "tell", "add", "announce", "claim", "state", "report", "declare", "insist", "confirm"}
 
 
 @dataclass(slots=True)
@@ -142,13 +143,29 @@ class EventCoder:
             top = ranked[0]
             if p[top] < self.params.propose_prob or (none is not None and p[top] <= p[none]):
                 continue
+            if float(p[top]) < self.params.propose_after_event_prob and self._follows_event(sent, drafts):
+                continue  # the next sentence of a story already coded retells it, it is rarely a new one
             trigger = self._synthetic_trigger(labels[top], float(p[top]))
-            hit = Hit(trigger, doc[sent.root.i : sent.root.i + 1], sent.root)
+            anchor = sent.root
+            content = [c for c in anchor.children if c.dep_ in {"ccomp", "parataxis"}]
+            if anchor.lemma_ in _SPEECH_VERBS and content:
+                anchor = content[0]  # “It continues to fund ...,” the official said: read what was said
+            hit = Hit(trigger, doc[anchor.i : anchor.i + 1], anchor)
             draft = self._draft(hit, index, focus_country)
             if draft is not None:
                 draft.proposed = float(p[top])
                 out.append(draft)
         return out
+
+    @staticmethod
+    def _follows_event(sent: Span, drafts: list[Draft]) -> bool:
+        doc = sent.doc
+        if sent.start == 0:
+            return False
+        previous = sentence_of(doc[sent.start - 1])
+        if "\n" in doc_text(doc)[previous.end_char - 1 : sent.start_char]:
+            return False
+        return any(sentence_of(d.hit.anchor).start == previous.start for d in drafts)
 
     def _synthetic_trigger(self, code: str, prob: float) -> Trigger:
         sub = self.ontology.sub_event(code)

@@ -24,6 +24,7 @@ class Params:
     retype_prob: float = 0.55
     retype_margin: float = 0.25
     propose_prob: float = 0.5
+    propose_after_event_prob: float = 0.6
     classifier_share: float = 0.5
 
 

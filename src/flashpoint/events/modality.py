@@ -79,7 +79,9 @@ def _generic(anchor: Token) -> bool:
     """Present-tense statements of a state of affairs ("are designated", "are accused of")."""
     if anchor.pos_ not in {"VERB", "AUX"}:
         return False
-    if anchor.tag_ in {"VBZ", "VBP"}:
+    if anchor.tag_ == "VBZ":
+        # Only the -s form: the tagger also calls irregular past forms it does not know ("retook")
+        # VBP, and news bodies rarely tell fresh events in the plural simple present.
         return True
     if anchor.tag_ == "VBN":
         aux = [c for c in anchor.children if c.dep_ in {"auxpass", "aux"}]
