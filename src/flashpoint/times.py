@@ -591,7 +591,7 @@ def _relative(s: str, base: Date, anchor: str, direction: str | None = None) -> 
             return _tv(base - dt.timedelta(days=days - 1), base, anchor)
         return None
 
-    m = re.fullmatch(rf"(?:in\s+)?recent\s+(?P<unit>days|weeks|months)", low)
+    m = re.fullmatch(r"(?:in\s+)?recent\s+(?P<unit>days|weeks|months)", low)
     if m:
         days = {"days": 7, "weeks": 28, "months": 90}[m["unit"]]
         return _tv(base - dt.timedelta(days=days - 1), base, anchor)

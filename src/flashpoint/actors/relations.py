@@ -78,7 +78,7 @@ class RelationReader:
         relation = self.p["compound"][word.lower_]
         hyphen = doc[word.i - 1]
         first = hyphen.i - 1
-        while first > 0 and doc[first - 1].text in {"-", "."} | set() and not doc[first - 1].whitespace_:
+        while first > 0 and doc[first - 1].text in {"-", "."} and not doc[first - 1].whitespace_:
             first -= 1
         sponsor_text = doc[first : hyphen.i].text
         sponsor = actor_named(sponsor_text, self.dictionary)
