@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -102,6 +104,26 @@ def _is_sqlite_file(url: URL) -> bool:
     )
 
 
+def _enable_wal(cursor: Any) -> None:
+    """Switch the file to WAL, retrying while another connection holds the lock.
+
+    Why a loop: changing the journal mode needs an exclusive lock, and SQLite answers "database is
+    locked" at once, without consulting the busy timeout, when several processes open a brand-new
+    file together. The mode is persistent, so only the first opener of a file ever waits here.
+    """
+    deadline = time.monotonic() + _SQLITE_BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys and SQLAlchemy-controlled BEGIN on every new SQLite connection.
 
@@ -116,7 +138,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_conn.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(cursor)
             # With WAL, NORMAL cannot corrupt the file; a power cut may drop the last commits,
             # which a rerun restores (saves are idempotent).
             cursor.execute("PRAGMA synchronous=NORMAL")
