@@ -297,6 +297,9 @@ class DocumentResult:
     relations: list[Relation] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     extractor_version: str | None = None
+    # Event id -> MiniLM embedding (float16 bytes) of the sentence the event was coded from, for
+    # cross-article fusion. Not part of the JSON contract: it travels to the store only.
+    vectors: dict[str, bytes] = field(default_factory=dict)
 
     def to_dict(self, *, include_text: bool = True) -> dict[str, Any]:
         a = self.article

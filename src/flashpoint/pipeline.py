@@ -32,7 +32,7 @@ from .times import tag_times
 T = TypeVar("T")
 
 # Bump when coding changes, so stores know to re-extract articles coded by an older version.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 @functools.lru_cache(maxsize=2)
@@ -97,10 +97,31 @@ def analyse(doc: Doc, article: Article, coder: EventCoder | None = None) -> Docu
         actors=actors, places=places, times=times, focus_country=country), [])
     claims = _stage("claims", errors, lambda: read_claims(doc, actors, body_start=article.body_start), [])
     attribute_claims(events, claims, article)
+    vectors = _stage("vectors", errors, lambda: event_vectors(events), {})
     return DocumentResult(
         article=article, events=events, actors=actors, places=places, times=times, claims=claims,
-        relations=relations, errors=errors, extractor_version=EXTRACTOR_VERSION,
+        relations=relations, errors=errors, extractor_version=EXTRACTOR_VERSION, vectors=vectors,
     )
+
+
+def event_sentence(event: Event) -> str:
+    """The text fusion compares events by: the (first) sentence the event was coded from, the
+    one the classifier has already embedded."""
+    sentence = next((ev.text for ev in event.evidence if ev.field == "sentence"), None)
+    if sentence is not None:
+        return sentence.strip()
+    return " ".join(ev.text.strip() for ev in event.evidence)
+
+
+def event_vectors(events: list[Event]) -> dict[str, bytes]:
+    """Embeddings for fusion, taken from the classifier's sentence memo (so nearly free): only
+    when the classifier runs; otherwise fusion embeds the sentences it needs itself."""
+    if not events or not get_settings().use_classifier:
+        return {}
+    from .events.classifier import get_embedder
+
+    matrix = get_embedder().embed_cached([event_sentence(e) for e in events])
+    return {e.id: row.astype("float16").tobytes() for e, row in zip(events, matrix, strict=True)}
 
 
 def extract_article(article: Article) -> DocumentResult:

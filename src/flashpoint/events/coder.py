@@ -123,7 +123,7 @@ class EventCoder:
         if self.observer is not None:
             for d, e in zip(merged, events, strict=True):
                 self.observer(article, d, e)
-        return self._classify(merged, events)
+        return _fold_retellings(self._classify(merged, events))
 
     def _proposals(self, doc: Doc, article: Article, drafts: list[Draft], index: MentionIndex,
                    focus_country: str | None) -> list[Draft]:
@@ -534,4 +534,31 @@ def _merge_tellings(drafts: list[Draft], ontology: Ontology) -> list[Draft]:
             into.location, into.location_span = d.location, d.location_span
         for kind, count in d.counts.items():
             into.counts.setdefault(kind, count)
+    return out
+
+
+def _fold_retellings(events: list[Event]) -> list[Event]:
+    """After classification, a second event whose trigger sits in a sentence the first already
+    cites, with the same sub-type, date and no contradicting actor, is the same event told again
+    ("exchanged fire ... Two policemen were wounded in the clash, which began when police stopped
+    a convoy"): before classification their types differed, so ``_merge_tellings`` kept both."""
+    out: list[Event] = []
+    for e in events:
+        trigger = next((ev for ev in e.evidence if ev.field == "trigger"), None)
+        sub = e.acled.sub_event_type if e.acled else None
+        host = None
+        if trigger is not None and sub is not None:
+            for o in out:
+                if not o.acled or o.acled.sub_event_type != sub or o.date != e.date:
+                    continue
+                names_o = {a for a in (o.actor1, o.actor2) if a}
+                names_e = {a for a in (e.actor1, e.actor2) if a}
+                if names_e and names_o and not (names_e <= names_o or names_o <= names_e):
+                    continue
+                if any(ev.field == "sentence" and ev.start <= trigger.start and trigger.end <= ev.end
+                       for ev in o.evidence):
+                    host = o
+                    break
+        if host is None:
+            out.append(e)
     return out

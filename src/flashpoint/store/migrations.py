@@ -29,6 +29,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -183,10 +184,100 @@ def _v1_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v2_fusion(conn: Connection) -> None:
+    """Version 2: fused events (one per real-world event), their member reports, fusion
+    constraints from corrections, stories, the corrections audit trail, report embeddings."""
+    md = MetaData(naming_convention=NAMING_CONVENTION)
+    id_ = String(64)
+    ts = String(32)
+    # Referenced only so the foreign keys below resolve; create_all skips existing tables.
+    Table("events", md, Column("id", id_, primary_key=True))
+    tables = [
+        Table(
+            "fused_events", md,
+            Column("id", id_, primary_key=True),
+            *(Column(name, Text) for name in ("date", "date_start", "date_end")),
+            Column("time_precision", Integer),
+            *(Column(name, Text) for name in (
+                "event_type", "sub_event_type", "plover_type", "actor1", "actor2",
+                "assoc_actor_1", "assoc_actor_2", "location", "admin1", "country")),
+            Column("lat", Float),
+            Column("lon", Float),
+            Column("geo_precision", Integer),
+            Column("fatalities", Integer),
+            Column("fatalities_max", Integer),
+            Column("injured", Integer),
+            Column("n_sources", Integer, nullable=False),
+            Column("n_outlets", Integer, nullable=False),
+            Column("confidence", Float),
+            Column("story_id", id_),
+            Column("overrides", Text),
+            Column("event_json", Text, nullable=False),
+            Column("updated_at", ts, nullable=False),
+            Index(None, "date"),
+            Index(None, "country"),
+            Index(None, "event_type"),
+            Index(None, "story_id"),
+        ),
+        Table(
+            "fusion_members", md,
+            Column("event_id", id_, ForeignKey("events.id", ondelete="CASCADE"),
+                   primary_key=True),
+            Column("fused_id", id_, nullable=False),
+            Column("score", Float),
+            Column("reasons", Text),
+            Column("joined_at", ts, nullable=False),
+            Index(None, "fused_id"),
+        ),
+        Table(
+            "fusion_constraints", md,
+            Column("a", id_, primary_key=True),
+            Column("b", id_, primary_key=True),
+            Column("kind", String(8), primary_key=True),
+            Column("author", Text),
+            Column("reason", Text),
+            Column("created_at", ts, nullable=False),
+        ),
+        Table(
+            "stories", md,
+            Column("id", id_, primary_key=True),
+            Column("title", Text, nullable=False),
+            Column("first_date", Text),
+            Column("last_date", Text),
+            Column("n_events", Integer, nullable=False),
+            Column("n_articles", Integer, nullable=False),
+            Column("payload", Text, nullable=False),
+            Index(None, "first_date"),
+        ),
+        Table(
+            "corrections", md,
+            Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("at", ts, nullable=False),
+            Column("author", Text, nullable=False),
+            Column("action", String(16), nullable=False),
+            Column("target", id_, nullable=False),
+            Column("field", Text),
+            Column("old_value", Text),
+            Column("new_value", Text),
+            Column("reason", Text),
+            Index(None, "target"),
+        ),
+        Table(
+            "event_vectors", md,
+            Column("event_id", id_, ForeignKey("events.id", ondelete="CASCADE"),
+                   primary_key=True),
+            Column("vector", LargeBinary, nullable=False),
+        ),
+    ]
+    md.create_all(conn, tables=tables)
+
+
 # Append only. Never edit or reorder a released step: databases in the field already ran it.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: articles, events, evidence, mentions, claims, relations, "
                  "ingest errors", _v1_initial),
+    Migration(2, "fusion: fused events, members, constraints, stories, corrections, report "
+                 "vectors", _v2_fusion),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -13,6 +13,7 @@ SQLAlchemy traceback tells a user nothing about the bad URL or the locked file t
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import sqlite3
@@ -46,6 +47,7 @@ from sqlalchemy.exc import (
 
 from flashpoint.model import Article, DocumentResult, Event, IngestError, stable_id
 from flashpoint.settings import Settings
+from flashpoint.store.fused_reads import FusedReads
 from flashpoint.store import schema as s
 from flashpoint.store.migrations import (
     WRITE_TRANSACTION,
@@ -151,6 +153,21 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _installed_pg_driver(url: URL) -> URL:
+    """A bare ``postgresql://`` URL uses whichever PostgreSQL driver is installed.
+
+    Why: SQLAlchemy 2.1 maps it to psycopg 3 and 2.0 to psycopg2, while Flashpoint pins
+    psycopg2-binary; a team's URL should work as written, not only as ``postgresql+psycopg2://``.
+    An explicit driver (``postgresql+psycopg://``) is left as the user wrote it.
+    """
+    if url.drivername != "postgresql":
+        return url
+    for module in ("psycopg", "psycopg2"):
+        if importlib.util.find_spec(module) is not None:
+            return url.set(drivername=f"postgresql+{module}")
+    return url
+
+
 def make_engine(raw_url: str) -> tuple[Engine, str]:
     """An engine for ``raw_url`` and the URL to show users (password hidden).
 
@@ -170,6 +187,7 @@ def make_engine(raw_url: str) -> tuple[Engine, str]:
     kwargs: dict[str, Any] = {}
     if url.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"timeout": _SQLITE_BUSY_TIMEOUT_S}
+    url = _installed_pg_driver(url)
     try:
         engine = create_engine(url, **kwargs)
     except NoSuchModuleError:
@@ -325,7 +343,7 @@ def _child_rows(result: DocumentResult) -> dict[Any, list[dict[str, Any]]]:
 # ---------------------------------------------------------------- the store
 
 
-class Store:
+class Store(FusedReads):
     """One database. Methods return plain dicts shaped like the JSON contract, ready for output."""
 
     def __init__(self, engine: Engine, url: str) -> None:
@@ -353,6 +371,10 @@ class Store:
         except DBAPIError as exc:
             raise StoreError(f"database error on {self.url}: {_one_line(exc)}") from None
 
+    def transaction(self, *, write: bool = False) -> Any:
+        """A transaction for modules that keep their own SQL beside the store (fusion)."""
+        return self._tx(write=write)
+
     # -- writing
 
     def save_result(self, result: DocumentResult, *, replace: bool = False) -> str:
@@ -370,6 +392,7 @@ class Store:
             for j, ev in enumerate(e.evidence)
         ]
         children = _child_rows(result)
+        event_ids = {e.id for e in result.events}
         try:
             with self._tx(write=True) as conn:
                 first_saved = conn.execute(
@@ -380,8 +403,10 @@ class Store:
                 if first_saved is not None:
                     self._delete_article(conn, aid)
                 conn.execute(insert(s.articles), [_article_row(result, first_saved or now, now)])
+                vector_rows = [{"event_id": eid, "vector": blob}
+                               for eid, blob in result.vectors.items() if eid in event_ids]
                 for table, rows in ((s.events, event_rows), (s.evidence, evidence_rows),
-                                    *children.items()):
+                                    (s.event_vectors, vector_rows), *children.items()):
                     if rows:
                         conn.execute(insert(table), rows)
                 return "replaced" if first_saved is not None else "inserted"
@@ -395,6 +420,10 @@ class Store:
         """Children first, explicitly: no reliance on the backend honouring ON DELETE CASCADE."""
         event_ids = select(s.events.c.id).where(s.events.c.article_id == article_id)
         conn.execute(delete(s.evidence).where(s.evidence.c.event_id.in_(event_ids)))
+        # Fused events that lose a report here are recomputed by the next fusion pass, which
+        # finds them by their stale source count.
+        for table in s.EVENT_CHILDREN:
+            conn.execute(delete(table).where(table.c.event_id.in_(event_ids)))
         conn.execute(delete(s.events).where(s.events.c.article_id == article_id))
         for table in s.ARTICLE_CHILDREN:
             conn.execute(delete(table).where(table.c.article_id == article_id))
@@ -634,6 +663,7 @@ class Store:
             return {
                 name: int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
                 for name, table in (("articles", s.articles), ("events", s.events),
+                                    ("fused_events", s.fused_events), ("stories", s.stories),
                                     ("errors", s.ingest_errors))
             }
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -218,3 +219,109 @@ ingest_errors = Table(
 
 # Children before parents: the order to delete an article's rows in.
 ARTICLE_CHILDREN = (actor_mentions, place_mentions, time_mentions, claims, relations)
+
+# -- Version 2: fusion. A fused event is one real-world event; each row of ``events`` is one
+# article's report of it. Reports join a fused event through ``fusion_members``.
+
+fused_events = Table(
+    "fused_events",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("date", Text),
+    Column("date_start", Text),
+    Column("date_end", Text),
+    Column("time_precision", Integer),
+    Column("event_type", Text),
+    Column("sub_event_type", Text),
+    Column("plover_type", Text),
+    Column("actor1", Text),
+    Column("actor2", Text),
+    Column("assoc_actor_1", Text),
+    Column("assoc_actor_2", Text),
+    Column("location", Text),
+    Column("admin1", Text),
+    Column("country", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("geo_precision", Integer),
+    Column("fatalities", Integer),
+    Column("fatalities_max", Integer),
+    Column("injured", Integer),
+    Column("n_sources", Integer, nullable=False),
+    Column("n_outlets", Integer, nullable=False),
+    Column("confidence", Float),
+    Column("story_id", ID),
+    # Field values fixed by a correction: reconciliation never overwrites them.
+    Column("overrides", Text),
+    Column("event_json", Text, nullable=False),
+    Column("updated_at", TIMESTAMP, nullable=False),
+    Index(None, "date"),
+    Index(None, "country"),
+    Index(None, "event_type"),
+    Index(None, "story_id"),
+)
+
+fusion_members = Table(
+    "fusion_members",
+    metadata,
+    Column("event_id", ID, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("fused_id", ID, nullable=False),
+    # The score that joined this report to the fused event and its feature breakdown (JSON), so
+    # ``flashpoint explain`` can say why; NULL for the report that founded the fused event.
+    Column("score", Float),
+    Column("reasons", Text),
+    Column("joined_at", TIMESTAMP, nullable=False),
+    Index(None, "fused_id"),
+)
+
+# Corrections that fusion must respect on every later run: "must" keeps two reports together,
+# "cannot" keeps them apart. ``a`` < ``b`` (report event ids), so a pair is stored once.
+fusion_constraints = Table(
+    "fusion_constraints",
+    metadata,
+    Column("a", ID, primary_key=True),
+    Column("b", ID, primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("author", Text),
+    Column("reason", Text),
+    Column("created_at", TIMESTAMP, nullable=False),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("first_date", Text),
+    Column("last_date", Text),
+    Column("n_events", Integer, nullable=False),
+    Column("n_articles", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Index(None, "first_date"),
+)
+
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", TIMESTAMP, nullable=False),
+    Column("author", Text, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("target", ID, nullable=False),
+    Column("field", Text),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("reason", Text),
+    Index(None, "target"),
+)
+
+# MiniLM embeddings of each report's evidence sentence (float16 bytes), computed once.
+event_vectors = Table(
+    "event_vectors",
+    metadata,
+    Column("event_id", ID, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),
+)
+
+# Rows that hang off a report (``events``) and go when the report goes.
+EVENT_CHILDREN = (fusion_members, event_vectors)

@@ -1,0 +1,276 @@
+"""Pairwise evidence that two reports tell the same real-world event.
+
+Why features and a weighted mean rather than a rule ("same actors, same day, same place", as
+ACLED coders merge): outlets disagree on every one of those in honest ways (a day off when one
+counts from its own publication date, "Idlib" against "a village near Idlib", "gunmen" against the
+group's name), so no single field may decide, but some disagreements rule a merge out entirely
+(three days apart to the day, two countries, an air strike against a protest). Those are blocks;
+everything else is weighed. The knobs live in ``data/fusion.yaml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import yaml
+
+from ..settings import DATA_DIR
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """``data/fusion.yaml`` as read; ``with_*`` give variants for tuning without touching it."""
+
+    raw: dict[str, Any]
+    affinity: dict[frozenset[str], float] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        pairs = {frozenset((a, b)): float(v) for a, b, v in self.raw["type"]["affinity"]}
+        object.__setattr__(self, "affinity", pairs)
+
+    @property
+    def threshold(self) -> float:
+        return float(self.raw["threshold"])
+
+    def weight(self, name: str) -> float:
+        return float(self.raw["weights"][name])
+
+    def section(self, name: str) -> dict[str, Any]:
+        return self.raw[name]
+
+    def with_threshold(self, threshold: float) -> FusionConfig:
+        return FusionConfig({**self.raw, "threshold": threshold})
+
+    def with_weights(self, **weights: float) -> FusionConfig:
+        return FusionConfig({**self.raw, "weights": {**self.raw["weights"], **weights}})
+
+
+@functools.lru_cache(maxsize=1)
+def load_config() -> FusionConfig:
+    with open(DATA_DIR / "fusion.yaml", encoding="utf-8") as fh:
+        return FusionConfig(yaml.safe_load(fh))
+
+
+@dataclass(slots=True)
+class Report:
+    """One article's telling of an event, with what fusion compares (from ``events.event_json``)."""
+
+    event_id: str
+    article_id: str
+    outlet: str
+    event: dict[str, Any]
+    article: dict[str, Any]
+    vector: np.ndarray | None = None
+    # GeoNames ids of every place the report's article names: when an outlet places the event
+    # only in "Somalia", the town its article also names is what another outlet calls the place.
+    article_places: frozenset[int] = frozenset()
+    day_start: int | None = field(init=False)
+    day_end: int | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.day_start, self.day_end = _day_range(self.event)
+
+    @property
+    def sub_event_type(self) -> str | None:
+        acled = self.event.get("acled") or {}
+        return acled.get("sub_event_type")
+
+    @property
+    def event_type(self) -> str | None:
+        acled = self.event.get("acled") or {}
+        return acled.get("event_type")
+
+    @property
+    def plover_type(self) -> str | None:
+        plover = self.event.get("plover") or {}
+        return plover.get("type")
+
+    @property
+    def precision(self) -> int:
+        return int(self.event.get("time_precision") or 3)
+
+    @property
+    def location(self) -> dict[str, Any]:
+        return self.event.get("location") or {}
+
+    @property
+    def country(self) -> str | None:
+        return self.location.get("country")
+
+    @property
+    def actors(self) -> frozenset[str]:
+        keys = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+        return frozenset(a for k in keys if (a := self.event.get(k)))
+
+    @property
+    def confidence(self) -> float:
+        return float(self.event.get("confidence") or 0.0)
+
+
+def _day(value: str | None) -> int | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _day_range(event: dict[str, Any]) -> tuple[int | None, int | None]:
+    start = _day(event.get("date_start")) or _day(event.get("date"))
+    end = _day(event.get("date_end")) or _day(event.get("date")) or start
+    if start is None:
+        return None, None
+    return start, max(start, end or start)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# A feature is a score in [0, 1], or BLOCK (the pair can never be one event), or None (unknown).
+BLOCK = -1.0
+
+
+def day_gap(a: Report, b: Report) -> int | None:
+    """Days between two reports' date ranges (0 when they overlap); None if either is undated."""
+    if a.day_start is None or b.day_start is None:
+        return None
+    return max(0, max(a.day_start, b.day_start) - min(a.day_end or 0, b.day_end or 0))
+
+
+def date_feature(a: Report, b: Report, cfg: FusionConfig) -> float:
+    c = cfg.section("date")
+    gap = day_gap(a, b)
+    if gap is None:
+        return float(c["undated"])
+    if a.precision == 1 and b.precision == 1:
+        return float(c["exact"].get(gap, BLOCK))
+    if gap == 0:
+        return float(c["coarse_overlap"])
+    return float(c["coarse_near"]) if gap <= 1 else BLOCK
+
+
+def _coarse(loc: dict[str, Any]) -> bool:
+    """A place named only as a country or province: its point is a centroid, not the event."""
+    name = loc.get("name")
+    return (loc.get("geo_precision") or 3) >= 3 or name in (loc.get("country"), loc.get("admin1"))
+
+
+def place_feature(a: Report, b: Report, cfg: FusionConfig) -> float:
+    c = cfg.section("place")
+    la, lb = a.location, b.location
+    coarse = _coarse(la) or _coarse(lb)
+    if la.get("country") and lb.get("country") and la["country"] != lb["country"]:
+        # Outlets disagree on the country only when one of them names a country, not a town
+        # ("a Russian strike" placed in Russia); two towns in two countries are two events.
+        return float(c["other_country"]) if coarse else BLOCK
+    if la.get("lat") is None or lb.get("lat") is None:
+        return float(c["missing"])
+    if la.get("geonameid") and la.get("geonameid") == lb.get("geonameid"):
+        return float(c["same_place"])
+    if la.get("name") and str(la["name"]).casefold() == str(lb.get("name") or "").casefold():
+        return float(c["same_name"])
+    if (_coarse(la) and lb.get("geonameid") in a.article_places) or (
+            _coarse(lb) and la.get("geonameid") in b.article_places):
+        return float(c["named_in_article"])
+    km = haversine_km(la["lat"], la["lon"], lb["lat"], lb["lon"])
+    for limit, score in c["km"]:
+        if km <= limit:
+            return float(score)
+    if coarse and la.get("admin1") and la.get("admin1") == lb.get("admin1"):
+        return float(c["coarse_same_admin1"])
+    if coarse:
+        return float(c["coarse_same_country"])
+    return BLOCK
+
+
+def type_feature(a: Report, b: Report, cfg: FusionConfig) -> float:
+    """Types never block: two codings of one event disagree too often (an IED "defused" after it
+    hurt a patrol, a clash that was a suicide attack); they only weigh."""
+    c = cfg.section("type")
+    sa, sb = a.sub_event_type, b.sub_event_type
+    if sa and sb:
+        if sa == sb:
+            return float(c["same_sub_event"])
+        affinity = cfg.affinity.get(frozenset((sa, sb)))
+        if affinity is not None:
+            return affinity
+        return float(c["same_event_type"] if a.event_type == b.event_type else c["other"])
+    if a.plover_type and a.plover_type == b.plover_type:
+        return float(c["same_plover_only"])
+    return float(c["other"])
+
+
+def actor_feature(a: Report, b: Report, cfg: FusionConfig) -> float:
+    c = cfg.section("actors")
+    xa, xb = a.actors, b.actors
+    if not xa or not xb:
+        return float(c["unknown"])
+    shared = len(xa & xb) / min(len(xa), len(xb))
+    return max(float(c["disjoint"]), shared)
+
+
+def casualty_feature(a: Report, b: Report, cfg: FusionConfig) -> float:
+    fa, fb = a.event.get("fatalities"), b.event.get("fatalities")
+    if fa is None or fb is None:
+        return float(cfg.section("casualties")["unknown"])
+    lo, hi = sorted((int(fa), int(fb)))
+    return (lo + 1) / (hi + 1)
+
+
+def text_feature(a: Report, b: Report, cfg: FusionConfig) -> float | None:
+    if a.vector is None or b.vector is None:
+        return None
+    c = cfg.section("text")
+    cos = float(np.dot(a.vector, b.vector))
+    return min(1.0, max(0.0, (cos - c["low"]) / (c["high"] - c["low"])))
+
+
+FEATURES = {
+    "type": type_feature,
+    "date": date_feature,
+    "place": place_feature,
+    "actors": actor_feature,
+    "casualties": casualty_feature,
+    "text": text_feature,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    score: float  # weighted mean in [0, 1]; 0.0 when blocked
+    features: dict[str, float | None]
+    blocked_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": round(self.score, 4), "blocked_by": self.blocked_by,
+                "features": {k: None if v is None else round(v, 4) for k, v in self.features.items()}}
+
+
+def score_pair(a: Report, b: Report, cfg: FusionConfig) -> PairScore:
+    """The evidence that ``a`` and ``b`` are one event; cheap blocks are checked first."""
+    values: dict[str, float | None] = {}
+    for name in ("type", "date", "place"):  # blocks first: most pairs stop here
+        v = FEATURES[name](a, b, cfg)
+        values[name] = v
+        if v == BLOCK:
+            return PairScore(0.0, values, blocked_by=name)
+    for name in ("actors", "casualties", "text"):
+        values[name] = FEATURES[name](a, b, cfg)
+    total = weight = 0.0
+    for name, v in values.items():
+        if v is None:
+            continue
+        w = cfg.weight(name)
+        total += w * v
+        weight += w
+    return PairScore(total / weight if weight else 0.0, values)

@@ -1,0 +1,253 @@
+"""Fusion against the store: new reports join fused events, touched fused events are rebuilt.
+
+Why only *pending* reports (those in no fused event yet): that makes a rerun a no-op, keeps an
+incremental run proportional to what is new, and leaves every existing fused event's id alone.
+Fused events that lost a report (its article was re-coded) are found by their stale source count
+and rebuilt from what remains; the re-coded reports come back as pending and are placed afresh on
+their new evidence, which is how a contradicted merge comes apart.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, and_, delete, func, insert, select
+
+from ..store import schema as s
+from .cluster import Assigner, Assignment, Constraints, sort_key
+from .features import FusionConfig, Report, load_config
+from .reconcile import outlet_of, reconcile, row_of
+
+_WINDOW_DAYS = 3
+
+
+@dataclass(slots=True)
+class FusionSummary:
+    pending: int = 0
+    joined: int = 0
+    founded: int = 0
+    rebuilt: int = 0
+    removed: int = 0
+    stories: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        stories = "1 story" if self.stories == 1 else f"{self.stories} stories"
+        return (f"fusion: {self.pending} new report(s): {self.joined} joined an existing event, "
+                f"{self.founded} new event(s); {self.rebuilt} event(s) rebuilt, {self.removed} "
+                f"removed; {stories} in {self.seconds:.1f} s")
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _report_query() -> Any:
+    e, a, v = s.events.c, s.articles.c, s.event_vectors.c
+    return (
+        select(e.id, e.article_id, e.event_json, a.doc_id, a.title, a.source, a.published, a.url,
+               v.vector)
+        .join(s.articles, e.article_id == a.id)
+        .outerjoin(s.event_vectors, v.event_id == e.id)
+    )
+
+
+def reports_from_rows(rows: Iterable[Any]) -> list[Report]:
+    out = []
+    for r in rows:
+        article = {"id": r.doc_id, "title": r.title, "source": r.source,
+                   "published": r.published, "url": r.url}
+        vector = None if r.vector is None else np.frombuffer(r.vector, dtype=np.float16).astype(np.float32)
+        out.append(Report(r.id, r.article_id, outlet_of(article, r.article_id),
+                          json.loads(r.event_json), article, vector))
+    return out
+
+
+def attach_article_places(conn: Connection, reports: list[Report]) -> None:
+    """Give each report the GeoNames ids its article names (see ``Report.article_places``)."""
+    ids = sorted({r.article_id for r in reports})
+    places: dict[str, set[int]] = {}
+    p = s.place_mentions.c
+    for chunk in _chunks(ids, 500):
+        for row in conn.execute(select(p.article_id, p.geonameid)
+                                .where(p.article_id.in_(chunk), p.geonameid.is_not(None))):
+            places.setdefault(row.article_id, set()).add(row.geonameid)
+    for r in reports:
+        r.article_places = frozenset(places.get(r.article_id, ()))
+
+
+def load_constraints(conn: Connection) -> Constraints:
+    c = Constraints()
+    for row in conn.execute(select(s.fusion_constraints.c.a, s.fusion_constraints.c.b,
+                                   s.fusion_constraints.c.kind)):
+        c.add(row.a, row.b, row.kind)
+    return c
+
+
+def members_of(conn: Connection, fused_ids: Iterable[str]) -> dict[str, list[Report]]:
+    """Reports of each fused event, in a stable order."""
+    ids = sorted(set(fused_ids))
+    out: dict[str, list[Report]] = {fid: [] for fid in ids}
+    m = s.fusion_members.c
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        rows = conn.execute(
+            _report_query().add_columns(m.fused_id)
+            .join(s.fusion_members, m.event_id == s.events.c.id)
+            .where(m.fused_id.in_(chunk))
+            .order_by(m.fused_id, s.events.c.id)
+        ).all()
+        for row, report in zip(rows, reports_from_rows(rows), strict=True):
+            out[row.fused_id].append(report)
+    return out
+
+
+def _event_text(event: dict[str, Any]) -> str:
+    sentence = next((ev["text"] for ev in event.get("evidence", []) if ev["field"] == "sentence"), None)
+    if sentence is not None:
+        return sentence.strip()
+    return " ".join(ev["text"].strip() for ev in event.get("evidence", []))
+
+
+def ensure_vectors(reports: list[Report]) -> dict[str, bytes]:
+    """Embed the reports that came without a vector (classifier off, an older store)."""
+    missing = [r for r in reports if r.vector is None]
+    if not missing:
+        return {}
+    from ..events.classifier import get_embedder
+
+    matrix = get_embedder().embed_cached([_event_text(r.event) for r in missing])
+    new = {}
+    for r, row in zip(missing, matrix, strict=True):
+        r.vector = row.astype(np.float16).astype(np.float32)
+        new[r.event_id] = row.astype(np.float16).tobytes()
+    return new
+
+
+def _iso(day: int) -> str:
+    return date.fromordinal(day).isoformat()
+
+
+def _stale_fused_ids(conn: Connection) -> list[str]:
+    f, m = s.fused_events.c, s.fusion_members.c
+    count = select(func.count()).where(m.fused_id == f.id).scalar_subquery()
+    return list(conn.execute(select(f.id).where(f.n_sources != count).order_by(f.id)).scalars())
+
+
+def fuse_pending(store: Any, config: FusionConfig | None = None) -> FusionSummary:
+    """Fuse every report not yet in a fused event; rebuild fused events that changed."""
+    started = time.perf_counter()
+    config = config or load_config()
+    summary = FusionSummary()
+    e, m, f = s.events.c, s.fusion_members.c, s.fused_events.c
+    with store.transaction() as conn:
+        pending = reports_from_rows(conn.execute(
+            _report_query().outerjoin(s.fusion_members, m.event_id == e.id)
+            .where(m.event_id.is_(None))
+        ).all())
+        stale = _stale_fused_ids(conn)
+        if not pending and not stale:
+            summary.seconds = time.perf_counter() - started
+            return summary
+        days = [r.day_start for r in pending if r.day_start is not None]
+        ends = [r.day_end or r.day_start for r in pending if r.day_start is not None]
+        nearby: list[str] = []
+        if days:
+            lo, hi = _iso(min(days) - _WINDOW_DAYS), _iso(max(ends) + _WINDOW_DAYS)
+            nearby = list(conn.execute(
+                select(f.id).where(and_(func.coalesce(f.date_start, f.date) <= hi,
+                                        func.coalesce(f.date_end, f.date) >= lo))
+            ).scalars())
+        existing = members_of(conn, set(nearby) | set(stale))
+        constraints = load_constraints(conn)
+        attach_article_places(conn, pending + [r for ms in existing.values() for r in ms])
+        fused_rows = {
+            r.id: r for fid_chunk in _chunks(sorted(existing), 500)
+            for r in conn.execute(select(f.id, f.overrides).where(f.id.in_(fid_chunk)))
+        }
+    summary.pending = len(pending)
+    assigner = Assigner(config, constraints)
+    for fid in sorted(existing):
+        for report in sorted(existing[fid], key=sort_key):
+            assigner.add_member(fid, report)
+    pending.sort(key=sort_key)
+    new_vectors = ensure_vectors(pending + [r for ms in existing.values() for r in ms])
+    assignments: list[Assignment] = []
+    for report in pending:
+        a = assigner.assign(report)
+        assignments.append(a)
+        if a.founded:
+            summary.founded += 1
+        elif a.fused_id in existing:
+            summary.joined += 1
+    touched = sorted({a.fused_id for a in assignments} | set(stale))
+    now = utc_now()
+    with store.transaction(write=True) as conn:
+        if new_vectors:
+            known = set(conn.execute(select(s.event_vectors.c.event_id).where(
+                s.event_vectors.c.event_id.in_(list(new_vectors)))).scalars())
+            rows = [{"event_id": k, "vector": v} for k, v in new_vectors.items() if k not in known]
+            if rows:
+                conn.execute(insert(s.event_vectors), rows)
+        if assignments:
+            conn.execute(insert(s.fusion_members), [
+                {"event_id": a.event_id, "fused_id": a.fused_id, "score": a.score,
+                 "reasons": json.dumps(a.reasons, sort_keys=True), "joined_at": now}
+                for a in assignments
+            ])
+        for fid in touched:
+            cluster = assigner.clusters.get(fid)
+            previous = fused_rows.get(fid)
+            if previous is not None:
+                conn.execute(delete(s.fused_events).where(f.id == fid))
+            if cluster is None or not cluster.members:
+                summary.removed += 1
+                continue
+            if previous is not None:
+                summary.rebuilt += 1
+            overrides = json.loads(previous.overrides) if previous is not None and previous.overrides else None
+            write_fused(conn, reconcile(fid, cluster.members, overrides), overrides, now)
+    from .stories import rebuild_stories
+
+    summary.stories = rebuild_stories(store, config)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def write_fused(conn: Connection, event: dict[str, Any], overrides: dict[str, Any] | None,
+                now: str, story_id: str | None = None) -> None:
+    """Insert one fused event; ``story_id`` lives in its column only (stories are rebuilt often)."""
+    stored = {k: v for k, v in event.items() if k != "story_id"}
+    conn.execute(insert(s.fused_events).values(
+        **{**row_of(event), "story_id": story_id},
+        overrides=json.dumps(overrides, sort_keys=True) if overrides else None,
+        event_json=json.dumps(stored, ensure_ascii=False, sort_keys=True), updated_at=now,
+    ))
+
+
+def rebuild(conn: Connection, fused_id: str, now: str) -> dict[str, Any] | None:
+    """Recompute one fused event from its current members (after a correction); None if empty."""
+    f = s.fused_events.c
+    previous = conn.execute(select(f.overrides, f.story_id).where(f.id == fused_id)).first()
+    members = members_of(conn, [fused_id])[fused_id]
+    conn.execute(delete(s.fused_events).where(f.id == fused_id))
+    if not members:
+        return None
+    overrides = json.loads(previous.overrides) if previous is not None and previous.overrides else None
+    event = reconcile(fused_id, members, overrides)
+    write_fused(conn, event, overrides, now, previous.story_id if previous is not None else None)
+    return event
+
+
+__all__ = ["FusionSummary", "fuse_pending", "members_of", "rebuild", "write_fused"]

@@ -1,0 +1,184 @@
+"""Reading fused events, stories and the corrections trail: what users see as "events".
+
+A mixin of ``Store`` so that the CLI, the API, exports and reports all ask the same methods with
+the same filters; kept apart from ``repo.py``, which is about saving what one article says.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+
+from . import schema as s
+
+
+def _check_date(name: str, value: str | None) -> None:
+    from .repo import _check_date as check
+
+    check(name, value)
+
+
+def _check_count(name: str, value: int | None) -> None:
+    from .repo import _check_count as check
+
+    check(name, value)
+
+
+class FusedReads:
+    """Methods over ``fused_events``/``stories``/``corrections``; needs ``self.transaction``."""
+
+    def transaction(self, *, write: bool = False) -> Any:  # pragma: no cover - Store defines it
+        raise NotImplementedError
+
+    def _fused_conditions(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        country: str | None = None,
+        admin1: str | None = None,
+        event_type: str | None = None,
+        actor: str | None = None,
+        bbox: Sequence[float] | None = None,
+        min_sources: int | None = None,
+        story: str | None = None,
+    ) -> list[ColumnElement[bool]]:
+        _check_date("since", since)
+        _check_date("until", until)
+        f = s.fused_events.c
+        first_day = func.coalesce(f.date_start, f.date)
+        last_day = func.coalesce(f.date_end, f.date)
+        conditions: list[ColumnElement[bool]] = []
+        if since is not None:
+            conditions.append(last_day >= since)
+        if until is not None:
+            conditions.append(func.substr(first_day, 1, len(until)) <= until)
+        if country is not None:
+            conditions.append(func.lower(f.country) == country.lower())
+        if admin1 is not None:
+            conditions.append(func.lower(f.admin1) == admin1.lower())
+        if event_type is not None:
+            wanted = event_type.lower()
+            conditions.append(or_(func.lower(f.event_type) == wanted,
+                                  func.lower(f.sub_event_type) == wanted,
+                                  func.lower(f.plover_type) == wanted))
+        if actor is not None:
+            if not actor.strip():
+                raise ValueError("actor must not be empty")
+            pattern = "%" + actor.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions.append(or_(*(func.lower(c).like(pattern, escape="\\") for c in
+                                    (f.actor1, f.actor2, f.assoc_actor_1, f.assoc_actor_2))))
+        if bbox is not None:
+            west, south, east, north = _check_bbox(bbox)
+            conditions += [f.lat >= south, f.lat <= north]
+            if west <= east:
+                conditions += [f.lon >= west, f.lon <= east]
+            else:  # a box across the antimeridian
+                conditions.append(or_(f.lon >= west, f.lon <= east))
+        if min_sources is not None:
+            if min_sources < 1:
+                raise ValueError(f"min_sources must be 1 or more, not {min_sources}")
+            conditions.append(f.n_sources >= min_sources)
+        if story is not None:
+            conditions.append(f.story_id == story)
+        return conditions
+
+    @staticmethod
+    def _fused_dict(row: Any) -> dict[str, Any]:
+        d = json.loads(row.event_json)
+        d["story_id"] = row.story_id
+        return d
+
+    def fused_events(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
+        **filters: Any,
+    ) -> list[dict[str, Any]]:
+        """Fused events by date (undated last), then id; filters as in ``_fused_conditions``."""
+        _check_count("limit", limit)
+        _check_count("offset", offset)
+        f = s.fused_events.c
+        sort_day = func.coalesce(f.date, f.date_start)
+        stmt = (
+            select(f.event_json, f.story_id)
+            .where(*self._fused_conditions(**filters))
+            .order_by(sort_day.is_(None), sort_day.desc() if newest_first else sort_day, f.id)
+            .limit(limit)
+            .offset(offset or None)
+        )
+        with self.transaction() as conn:
+            return [self._fused_dict(r) for r in conn.execute(stmt)]
+
+    def count_fused_events(self, **filters: Any) -> int:
+        stmt = select(func.count()).select_from(s.fused_events).where(
+            *self._fused_conditions(**filters))
+        with self.transaction() as conn:
+            return int(conn.execute(stmt).scalar() or 0)
+
+    def fused_event(self, fused_id: str) -> dict[str, Any] | None:
+        f = s.fused_events.c
+        with self.transaction() as conn:
+            row = conn.execute(select(f.event_json, f.story_id).where(f.id == fused_id)).first()
+        return None if row is None else self._fused_dict(row)
+
+    def fused_id_of(self, event_id: str) -> str | None:
+        """The fused event a report (a row of ``events``) belongs to."""
+        m = s.fusion_members.c
+        with self.transaction() as conn:
+            return conn.execute(select(m.fused_id).where(m.event_id == event_id)).scalar()
+
+    # -- stories
+
+    @staticmethod
+    def _story_dict(row: Any) -> dict[str, Any]:
+        payload = json.loads(row.payload)
+        return {"id": row.id, "title": row.title, "first_date": row.first_date,
+                "last_date": row.last_date, "n_events": row.n_events,
+                "n_articles": row.n_articles, **payload}
+
+    def stories(self, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Stories, largest first, then newest."""
+        _check_count("limit", limit)
+        _check_count("offset", offset)
+        t = s.stories.c
+        stmt = (select(s.stories).order_by(t.n_events.desc(), t.last_date.desc(), t.id)
+                .limit(limit).offset(offset or None))
+        with self.transaction() as conn:
+            return [self._story_dict(r) for r in conn.execute(stmt)]
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        with self.transaction() as conn:
+            row = conn.execute(select(s.stories).where(s.stories.c.id == story_id)).first()
+        if row is None:
+            return None
+        d = self._story_dict(row)
+        d["events"] = d["event_ids"]
+        return d
+
+    # -- corrections
+
+    def corrections(self, target: str | None = None) -> list[dict[str, Any]]:
+        """The audit trail of corrections, oldest first."""
+        c = s.corrections.c
+        stmt = select(s.corrections).order_by(c.id)
+        if target is not None:
+            stmt = stmt.where(c.target == target)
+        with self.transaction() as conn:
+            return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def _check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
+    if len(bbox) != 4:
+        raise ValueError("bbox must be four numbers: west,south,east,north")
+    west, south, east, north = (float(v) for v in bbox)
+    if not (-180 <= west <= 180 and -180 <= east <= 180):
+        raise ValueError("bbox longitudes must lie between -180 and 180")
+    if not (-90 <= south <= north <= 90):
+        raise ValueError("bbox latitudes must lie between -90 and 90, south <= north")
+    return west, south, east, north
