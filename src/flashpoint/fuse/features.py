@@ -175,15 +175,16 @@ def place_feature(a: Report, b: Report, cfg: FusionConfig) -> float:
         return float(c["other_country"]) if coarse else BLOCK
     if la.get("lat") is None or lb.get("lat") is None:
         return float(c["missing"])
-    if la.get("geonameid") and la.get("geonameid") == lb.get("geonameid"):
+    both_coarse = _coarse(la) and _coarse(lb)
+    if not both_coarse and la.get("geonameid") and la.get("geonameid") == lb.get("geonameid"):
         return float(c["same_place"])
-    if la.get("name") and str(la["name"]).casefold() == str(lb.get("name") or "").casefold():
+    if not both_coarse and la.get("name") and str(la["name"]).casefold() == str(lb.get("name") or "").casefold():
         return float(c["same_name"])
     if (_coarse(la) and lb.get("geonameid") in a.article_places) or (
             _coarse(lb) and la.get("geonameid") in b.article_places):
         return float(c["named_in_article"])
     km = haversine_km(la["lat"], la["lon"], lb["lat"], lb["lon"])
-    for limit, score in c["km"]:
+    for limit, score in c["km"] if not both_coarse else ():
         if km <= limit:
             return float(score)
     if coarse and la.get("admin1") and la.get("admin1") == lb.get("admin1"):
@@ -264,8 +265,18 @@ def score_pair(a: Report, b: Report, cfg: FusionConfig) -> PairScore:
         values[name] = v
         if v == BLOCK:
             return PairScore(0.0, values, blocked_by=name)
+    c = cfg.section("type")
+    if values["type"] == c["other"] and values["place"] is not None and values["place"] < c["other_needs_place"]:
+        # Unrelated types are one event only when both reports name the same place: two
+        # outlets placing "an explosion" and "clashes" merely in Syria on one day are two events.
+        return PairScore(0.0, values, blocked_by="type")
     for name in ("actors", "casualties", "text"):
         values[name] = FEATURES[name](a, b, cfg)
+    vague = cfg.section("vague")
+    text = values["text"]
+    if values["place"] < vague["place_below"] and (text is None or text < vague["text_below"]):
+        # Neither a shared place nor shared wording: "Syria, October" fits a hundred events.
+        return PairScore(0.0, values, blocked_by="vague")
     total = weight = 0.0
     for name, v in values.items():
         if v is None:
