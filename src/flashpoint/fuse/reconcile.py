@@ -96,9 +96,12 @@ def reconcile(fused_id: str, members: list[Report], overrides: dict[str, Any] | 
         if event.get(key) and event.get(inter) is None:
             donor = next((r for r in ordered if r.event.get(key) == event[key]), None)
             event[inter] = donor.event.get(inter) if donor else None
-    fatalities = [r.event.get("fatalities") for r in ordered]
-    known = [f for f in fatalities if f is not None]
-    event["fatalities"] = _min_known(fatalities)
+    # A figure a source states (with evidence) beats a 0 that only means "no figure found":
+    # ACLED's lowest-figure rule is about conflicting counts, not about silence.
+    stated = [r.event["fatalities"] for r in ordered if r.event.get("fatalities") is not None
+              and any(ev.get("field") == "fatalities" for ev in r.event.get("evidence", []))]
+    known = stated or [f for r in ordered if (f := r.event.get("fatalities")) is not None]
+    event["fatalities"] = min(known) if known else None
     event["fatalities_range"] = [min(known), max(known)] if known else None
     event["injured"] = _min_known([r.event.get("injured") for r in ordered])
     modalities = {r.event.get("modality") for r in ordered}
