@@ -11,10 +11,11 @@ no figure does not know there were none, so ``fatalities`` is blank rather than 
 
 from __future__ import annotations
 
+import calendar
 import csv
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any, TextIO
 
@@ -43,6 +44,8 @@ DISORDER_TYPE_BY_SUB_EVENT = {"Mob violence": "Political violence; Demonstration
 
 CIVILIANS_INTER = 7  # ACLED inter code for civilians
 MULTI_VALUE_SEPARATOR = " | "
+# ACLED separates the several sources of one event with "; " in its ``source`` column.
+SOURCE_SEPARATOR = "; "
 
 # ACLED regions. Africa, Asia and the Americas are split below the continent, so those countries
 # are listed; elsewhere the GeoNames continent decides. Countries missing here get an empty region
@@ -171,23 +174,58 @@ def _noun(label: str) -> str:
     return ("an " if lowered[0] in "aeiou" else "a ") + lowered
 
 
+# A relative-location phrase that reads without "in" ("20 km south of Kirkuk", "near Hawija").
+_NO_IN_PREFIX = ("near ", "outside ", "north of ", "south of ", "east of ", "west of ", "between ",
+                 "on the ", "along ", "across ")
+
+
 def _place(location: Mapping[str, Any] | None) -> str:
+    """" in western Mosul (Nineveh)": the article's own phrase when it gave one, then admin1 (or
+    the country when there is no admin1), never repeating the place's own name."""
     if not location:
         return ""
-    region = ", ".join(p for p in (location.get("admin1"), location.get("country")) if p)
-    name = location.get("name")
-    if name and region and region != name:
-        return f" in {name} ({region})"
-    return f" in {name or region}" if (name or region) else ""
+    name, admin1, country = location.get("name"), location.get("admin1"), location.get("country")
+    detail = " ".join(str(location.get("detail") or "").split())
+    where = detail or name or admin1 or country
+    if not where:
+        return ""
+    qualifier = next((q for q in (admin1, country) if q and q != name and q not in where), None)
+    lead = " " if detail and (detail[0].isdigit() or detail.lower().startswith(_NO_IN_PREFIX)) else " in "
+    return f"{lead}{where} ({qualifier})" if qualifier else f"{lead}{where}"
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _human(day: date) -> str:
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
 def _when(event: Mapping[str, Any]) -> str:
-    if event.get("date"):
-        return f"On {event['date']}, "
-    start, end = event.get("date_start"), event.get("date_end")
+    """"On 14 April 2019, ", "Between 8 and 14 April 2019, ", "In April 2019, " or ""."""
+    start = _day(event.get("date_start")) or _day(event.get("date"))
+    end = _day(event.get("date_end")) or _day(event.get("date"))
+    single = _day(event.get("date"))
+    if single and (not start or not end or start == end):
+        return f"On {_human(single)}, "
     if start and end and start != end:
-        return f"Between {start} and {end}, "
-    return f"On {start or end}, " if (start or end) else ""
+        month_end = calendar.monthrange(end.year, end.month)[1]
+        if start.day == 1 and end.day == month_end and (start.year, start.month) == (end.year, end.month):
+            return f"In {calendar.month_name[start.month]} {start.year}, "
+        if (start.year, start.month) == (end.year, end.month):
+            return f"Between {start.day} and {_human(end)}, "
+        if start.year == end.year:
+            return f"Between {start.day} {calendar.month_name[start.month]} and {_human(end)}, "
+        return f"Between {_human(start)} and {_human(end)}, "
+    only = start or end
+    if only:
+        return f"On {_human(only)}, "
+    raw = event.get("date") or event.get("date_start") or event.get("date_end")
+    return f"On {raw}, " if raw else ""
 
 
 def summary(event: Mapping[str, Any]) -> str:
@@ -197,7 +235,7 @@ def summary(event: Mapping[str, Any]) -> str:
     a1, a2 = event.get("actor1"), event.get("actor2")
     sub, etype, ptype = acled.get("sub_event_type"), acled.get("event_type"), plover.get("type")
     verb = _SUB_EVENT_VERBS.get(sub or "") or (None if acled else _PLOVER_VERBS.get(ptype or ""))
-    if a1 and a2 and verb:
+    if a1 and a2 and a1 != a2 and verb:
         core = f"{a1} {verb} {a2}"
     else:
         if sub and sub != "Other":
@@ -208,7 +246,7 @@ def summary(event: Mapping[str, Any]) -> str:
             what = f"a {ptype} event"
         else:
             what = "an event"
-        actors = " and ".join(a for a in (a1, a2) if a)
+        actors = " and ".join(dict.fromkeys(a for a in (a1, a2) if a))  # one actor on both sides: named once
         core = f"{what} involving {actors} took place" if actors else f"{what} took place"
     when = _when(event)
     sentence = when + core if when else core[0].upper() + core[1:]
@@ -261,8 +299,16 @@ def _sources(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [event["article"]] if event.get("article") else []
 
 
+def _latest_publication(sources: list[Mapping[str, Any]], article: Mapping[str, Any]) -> int | None:
+    """ACLED's ``timestamp`` is when a row last changed; ours is the newest source's publication,
+    the last time new information reached the event."""
+    times = [t for t in (_unix_day(s.get("published")) for s in sources) if t is not None]
+    return max(times) if times else _unix_day(article.get("published"))
+
+
 def row(event: Mapping[str, Any]) -> dict[str, Any]:
-    """One CSV row (column name -> value) for an event dict as ``Store.events`` returns it."""
+    """One CSV row (column name -> value) for a fused event (``Store.fused_events``); a
+    per-article event (``Store.events``) reads as an event with one source."""
     acled = event.get("acled") or {}
     plover = event.get("plover") or {}
     location = event.get("location") or {}
@@ -299,18 +345,18 @@ def row(event: Mapping[str, Any]) -> dict[str, Any]:
         "latitude": location.get("lat"),
         "longitude": location.get("lon"),
         "geo_precision": location.get("geo_precision"),
-        "source": MULTI_VALUE_SEPARATOR.join(
+        "source": SOURCE_SEPARATOR.join(
             dict.fromkeys(s["source"] for s in sources if s.get("source"))
         ),
         "source_scale": None,
         "notes": summary(event),
         "fatalities": event.get("fatalities"),
         "tags": "" if modality == "asserted" else f"modality={modality}",
-        "timestamp": _unix_day(article.get("published")),
+        "timestamp": _latest_publication(sources, article),
         "injured": event.get("injured"),
         "plover_type": plover.get("type"),
         "confidence": event.get("confidence"),
-        "n_sources": len(sources),
+        "n_sources": event.get("n_sources") or len(sources),
         "source_urls": MULTI_VALUE_SEPARATOR.join(
             dict.fromkeys(s["url"] for s in sources if s.get("url"))
         ),

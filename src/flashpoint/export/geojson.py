@@ -16,6 +16,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from flashpoint.export.acled_csv import SOURCE_SEPARATOR, summary
+
 EVIDENCE_SEPARATOR = " | "
 
 
@@ -31,14 +33,16 @@ def _coordinates(event: Mapping[str, Any]) -> list[float] | None:
 
 
 def properties(event: Mapping[str, Any]) -> dict[str, Any]:
-    """The event as one level of scalar fields (names as the store's event columns)."""
+    """The event as one level of scalar fields (names as the store's event columns); a fused
+    event's outlets are joined into ``source``, its article is the representative source's."""
     acled = event.get("acled") or {}
     plover = event.get("plover") or {}
     location = event.get("location") or {}
     article = event.get("article") or {}
+    sources = event.get("sources") or ([article] if article else [])
     return {
         "id": event.get("id"),
-        "article_id": event.get("article_id"),
+        "article_id": event.get("article_id") or article.get("article_id"),
         "event_type": acled.get("event_type"),
         "sub_event_type": acled.get("sub_event_type"),
         "interaction": acled.get("interaction"),
@@ -67,9 +71,14 @@ def properties(event: Mapping[str, Any]) -> dict[str, Any]:
             ev["text"] for ev in event.get("evidence") or [] if ev.get("text")
         ),
         "title": article.get("title"),
-        "source": article.get("source"),
+        "source": SOURCE_SEPARATOR.join(dict.fromkeys(s["source"] for s in sources if s.get("source"))),
         "published": article.get("published"),
         "url": article.get("url"),
+        "n_sources": event.get("n_sources") or len(sources),
+        "n_outlets": event.get("n_outlets") or len({s.get("source") for s in sources if s.get("source")}),
+        "source_urls": EVIDENCE_SEPARATOR.join(dict.fromkeys(s["url"] for s in sources if s.get("url"))),
+        "story_id": event.get("story_id"),
+        "notes": summary(event),
     }
 
 

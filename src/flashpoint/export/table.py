@@ -84,8 +84,15 @@ def _cells(event: Mapping[str, Any]) -> dict[str, str]:
         "location": _text(place),
         "fatalities": _text(event.get("fatalities")),
         "injured": _text(event.get("injured")),
-        "source": _text(article.get("source")),
+        "source": _text(_source(event, article)),
     }
+
+
+def _source(event: Mapping[str, Any], article: Mapping[str, Any]) -> str:
+    """The representative outlet, and "+N" for the other sources of a fused event."""
+    outlet = article.get("source") or ""
+    others = (event.get("n_sources") or 1) - 1
+    return f"{outlet} +{others}".strip() if others > 0 else outlet
 
 
 def _fit(widths: dict[str, int], total: int, squeezable: Iterable[str]) -> dict[str, int]:
