@@ -1,0 +1,52 @@
+"""Fused events: the list (filters, pages, sort), one event with its sources, and why it was fused."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+
+from flashpoint.api.audit import decode_corrections
+from flashpoint.api.context import get_store
+from flashpoint.api.encoding import json_response
+from flashpoint.api.params import MAX_OFFSET, EventFilters, event_filters
+from flashpoint.api.routes._responses import READ, READ_ONE
+from flashpoint.api.schemas import EventOut, EventPageOut, ExplainOut
+from flashpoint.store import Store
+
+router = APIRouter(prefix="/api", tags=["events"])
+
+EventId = Path(..., min_length=1, max_length=200, description="A fused event id.")
+
+
+@router.get("/events", response_model=EventPageOut, responses=READ)
+def list_events(
+    filters: EventFilters = Depends(event_filters),
+    limit: int = Query(100, ge=1, le=1000, description="Events per page."),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Events to skip."),
+    sort: Literal["date", "-date"] = Query("-date", description="date: oldest first; -date: newest first. Undated events come last."),
+    store: Store = Depends(get_store),
+) -> Response:
+    """Fused events matching the filters, one page at a time, with the total count."""
+    kwargs = filters.store_kwargs()
+    events = store.fused_events(limit=limit, offset=offset, newest_first=sort == "-date", **kwargs)
+    total = store.count_fused_events(**kwargs)
+    return json_response({"total": total, "limit": limit, "offset": offset, "events": events})
+
+
+@router.get("/events/{event_id}", response_model=EventOut, responses=READ_ONE)
+def get_event(event_id: str = EventId, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """One fused event with every source report and the evidence of each."""
+    event = store.fused_event(event_id)
+    if event is None:
+        raise HTTPException(404, f"no event with id {event_id!r}")
+    return event
+
+
+@router.get("/events/{event_id}/explain", response_model=ExplainOut, responses=READ_ONE)
+def explain_event(event_id: str = EventId, store: Store = Depends(get_store)) -> dict[str, Any]:
+    """Why these reports were fused: pair scores and features, constraints, corrections."""
+    from flashpoint.fuse.corrections import explain
+
+    info = explain(store, event_id)
+    return {**info, "corrections": decode_corrections(info.get("corrections", []))}
