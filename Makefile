@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= flashpoint.db
 
-.PHONY: setup run test bench lock clean
+.PHONY: setup run test bench lock clean web
 
 setup: $(VENV)/.installed
 
@@ -30,6 +30,11 @@ bench: setup
 lock:
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile --python-version 3.11 --generate-hashes requirements.in -o requirements.lock
+
+# Rebuild the dashboard (web/ -> src/flashpoint/web/, committed) from the npm packages pinned in
+# web/package-lock.json; needs Node.js and npm. `make setup` never does: the built files ship.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache

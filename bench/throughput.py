@@ -6,7 +6,12 @@ Prints articles/s and peak memory (max RSS) for:
 and the ratio of the two. Each measurement runs in its own process so peak memory is its own.
 Not a timed test: figures depend on the machine; read them, compare them between commits.
 
-Usage: python bench/throughput.py [--limit N] [--input FILE.jsonl]
+With --workers N and/or --dask-local N it compares runs instead, each `flashpoint run` into a
+fresh store: in one process, then with 1 and N worker processes and/or on local Dask clusters of
+1 and N workers, printing for each articles/s, peak memory of the main process and of every
+worker, and its ratio to the single-process run and to the one-worker run of its mode.
+
+Usage: python bench/throughput.py [--limit N] [--input FILE.jsonl] [--workers N] [--dask-local N]
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -66,10 +72,73 @@ def _startup_seconds() -> float:
     return time.perf_counter() - start
 
 
+_SUMMARY = re.compile(r"(\d+) article\(s\) read: (\d+) new.*?(\d+) event\(s\) coded in ([\d.]+) s")
+
+
+def _run_mode(path: str, extra: list[str]) -> dict:
+    """One `flashpoint run` into a fresh store, its process tree's memory sampled."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from proctree import run_sampled
+
+    exe = Path(sys.executable).with_name("flashpoint")
+    with tempfile.TemporaryDirectory() as tmp:
+        code, wall, err, sampler = run_sampled([str(exe), "run", path, "--db", f"{tmp}/bench.db", "-q", *extra])
+    if code != 0:
+        raise SystemExit(f"flashpoint run {' '.join(extra)} failed: {err[-800:]}")
+    m = _SUMMARY.search(err)
+    if m is None:
+        raise SystemExit(f"no summary line from flashpoint run: {err[-800:]}")
+    main_mb = sampler.peaks_mb("main")
+    return {"articles": int(m.group(1)), "new": int(m.group(2)), "events": int(m.group(3)),
+            "run_s": float(m.group(4)), "wall_s": wall, "main_mb": main_mb[0] if main_mb else 0.0,
+            "workers_mb": sampler.peaks_mb("worker"),
+            "cpu_s": sampler.cpu_seconds("main") + sampler.cpu_seconds("worker")}
+
+
+def compare_modes(path: str, label: str, workers: int, dask_local: int) -> None:
+    """Single process, then each parallel mode with one worker and with N: the ratio to the one
+    worker run of the same mode is the scaling; the ratio to the single process what a user gains."""
+    modes: list[tuple[str, str | None, list[str]]] = [("single process", None, [])]
+    for flag, n in (("--workers", workers), ("--dask-local", dask_local)):
+        if n:
+            modes.append((f"{flag} 1", None, [flag, "1"]))
+            if n > 1:
+                modes.append((f"{flag} {n}", f"{flag} 1", [flag, str(n)]))
+    load = os.getloadavg()[0]
+    results = {name: _run_mode(path, extra) for name, _, extra in modes}
+    base = results["single process"]
+    print(f"input: {label} ({base['articles']} articles), {os.cpu_count()} CPU(s), "
+          f"load average before: {load:.1f}, after: {os.getloadavg()[0]:.1f}")
+    print(f"{'':18}{'articles/s':>11}{'wall s':>8}{'run s':>8}{'vs single':>10}{'vs 1 worker':>12}"
+          f"{'CPU s':>8}{'main MB':>9}  peak MB per worker")
+    out = {}
+    for name, one, _ in modes:
+        r = results[name]
+        rate = r["articles"] / r["wall_s"]
+        ratio = base["wall_s"] / r["wall_s"]
+        scaling = results[one]["wall_s"] / r["wall_s"] if one else None
+        workers_mb = ", ".join(f"{mb:.0f}" for mb in r["workers_mb"]) or "-"
+        shown = f"{scaling:12.2f}" if scaling else f"{'':12}"
+        print(f"{name:18}{rate:11.2f}{r['wall_s']:8.1f}{r['run_s']:8.1f}{ratio:10.2f}{shown}{r['cpu_s']:8.0f}"
+              f"{r['main_mb']:9.0f}  {workers_mb}")
+        out[name] = {"articles_per_s": round(rate, 3), "wall_s": round(r["wall_s"], 2), "run_s": r["run_s"],
+                     "ratio_to_single": round(ratio, 3),
+                     "ratio_to_one_worker": round(scaling, 3) if scaling else None,
+                     "cpu_s": round(r["cpu_s"], 1), "main_peak_mb": round(r["main_mb"]),
+                     "worker_peak_mb": [round(mb) for mb in r["workers_mb"]], "events": r["events"]}
+    print("(rates and ratios over the wall time of each whole command, start-up included; 'run s' is the "
+          "run's own time from its summary line; 'CPU s' the CPU time of all its processes)")
+    print(json.dumps(out))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", default=str(DEFAULT_INPUT))
     parser.add_argument("--limit", type=int, default=0, help="Only the first N articles (0: all).")
+    parser.add_argument("--workers", type=int, default=0, metavar="N",
+                        help="Compare `flashpoint run --workers N` with a single-process run.")
+    parser.add_argument("--dask-local", type=int, default=0, metavar="N",
+                        help="Compare `flashpoint run --dask-local N` with a single-process run.")
     parser.add_argument("--spacy-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     from flashpoint.settings import get_settings
@@ -88,6 +157,14 @@ def main() -> None:
                 tmp.write(line)
         tmp.close()
         path = tmp.name
+
+    if args.workers or args.dask_local:
+        try:
+            compare_modes(path, args.input, args.workers, args.dask_local)
+        finally:
+            if args.limit:
+                os.unlink(path)
+        return
 
     child = subprocess.run([sys.executable, __file__, "--spacy-child", "--input", path],
                            capture_output=True, text=True, check=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
+import importlib.util
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -115,8 +116,9 @@ def dump(store: Store) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    st = open_store(str(tmp_path / "fp.db"))
+def store(db_url: str) -> Store:
+    """An empty store on each backend: SQLite, and PostgreSQL where the tests have one (conftest)."""
+    st = open_store(db_url)
     yield st
     st.close()
 
@@ -130,17 +132,17 @@ def test_save_then_save_again_changes_nothing(store: Store) -> None:
     before = dump(store)
     assert store.save_result(make_result()) == "unchanged"
     assert dump(store) == before
-    assert store.counts() == {"articles": 1, "events": 3, "errors": 0}
+    assert store.counts() == {"articles": 1, "events": 3, "fused_events": 0, "stories": 0, "errors": 0}
     assert len(before["evidence"]) == 4
     for table in ("actor_mentions", "place_mentions", "time_mentions", "claims", "relations"):
         assert len(before[table]) == 1, table
 
 
-def test_same_input_gives_same_rows_in_two_databases(tmp_path: Path) -> None:
+def test_same_input_gives_same_rows_in_two_databases(new_db_url: Callable[[], str]) -> None:
     stamps = {"ingested_at", "updated_at", "applied_at", "recorded_at"}
 
-    def rows_without_timestamps(path: Path) -> dict[str, list[tuple]]:
-        with open_store(str(path)) as st:
+    def rows_without_timestamps(url: str) -> dict[str, list[tuple]]:
+        with open_store(url) as st:
             st.save_result(make_result())
             st.record_error(IngestError("bad.html", "empty after cleaning"))
             with st._engine.connect() as conn:
@@ -152,7 +154,7 @@ def test_same_input_gives_same_rows_in_two_databases(tmp_path: Path) -> None:
                     for t in schema.metadata.sorted_tables
                 }
 
-    assert rows_without_timestamps(tmp_path / "a.db") == rows_without_timestamps(tmp_path / "b.db")
+    assert rows_without_timestamps(new_db_url()) == rows_without_timestamps(new_db_url())
 
 
 def test_replace_rewrites_the_article_atomically(store: Store) -> None:
@@ -190,7 +192,7 @@ def test_event_id_already_owned_by_another_article(store: Store) -> None:
         store.save_result(other)
     assert "already stored for article" in str(info.value)
     assert "\n" not in str(info.value)
-    assert store.counts() == {"articles": 1, "events": 3, "errors": 0}  # nothing half-saved
+    assert store.counts() == {"articles": 1, "events": 3, "fused_events": 0, "stories": 0, "errors": 0}  # nothing half-saved
 
 
 def test_duplicate_event_ids_in_one_result(store: Store) -> None:
@@ -331,6 +333,23 @@ def test_fresh_database_is_at_latest_version_and_reopening_is_a_no_op(tmp_path: 
         assert dump(st) == before
 
 
+def test_reopening_is_a_no_op_on_every_backend(db_url: str) -> None:
+    with open_store(db_url) as st:
+        assert st.schema_version() == LATEST_VERSION
+        st.save_result(make_result())
+        before = dump(st)
+    with open_store(db_url) as st:
+        assert st.schema_version() == LATEST_VERSION
+        assert dump(st) == before
+
+
+def _type_name(type_: object, dialect: object) -> str:
+    """The column type as the backend names it; PostgreSQL's FLOAT is its DOUBLE PRECISION (float8),
+    and it reflects the one as the other."""
+    name = type_.compile(dialect)
+    return "DOUBLE PRECISION" if dialect.name == "postgresql" and name == "FLOAT" else name
+
+
 def test_migrated_database_matches_schema_module(store: Store) -> None:
     """Guards the rule: change schema.py and append a migration, together."""
     insp = inspect(store._engine)
@@ -340,7 +359,7 @@ def test_migrated_database_matches_schema_module(store: Store) -> None:
         reflected = insp.get_columns(table.name)
         assert [c["name"] for c in reflected] == [c.name for c in table.columns], table.name
         for col, ref in zip(table.columns, reflected):
-            assert ref["type"].compile(dialect) == col.type.compile(dialect), (table.name, col.name)
+            assert _type_name(ref["type"], dialect) == _type_name(col.type, dialect), (table.name, col.name)
             assert ref["nullable"] == col.nullable, (table.name, col.name)
         pk = insp.get_pk_constraint(table.name)["constrained_columns"]
         assert pk == [c.name for c in table.primary_key.columns], table.name
@@ -365,22 +384,24 @@ def test_migrations_compile_for_postgresql() -> None:
     assert any('"end" INTEGER' in sql for sql in created)  # reserved word quoted
 
 
-def test_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "fp.db"
-    open_store(str(path)).close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO schema_version VALUES (?, 'from the future', '2099-01-01T00:00:00Z')",
-                     (LATEST_VERSION + 1,))
+def test_database_newer_than_the_code_is_refused(db_url: str) -> None:
+    open_store(db_url).close()
+    engine, _ = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(schema.schema_version.insert().values(
+                version=LATEST_VERSION + 1, description="from the future", applied_at="2099-01-01T00:00:00Z"))
+    finally:
+        engine.dispose()
     with pytest.raises(StoreError) as info:
-        open_store(str(path))
+        open_store(db_url)
     message = str(info.value)
     assert f"version {LATEST_VERSION + 1}" in message and "upgrade Flashpoint" in message
     assert "\n" not in message
 
 
-def test_an_older_database_is_upgraded_and_a_failed_step_rolls_back(tmp_path: Path) -> None:
-    path = tmp_path / "fp.db"
-    with open_store(str(path)) as st:
+def test_an_older_database_is_upgraded_and_a_failed_step_rolls_back(db_url: str) -> None:
+    with open_store(db_url) as st:
         st.save_result(make_result())
 
     def add_notes(conn) -> None:
@@ -390,7 +411,7 @@ def test_an_older_database_is_upgraded_and_a_failed_step_rolls_back(tmp_path: Pa
         Table("half_done", MetaData(), Column("id", Integer, primary_key=True)).create(conn)
         conn.execute(text("SELECT no_such_function()"))
 
-    engine, _ = make_engine(str(path))
+    engine, _ = make_engine(db_url)
     try:
         with pytest.raises(Exception):
             migrate(engine, (*MIGRATIONS, Migration(LATEST_VERSION + 1, "broken", broken)))
@@ -401,14 +422,14 @@ def test_an_older_database_is_upgraded_and_a_failed_step_rolls_back(tmp_path: Pa
         # a second run is a no-op
         assert migrate(engine, (*MIGRATIONS, Migration(LATEST_VERSION + 1, "notes", add_notes))) \
             == LATEST_VERSION + 1
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM events")).scalar() == 3
     finally:
         engine.dispose()
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM events").fetchone() == (3,)
 
 
-def test_migration_versions_must_be_consecutive(tmp_path: Path) -> None:
-    engine, _ = make_engine(str(tmp_path / "fp.db"))
+def test_migration_versions_must_be_consecutive(db_url: str) -> None:
+    engine, _ = make_engine(db_url)
     try:
         with pytest.raises(AssertionError, match="migration versions"):
             migrate(engine, (*MIGRATIONS, Migration(LATEST_VERSION + 2, "gap", lambda c: None)))
@@ -416,19 +437,25 @@ def test_migration_versions_must_be_consecutive(tmp_path: Path) -> None:
         engine.dispose()
 
 
-def test_a_database_with_foreign_tables_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "other.db"
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE events (x INTEGER)")
+def test_a_database_with_foreign_tables_is_refused(db_url: str) -> None:
+    engine, _ = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE events (x INTEGER)"))
+    finally:
+        engine.dispose()
     with pytest.raises(StoreError, match="not a Flashpoint store"):
-        open_store(str(path))
+        open_store(db_url)
 
 
 @pytest.mark.parametrize(
     "url, expected",
     [
         ("nosuchdb://host/db", "unsupported database type"),
-        ("postgresql://user:s3cret@localhost/fp", "driver"),
+        pytest.param("postgresql+psycopg://user:s3cret@localhost/fp", "driver",
+                     marks=pytest.mark.skipif(importlib.util.find_spec("psycopg") is not None,
+                                              reason="psycopg 3 is installed")),
+        ("postgresql://user:s3cret@127.0.0.1:1/fp", "cannot open"),  # nothing listens on port 1
         ("", "empty database URL"),
         ("sqlite:////", "cannot open"),
     ],
@@ -465,11 +492,12 @@ def test_default_url_comes_from_settings(tmp_path: Path, monkeypatch: pytest.Mon
     assert (tmp_path / "from-env.db").exists()
 
 
-def test_concurrent_writers_on_a_fresh_file(tmp_path: Path) -> None:
-    """Several stores opening and filling one new SQLite file at once: each article lands once."""
+def test_concurrent_writers_on_a_fresh_database(db_url: str) -> None:
+    """Several stores opening (migrating) and filling one new database at once: each article
+    lands once, on SQLite (one file) and PostgreSQL alike."""
     from concurrent.futures import ThreadPoolExecutor
 
-    path = str(tmp_path / "shared.db")
+    path = db_url
     texts = [MOSUL_TEXT + f" Update {i}." for i in range(8)]
 
     def worker(_: int) -> list[str]:
@@ -481,4 +509,4 @@ def test_concurrent_writers_on_a_fresh_file(tmp_path: Path) -> None:
     assert outcomes.count("inserted") == len(texts)
     assert outcomes.count("unchanged") == 3 * len(texts)
     with open_store(path) as st:
-        assert st.counts() == {"articles": 8, "events": 24, "errors": 0}
+        assert st.counts() == {"articles": 8, "events": 24, "fused_events": 0, "stories": 0, "errors": 0}

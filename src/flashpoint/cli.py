@@ -23,6 +23,8 @@ from .settings import get_settings
 
 EVENT_FORMATS = ("table", "csv", "json", "jsonl", "geojson")
 GRAPH_FORMATS = ("graphml", "graph-json")
+EXPORT_FORMATS = ("csv", "json", "jsonl", "geojson", "graphml", "parquet", "graph-json")
+REPORT_FORMATS = ("html", "md")
 
 
 class IsoDate(click.ParamType):
@@ -53,14 +55,38 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
+class _BadValue(click.ClickException):
+    """A bad option value: one line on stderr ("Error: ...") and exit code 2, as usage errors."""
+
+    exit_code = 2
+
+
+class _Parsed(click.ParamType):
+    """An option value read by a library parser; its ValueError becomes one line, exit code 2."""
+
+    def __init__(self, parse: Callable[[str], Any], metavar: str) -> None:
+        self._parse = parse
+        self.name = metavar
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return self._parse(value)
+        except ValueError as exc:
+            option = param.opts[0] if param is not None and param.opts else ""
+            raise _BadValue(f"{option} {exc}".strip()) from None
+
+
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Library errors a user can act on become one line; programming errors still show a trace."""
+    from .coding import CodingError
     from .store import StoreError
 
     try:
         yield
-    except (StoreError, ModelNotInstalled) as exc:
+    except (StoreError, ModelNotInstalled, CodingError) as exc:
         _fail(str(exc))
     except BrokenPipeError:  # `flashpoint events | head`
         sys.stderr.close()
@@ -97,12 +123,37 @@ def _db_option(f: Callable) -> Callable:
                         help="Store URL or SQLite file (default: $FLASHPOINT_DB or sqlite:///flashpoint.db).")(f)
 
 
+_FILTER_KEYS = ("since", "until", "country", "admin1", "event_type", "actor", "bbox", "min_sources")
+
+
 def _event_filters(f: Callable) -> Callable:
-    f = click.option("--type", "event_type", help="Only this ACLED event type or sub-type, or PLOVER type.")(f)
-    f = click.option("--country", help="Only events in this country.")(f)
-    f = click.option("--until", type=IsoDate(), help="Events on or before this date.")(f)
-    f = click.option("--since", type=IsoDate(), help="Events on or after this date.")(f)
-    return f
+    """The event filters as options, handed to the command as one ``filters: EventFilters``."""
+    import functools
+
+    from .filters import EventFilters, parse_bbox, parse_bound, parse_min_sources
+
+    @functools.wraps(f)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        values = {key: kwargs.pop(key) for key in _FILTER_KEYS}
+        try:
+            kwargs["filters"] = EventFilters(**values)
+        except ValueError as exc:
+            raise _BadValue(str(exc)) from None
+        return f(*args, **kwargs)
+
+    command = click.option("--min-sources", type=_Parsed(parse_min_sources, "N"),
+                           help="Only events told by at least N sources.")(command)
+    command = click.option("--bbox", type=_Parsed(parse_bbox, "W,S,E,N"),
+                           help="Only events inside this box (degrees: west,south,east,north).")(command)
+    command = click.option("--actor", help="Only events with an actor whose name contains this.")(command)
+    command = click.option("--type", "event_type", help="Only this ACLED event type or sub-type, or PLOVER type.")(command)
+    command = click.option("--admin1", help="Only events in this first-level region (province, governorate, state).")(command)
+    command = click.option("--country", help="Only events in this country.")(command)
+    command = click.option("--until", type=_Parsed(parse_bound, "DATE"),
+                           help="Events on or before this date (YYYY-MM-DD, YYYY-MM or YYYY).")(command)
+    command = click.option("--since", type=_Parsed(parse_bound, "DATE"),
+                           help="Events on or after this date (YYYY-MM-DD, YYYY-MM or YYYY).")(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -158,23 +209,77 @@ def _results_in_order(items: Iterator[Article | IngestError], extract_articles: 
     yield from flush()
 
 
+def _scale_options(f: Callable) -> Callable:
+    f = click.option("--scheduler", metavar="tcp://HOST:PORT",
+                     help="Code on this Dask cluster (its workers need Flashpoint installed).")(f)
+    f = click.option("--dask-local", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Code on a local Dask cluster of N worker processes.")(f)
+    f = click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Code in N worker processes (models load once per worker) while this one "
+                          "reads and saves; without it, this process does everything.")(f)
+    return f
+
+
+def _check_scale(workers: int | None, dask_local: int | None, scheduler: str | None) -> None:
+    if sum((workers is not None, dask_local is not None, scheduler is not None)) > 1:
+        _fail("choose one of --workers, --dask-local and --scheduler")
+    if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
+        _fail(f"--scheduler {scheduler!r} is not a Dask scheduler address (tcp://HOST:PORT)")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @_db_option
 @_input_options
 @click.option("--reprocess", is_flag=True, help="Re-code articles already in the store.")
+@_scale_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def run(paths: tuple[str, ...], db_url: str | None, published: str | None, source: str | None,
-        encoding: str, reprocess: bool, quiet: bool) -> None:
-    """Ingest, code and store articles (files, directories, JSONL, '-' for stdin)."""
+        encoding: str, reprocess: bool, workers: int | None, dask_local: int | None, scheduler: str | None,
+        quiet: bool) -> None:
+    """Ingest, code and store articles (files, directories, JSONL, http(s) URLs, '-' for stdin)."""
     from .runner import run_paths
 
+    _check_scale(workers, dask_local, scheduler)
     with _user_errors():
         summary = run_paths(
             list(paths), db_url=db_url, options=_ingest_options(published, source, encoding),
-            reprocess=reprocess, progress=not quiet,
+            reprocess=reprocess, progress=not quiet, workers=workers or 0, dask_local=dask_local or 0,
+            scheduler=scheduler,
         )
     click.echo(summary.line(), err=True)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, metavar="FEED_URL|DIR...")
+@_db_option
+@_input_options
+@click.option("--interval", type=click.FloatRange(min=0.5), default=300.0, show_default=True, metavar="S",
+              help="Seconds between polls of a source (a failing source backs off, up to an hour).")
+@click.option("--once", is_flag=True, help="One pass over every source, then exit.")
+def watch(sources: tuple[str, ...], db_url: str | None, published: str | None, source: str | None,
+          encoding: str, interval: float, once: bool) -> None:
+    """Poll RSS/Atom feeds and watch folders; code and store only new items. Pages are fetched
+    from public addresses only (FLASHPOINT_ALLOW_PRIVATE_URLS=1 lifts that), within
+    FLASHPOINT_MAX_ARTICLE_BYTES and FLASHPOINT_FETCH_TIMEOUT."""
+    from .watch import SETTLE_S, Watcher, WatchError
+
+    try:
+        watcher = Watcher(sources, db_url=db_url, options=_ingest_options(published, source, encoding),
+                          interval=interval, settle=0.0 if once else SETTLE_S,
+                          echo=lambda line: click.echo(line, err=True))
+    except WatchError as exc:
+        _fail(str(exc))
+    with _user_errors():
+        try:
+            result = watcher.run(once=once)
+        except KeyboardInterrupt:
+            click.echo("watch: stopped", err=True)
+            return
+    if result.summary is None:
+        click.echo("watch: nothing new", err=True)
+    if once and len(result.failed_sources) == len(watcher.sources):
+        _fail("no source could be read")
 
 
 @main.command()
@@ -184,51 +289,66 @@ def run(paths: tuple[str, ...], db_url: str | None, published: str | None, sourc
 @click.option("--order", type=click.Choice(("newest", "oldest")), default="newest", show_default=True)
 @_event_filters
 @click.option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
-def events(db_url: str | None, fmt: str, limit: int | None, order: str, since: str | None, until: str | None,
-           country: str | None, event_type: str | None, output: str | None) -> None:
-    """List coded events from the store."""
+def events(db_url: str | None, fmt: str, limit: int | None, order: str, filters: Any, output: str | None) -> None:
+    """List events from the store (fused: one row per real event, however many articles told it)."""
     from .export import write as write_export
+    from .filters import count_events, load_events
     from .store import open_store
 
     with _user_errors():
         store = open_store(db_url)
         try:
-            rows = store.events(limit=limit or None, since=since, until=until, country=country,
-                                event_type=event_type, newest_first=order == "newest")
-            total = store.counts().get("events", len(rows))
+            try:
+                rows = load_events(store, filters, limit=limit or None, newest_first=order == "newest")
+            except ValueError as exc:
+                raise _BadValue(str(exc)) from None
+            total = count_events(store, filters) if limit else len(rows)
         finally:
             store.close()
         out = _open_output(output)
         write_export(fmt, rows, out)
         out.flush()
-        if fmt == "table" and len(rows) < total and not any((since, until, country, event_type)):
+        if fmt == "table" and len(rows) < total:
             click.echo(f"({len(rows)} of {total} events; --limit 0 shows all)", err=True)
 
 
 @main.command()
 @_db_option
-@click.option("--format", "fmt", type=click.Choice(EVENT_FORMATS[1:] + GRAPH_FORMATS), required=True,
-              help="Events as csv (ACLED columns), json, jsonl or geojson; the actor graph as graphml or graph-json.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="Events as csv (ACLED columns, then ours), json, jsonl, geojson or parquet; "
+                   "the actor graph as graphml or graph-json.")
 @_event_filters
 @click.option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
-def export(db_url: str | None, fmt: str, since: str | None, until: str | None, country: str | None,
-           event_type: str | None, output: str | None) -> None:
-    """Export events, or the actor graph (actors, relations read from text and the dictionary,
-    and events between actors as edges)."""
+def export(db_url: str | None, fmt: str, filters: Any, output: str | None) -> None:
+    """Export events (fused), or the actor graph (actors, relations read from text and the
+    dictionary, and events between actors as edges); filters narrow both."""
+    from .export import BINARY_FORMATS, graph
     from .export import write as write_export
+    from .filters import load_events
     from .store import open_store
 
+    if fmt in BINARY_FORMATS and (output is None or output == "-") and sys.stdout.isatty():
+        _fail(f"{fmt} is a binary format: give -o FILE or redirect standard output")
     with _user_errors():
         store = open_store(db_url)
         try:
-            rows = store.events(since=since, until=until, country=country, event_type=event_type)
+            try:
+                rows = load_events(store, filters)
+            except ValueError as exc:
+                raise _BadValue(str(exc)) from None
             if fmt in GRAPH_FORMATS:
                 from .actors.dictionary import load_dictionary
-                from .export import graph
 
-                g = graph.build(store.actors(), store.relations(), rows, load_dictionary())
+                g = graph.build(*_graph_inputs(store, rows, narrow=not filters.is_empty()), load_dictionary())
         finally:
             store.close()
+        if fmt in BINARY_FORMATS:
+            out_bin = _open_binary_output(output)
+            write_export(fmt, rows, out_bin)
+            out_bin.flush()
+            if out_bin is not sys.stdout.buffer:
+                out_bin.close()
+            return
         out = _open_output(output)
         if fmt == "graphml":
             graph.write_graphml(g, out)
@@ -237,6 +357,66 @@ def export(db_url: str | None, fmt: str, since: str | None, until: str | None, c
         else:
             write_export(fmt, rows, out)
         out.flush()
+
+
+def _graph_inputs(store: Any, rows: list[dict[str, Any]], *, narrow: bool) -> tuple[list, list, list]:
+    """Actors, relations and events for the actor graph; with filters, only the actors of the
+    selected events and the relations that touch them."""
+    actors, relations = store.actors(), store.relations()
+    if narrow:
+        from .report.figures import actors_of
+
+        names = {name for e in rows for name in actors_of(e)}
+        actors = [a for a in actors if a["actor"] in names]
+        relations = [r for r in relations if r["subject"] in names or r["object"] in names]
+    return actors, relations, rows
+
+
+def _open_binary_output(path: str | None) -> IO[bytes]:
+    if path is None or path == "-":
+        return sys.stdout.buffer
+    try:
+        return open(path, "wb")
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror}")
+    raise AssertionError  # unreachable
+
+
+@main.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html", show_default=True,
+              help="html: one self-contained file; md: Markdown, its images written beside -o FILE.")
+@click.option("--title", help="The report's title (default: \"Situation report: AREA, PERIOD\").")
+@_event_filters
+@click.option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
+def report(db_url: str | None, fmt: str, title: str | None, filters: Any, output: str | None) -> None:
+    """A situation report for an area and period: headline figures and the change against the
+    previous period of the same length, a map, a timeline, the most active actors and their
+    relations, notable events; every statement cites its sources."""
+    from pathlib import Path
+
+    from .report import write_report
+    from .store import open_store
+
+    target = None if output in (None, "-") else Path(output)
+    if target is not None and not target.parent.is_dir():
+        _fail(f"cannot write {output}: no directory {target.parent}")
+    with _user_errors():
+        store = open_store(db_url)
+        try:
+            try:
+                text, written = write_report(store, filters, fmt, target, title=title)
+            except ValueError as exc:
+                raise _BadValue(str(exc)) from None
+            except OSError as exc:
+                _fail(f"cannot write {output}: {exc.strerror or exc}")
+        finally:
+            store.close()
+        if target is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
 
 
 @main.command()
@@ -288,6 +468,49 @@ def articles(db_url: str | None, fmt: str, limit: int | None, show_errors: bool)
     click.echo(render_rows(rows, cols), nl=False)
 
 
+@main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--log-level", type=click.Choice(("critical", "error", "warning", "info", "debug")),
+              default="info", show_default=True)
+def serve(db_url: str | None, host: str, port: int, log_level: str) -> None:
+    """Serve the HTTP API (JSON under /api/, schema at /openapi.json) and the dashboard at /.
+    Writes need FLASHPOINT_TOKEN; FLASHPOINT_READ_TOKEN_REQUIRED=1 protects reads too."""
+    import uvicorn
+
+    from .api import create_app
+    from .store import open_store
+
+    with _user_errors():
+        open_store(db_url).close()  # a store that cannot open fails here, in one line
+    settings = get_settings()
+    if not settings.api_token:
+        click.echo("flashpoint: FLASHPOINT_TOKEN is not set: ingest and corrections are disabled", err=True)
+    uvicorn.run(create_app(db_url), host=host, port=port, log_level=log_level)
+
+
+@main.command()
+@click.argument("event_id")
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def explain(event_id: str, db_url: str | None, fmt: str) -> None:
+    """Why the sources of a fused event were merged: each pair's features, scores, corrections.
+
+    EVENT_ID is a fused event id, or the id of one of its reports."""
+    from .fuse.corrections import explain as explain_event
+    from .fuse.corrections import explain_text
+    from .store import open_store
+
+    with _user_errors(), open_store(db_url) as store:
+        fused_id = event_id if store.fused_event(event_id) else store.fused_id_of(event_id)
+        if fused_id is None:
+            _fail(f"no event {event_id} in {store.url}")
+        info = explain_event(store, fused_id)
+    click.echo(json.dumps(info, ensure_ascii=False, indent=2, default=str) if fmt == "json"
+               else explain_text(info), nl=fmt == "json")
+
+
 @main.group("eval")
 def eval_() -> None:
     """Score Flashpoint against gold data; each command prints a JSON object last."""
@@ -321,6 +544,34 @@ def eval_actors(gold: tuple[str, ...], show_errors: bool) -> None:
     for name, sc in sorted(scores.items(), key=lambda kv: kv[0] != "all"):
         click.echo(f"{name:28} sentences {sc.sentences:4}  P {sc.precision:.3f}  R {sc.recall:.3f}  F1 {sc.f1:.3f}")
     click.echo(json.dumps({k: v.to_dict() for k, v in scores.items()}))
+
+
+@eval_.command("fusion")
+@click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False),
+              default="tests/data/fusion_dev.jsonl", show_default=True,
+              help="JSONL of articles, each with gold: [{cluster, type?}].")
+@click.option("--tune", is_flag=True, help="Grid-search the threshold and text weight; print the best.")
+def eval_fusion(gold: str, tune: bool) -> None:
+    """B-cubed, MUC, CEAF-e and CoNLL F1 of cross-article fusion against gold event clusters."""
+    from pathlib import Path
+
+    from .eval.fusion import evaluate
+
+    try:
+        result = evaluate(Path(gold), tune=tune)
+    except ValueError as exc:
+        _fail(str(exc))
+    click.echo(f"{result['articles']} articles, {result['gold_items']} gold events in "
+               f"{result['gold_events']} clusters; {result['aligned']} aligned with a coded event")
+    for name in ("muc", "b_cubed", "ceaf_e"):
+        sc = result[name]
+        click.echo(f"{name:8} P {sc['p']:.3f}  R {sc['r']:.3f}  F1 {sc['f1']:.3f}")
+    click.echo(f"CoNLL F1 {result['conll_f1']:.3f} (threshold {result['threshold']})")
+    if tune:
+        best = result["best"]
+        click.echo(f"best: threshold {best['threshold']} text weight {best['text_weight']}: "
+                   f"B-cubed F1 {best['b_cubed_f1']:.3f}, CoNLL F1 {best['conll_f1']:.3f}")
+    click.echo(json.dumps(result))
 
 
 @eval_.command("events")

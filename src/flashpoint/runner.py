@@ -2,21 +2,28 @@
 
 Why skip known articles before parsing: articles are keyed by content hash, so a re-run over the
 same folder costs a hash per article, not a spaCy pass, and leaves the store exactly as it was.
+
+Why one loop for every mode: whether this process, worker processes or a Dask cluster code the
+articles (``coding.py``), this process reads and filters them and saves each result in its own
+transaction. A run killed at any moment therefore leaves every article either stored whole or
+absent, and a rerun codes only the absent ones. ``run_paths`` is the one entry point and has one
+end, where steps that follow every run belong.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from .coding import CodingFailure, Outcome, batched, open_coder
 from .ingest import IngestOptions, read_inputs
+from .fuse import FusionSummary, fuse_pending
 from .model import Article, IngestError
-from .pipeline import EXTRACTOR_VERSION, extract_articles
-from .store import open_store
-
-_BATCH = 32
+from .pipeline import EXTRACTOR_VERSION
+from .store import Store, open_store
 
 
 @dataclass(slots=True)
@@ -29,25 +36,79 @@ class RunSummary:
     events: int = 0
     seconds: float = 0.0
     failures: list[IngestError] = field(default_factory=list)
+    fusion: FusionSummary | None = None
 
     def line(self) -> str:
         rate = self.read / self.seconds if self.seconds else 0.0
-        return (
+        text = (
             f"{self.read} article(s) read: {self.inserted} new, {self.replaced} re-coded, "
             f"{self.unchanged} unchanged, {self.failed} failed; {self.events} event(s) coded "
             f"in {self.seconds:.1f} s ({rate:.1f} articles/s)"
         )
+        return text if self.fusion is None else f"{text}\n{self.fusion.line()}"
 
 
-def _chunks(items: Iterator[Article | IngestError], size: int) -> Iterator[list[Article | IngestError]]:
-    chunk: list[Article | IngestError] = []
+class _Progress:
+    """A tqdm bar on a terminal: articles/s (its rate), events found and errors so far."""
+
+    def __init__(self, enabled: bool, summary: RunSummary) -> None:
+        self._summary = summary
+        self._bar: Any = None
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True)
+
+    def tick(self) -> None:
+        if self._bar is not None:
+            self._bar.set_postfix(events=self._summary.events, errors=self._summary.failed, refresh=False)
+            self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _record_failure(store: Store, summary: RunSummary, error: IngestError) -> None:
+    summary.failed += 1
+    summary.failures.append(error)
+    store.record_error(error)
+
+
+def _new_articles(items: Iterable[Article | IngestError], store: Store, summary: RunSummary,
+                  progress: _Progress, in_flight: set[str], reprocess: bool) -> Iterator[Article]:
+    """The articles that need coding; bad inputs are recorded and known articles counted as they
+    stream past. ``in_flight`` holds articles handed to the coder and not yet saved, so the same
+    text twice in a run is coded once even when its first copy is still in a worker."""
     for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+        if isinstance(item, IngestError):
+            _record_failure(store, summary, item)
+            progress.tick()
+            continue
+        summary.read += 1
+        if item.id in in_flight or (
+            not reprocess and store.article_extractor_version(item.id) == EXTRACTOR_VERSION
+        ):
+            summary.unchanged += 1
+            progress.tick()
+            continue
+        in_flight.add(item.id)
+        yield item
+
+
+def _save(outcome: Outcome, store: Store, summary: RunSummary) -> None:
+    if isinstance(outcome, CodingFailure):
+        _record_failure(store, summary, outcome.error)
+        return
+    known = store.has_article(outcome.article.id)
+    saved = store.save_result(outcome, replace=known)
+    if saved == "inserted":
+        summary.inserted += 1
+    elif saved == "replaced":
+        summary.replaced += 1
+    else:
+        summary.unchanged += 1
+    summary.events += len(outcome.events)
 
 
 def run_paths(
@@ -57,50 +118,34 @@ def run_paths(
     options: IngestOptions | None = None,
     reprocess: bool = False,
     progress: bool = True,
+    workers: int = 0,
+    dask_local: int = 0,
+    scheduler: str | None = None,
+    items: Iterable[Article | IngestError] | None = None,
 ) -> RunSummary:
+    """Code and store every article in ``paths`` (or in ``items``, inputs already read, e.g. feed
+    entries), in this process (``workers=0``), in ``workers`` worker processes while this one
+    reads and saves, on a local Dask cluster of ``dask_local`` workers, or on the Dask
+    ``scheduler`` at tcp://HOST:PORT."""
     summary = RunSummary()
     started = time.perf_counter()
     store = open_store(db_url)
-    bar = None
-    if progress and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(unit=" articles", file=sys.stderr)
+    bar = _Progress(progress, summary)
     try:
-        for chunk in _chunks(read_inputs(list(paths), options, stdin=sys.stdin.buffer), _BATCH):
-            todo: list[Article] = []
-            seen: set[str] = set()
-            for item in chunk:
-                if isinstance(item, IngestError):
-                    summary.failed += 1
-                    summary.failures.append(item)
-                    store.record_error(item)
-                    continue
-                summary.read += 1
-                if item.id in seen:
-                    summary.unchanged += 1  # the same text twice in one batch
-                    continue
-                seen.add(item.id)
-                known = store.has_article(item.id)
-                if known and not reprocess and store.article_extractor_version(item.id) == EXTRACTOR_VERSION:
-                    summary.unchanged += 1
-                    continue
-                todo.append(item)
-            for result in extract_articles(todo):
-                known = store.has_article(result.article.id)
-                outcome = store.save_result(result, replace=known)
-                if outcome == "inserted":
-                    summary.inserted += 1
-                elif outcome == "replaced":
-                    summary.replaced += 1
-                else:
-                    summary.unchanged += 1
-                summary.events += len(result.events)
-            if bar is not None:
-                bar.update(len(chunk))
+        with open_coder(workers=workers, dask_local=dask_local, scheduler=scheduler) as coder:
+            if items is None:
+                items = read_inputs(list(paths), options, stdin=sys.stdin.buffer)
+            in_flight: set[str] = set()
+            todo = _new_articles(items, store, summary, bar, in_flight, reprocess)
+            for outcome in coder.code(batched(todo)):
+                _save(outcome, store, summary)
+                in_flight.discard(outcome.article.id)
+                bar.tick()
+        # Fusion runs once, after every mode (single, workers, Dask), over all pending reports:
+        # a run killed before this point leaves them pending for the next run to fuse.
+        summary.fusion = fuse_pending(store)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
         store.close()
     summary.seconds = time.perf_counter() - started
     return summary

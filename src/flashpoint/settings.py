@@ -27,6 +27,24 @@ class Settings:
     use_classifier: bool = field(
         default_factory=lambda: os.environ.get("FLASHPOINT_CLASSIFIER", "1") not in {"0", "false", "no", "off"}
     )
+    # The HTTP API (`flashpoint serve`): writes need this bearer token; with none set, writes are
+    # refused. FLASHPOINT_READ_TOKEN_REQUIRED=1 makes reads need it too.
+    api_token: str | None = field(
+        default_factory=lambda: os.environ.get("FLASHPOINT_TOKEN") or None, repr=False
+    )
+    read_token_required: bool = field(
+        default_factory=lambda: os.environ.get("FLASHPOINT_READ_TOKEN_REQUIRED", "0").strip().lower()
+        in {"1", "true", "yes", "on"}
+    )
+    # URL fetching (`flashpoint run URL`, `flashpoint watch`): private, loopback, link-local and
+    # reserved addresses are refused unless this is set (server-side request forgery guard).
+    allow_private_urls: bool = field(
+        default_factory=lambda: os.environ.get("FLASHPOINT_ALLOW_PRIVATE_URLS", "0").strip().lower()
+        in {"1", "true", "yes", "on"}
+    )
+    fetch_timeout: float = field(
+        default_factory=lambda: float(os.environ.get("FLASHPOINT_FETCH_TIMEOUT", 20))
+    )
     data_dir: Path = DATA_DIR
 
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from flashpoint.ingest.clean import CONTROL_CHARS, clean_text, html_to_text, normalise_line
 from flashpoint.ingest.metadata import (
@@ -31,6 +31,9 @@ from flashpoint.ingest.metadata import (
 from flashpoint.model import Article, IngestError, Span
 from flashpoint.settings import get_settings
 
+if TYPE_CHECKING:
+    from flashpoint.ingest.fetch import Fetched
+
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -40,6 +43,14 @@ _SNIFF = 4096
 # A text where more than this share of characters are control characters is binary data that
 # happened to decode (e.g. as Latin-1), not an article.
 _MAX_CONTROL_SHARE = 0.1
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# Media types of fetched pages; anything else is sniffed like a file of unknown extension.
+_WEB_KINDS = {
+    "text/html": "html", "application/xhtml+xml": "html", "text/plain": "text",
+    "application/jsonl": "jsonl", "application/x-ndjson": "jsonl", "application/x-jsonlines": "jsonl",
+    "application/rss+xml": "feed", "application/atom+xml": "feed",
+}
+_FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
 _HTML_START = re.compile(rb"^\s*<(?:!doctype\s+html|html|head|body|meta|title|article)\b", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
@@ -221,8 +232,58 @@ def read_inputs(
     for raw in paths or ["-"]:
         if raw == "-":
             yield from _read_stream(stdin if stdin is not None else sys.stdin.buffer, options)
+        elif _URL.match(raw) and not Path(raw).exists():
+            yield from read_url(raw, options)
         else:
             yield from _read_path(Path(raw), options)
+
+
+def read_url(url: str, options: IngestOptions | None = None, *, title: str | None = None,
+             published: str | None = None, source: str | None = None) -> Iterator[Article | IngestError]:
+    """The article (or JSONL articles) at an http(s) URL, fetched through the SSRF guard.
+
+    ``title``, ``published`` and ``source`` come from a feed entry when there is one; the page's
+    own metadata fills what they leave out. A refused or failed fetch is one IngestError.
+    """
+    from flashpoint.ingest.fetch import FetchError, fetch
+
+    options = options or IngestOptions()
+    try:
+        got = fetch(url, max_bytes=options.max_bytes)
+    except FetchError as err:
+        yield IngestError(url, err.reason)
+        return
+    yield from read_fetched(got, url, options, title=title, published=published, source=source)
+
+
+def read_fetched(got: Fetched, origin: str, options: IngestOptions, *, title: str | None = None,
+                 published: str | None = None, source: str | None = None) -> Iterator[Article | IngestError]:
+    """Articles from a fetched response, read by its media type (or its first bytes)."""
+    head = got.body[:_SNIFF]
+    kind = _WEB_KINDS.get(got.content_type) or (
+        "feed" if _FEED_START.search(head.removeprefix(codecs.BOM_UTF8)) else _kind_of_bytes(head))
+    if kind == "feed":
+        yield IngestError(origin, "an RSS/Atom feed, not an article: use `flashpoint watch URL`")
+        return
+    encoding = options.encoding
+    if got.charset:
+        try:
+            encoding = codecs.lookup(got.charset).name
+        except LookupError:
+            pass  # a server's unknown charset name: fall back to --encoding
+    if kind == "jsonl":
+        yield from _read_jsonl([got.body], origin, IngestOptions(
+            published=options.published, source=options.source, encoding=encoding,
+            max_bytes=options.max_bytes))
+        return
+    yield _article_or_error(
+        lambda: make_article(
+            decode(got.body, encoding, html=kind == "html"),
+            title=title, published=published, source=source, url=got.url, origin=origin,
+            is_html=kind == "html", options=options,
+        ),
+        origin,
+    )
 
 
 def _read_path(path: Path, options: IngestOptions) -> Iterator[Article | IngestError]:

@@ -1,0 +1,131 @@
+"""``flashpoint run --dask-local N`` and ``--scheduler tcp://HOST:PORT``: code articles on Dask.
+
+Why Dask (``dask.distributed``) and not a home-made cluster: it already schedules, retries tasks
+of a dead worker, and scales from one laptop (a ``LocalCluster``) to a team's machines with the
+same code. Flashpoint only adds what is its own: a worker plugin that loads the models once per
+worker, a task (``parallel.code_batch``) that codes one batch, and a driver that keeps a few
+batches in flight and saves results as they come back, in any order. Saves are per article and
+keyed by content hash, so they are idempotent whatever order the batches finish in.
+
+Workers of a remote scheduler need Flashpoint installed, at the same version and with the same
+``FLASHPOINT_*`` settings as the driver (the spaCy model and the classifier switch change results).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import dask
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed
+
+from .coding import CodingError, Outcome, failed
+from .parallel import code_batch, one_core, warm_up
+
+if TYPE_CHECKING:
+    from .model import Article
+
+_CONNECT_TIMEOUT_S = 20
+# The workers' statistical profiler samples the task thread's stack every 10 ms: a dashboard
+# nicety that costs a coding worker several per cent of its core. A LocalCluster has no dashboard.
+_LOCAL_CONFIG = {"distributed.worker.profile.enabled": False}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
+
+
+class ModelLoader(WorkerPlugin):
+    """Loads the models on each worker as it joins, so no task pays for loading and a worker
+    that restarts loads them again before it takes work."""
+
+    name = "flashpoint-models"
+
+    async def setup(self, worker: Any) -> None:
+        if worker.state.nthreads == 1:
+            one_core()  # one task at a time: a core's worth of library threads is enough
+        # Off the worker's event loop: loading takes seconds, and a blocked loop misses heartbeats.
+        await asyncio.get_running_loop().run_in_executor(None, warm_up)
+
+
+class DaskCoder:
+    """Batches become Dask tasks; at most two per worker thread are in flight at once.
+
+    The cluster is started (or the scheduler reached) when the first batch needs coding: a rerun
+    over articles that are all stored already costs no cluster at all.
+    """
+
+    def __init__(self, *, n_workers: int = 0, address: str | None = None) -> None:
+        self._n_workers = n_workers
+        self._address = address
+        self._cluster: LocalCluster | None = None
+        self._client: Client | None = None
+        self._depth = 0
+
+    def _connect(self) -> Client:
+        if self._client is not None:
+            return self._client
+        address = self._address
+        try:
+            if address:
+                client = Client(address, timeout=_CONNECT_TIMEOUT_S)
+            else:
+                with dask.config.set(_LOCAL_CONFIG):
+                    self._cluster = LocalCluster(
+                        n_workers=self._n_workers, threads_per_worker=1, processes=True,
+                        dashboard_address=None, silence_logs=logging.ERROR,
+                    )
+                client = Client(self._cluster)
+        except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
+            self._close_cluster()
+            where = f"the Dask scheduler at {address}" if address else "a local Dask cluster"
+            raise CodingError(f"cannot reach {where}: {_first_line(exc)}") from None
+        self._client = client
+        try:
+            client.register_plugin(ModelLoader())
+        except Exception as exc:  # noqa: BLE001 - e.g. Flashpoint missing on a remote worker
+            self.close()
+            raise CodingError(f"Dask workers cannot load Flashpoint's models: {_first_line(exc)}") from None
+        self._depth = 2 * max(1, sum(client.nthreads().values()))
+        return client
+
+    def code(self, batches: Iterable[list[Article]]) -> Iterator[Outcome]:
+        pending: dict[str, list[Article]] = {}
+        done: as_completed | None = None
+        for batch in batches:
+            future = self._connect().submit(code_batch, batch, pure=False)
+            pending[future.key] = batch
+            if done is None:
+                done = as_completed([future])  # needs the client: made with the first task
+            else:
+                done.add(future)
+            while done.count() >= self._depth:
+                yield from self._take(next(done), pending)
+        for future in done or ():
+            yield from self._take(future, pending)
+
+    @staticmethod
+    def _take(future: Any, pending: dict[str, list[Article]]) -> Iterator[Outcome]:
+        batch = pending.pop(future.key)
+        try:
+            results = future.result()
+        except Exception as exc:  # noqa: BLE001 - a failed task costs its batch, not the run
+            yield from failed(batch, exc)
+        else:
+            yield from results
+        finally:
+            future.release()  # the worker may drop the result now
+
+    def _close_cluster(self) -> None:
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def close(self, *, abort: bool = False) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        self._close_cluster()

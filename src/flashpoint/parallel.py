@@ -1,0 +1,140 @@
+"""``flashpoint run --workers N``: code articles in N worker processes on this machine.
+
+Why processes: coding is CPU-bound Python (spaCy, the geoparser, the classifier's numpy), which a
+thread pool would serialise on the GIL. Why ``spawn``: the parent holds a database connection,
+a progress-bar thread and maybe a loaded model; a forked child would inherit them half-copied.
+Each worker loads spaCy and every model once, in its initializer, then codes batch after batch;
+the parent keeps reading, hashing, skipping known articles and saving results, as in a
+single-process run.
+
+This module's top level imports nothing heavy: a spawned worker imports it to find its
+initializer, and the thread limits below must be set before numpy or onnxruntime load.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
+
+from .coding import BATCH_SIZE, Outcome, failed
+
+if TYPE_CHECKING:
+    from .model import Article, DocumentResult
+
+# N workers on N cores: each must stay on one core, or the libraries' own thread pools fight.
+SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+# A short article that touches every stage (places, times, actors, an event), so that the first
+# real batch does not pay for loading. Its sentence names itself, so no real article can share it:
+# the classifier's per-sentence embedding memo never serves an article a vector computed here.
+_WARM_UP_TEXT = (
+    "Flashpoint warm-up\n\n"
+    "Flashpoint warm-up: gunmen attacked a police checkpoint in Mosul on Sunday, killing two officers."
+)
+
+
+def warm_up() -> None:
+    """Load spaCy, the gazetteer, the actor dictionary and the classifier in this process now."""
+    from .ingest import make_article
+    from .pipeline import extract_articles
+
+    list(extract_articles([make_article(_WARM_UP_TEXT, origin="warm-up")]))
+
+
+def code_batch(batch: list[Article]) -> list[DocumentResult]:
+    """The task a worker (a pool process or a Dask worker) runs: one parse batch, coded."""
+    from .pipeline import extract_articles
+
+    return list(extract_articles(batch, batch_size=BATCH_SIZE))
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """A worker whose parent was killed (SIGKILL leaves no chance to clean up) exits by itself
+    instead of coding on for nobody."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="flashpoint-parent-watch", daemon=True).start()
+
+
+def one_core() -> None:
+    """Make this worker use one core: it is one of N workers sharing N cores.
+
+    Why also ``os.cpu_count``: onnxruntime's session (the event classifier's embedder) sizes its
+    thread pool from it, not from the variables above; two workers with two spinning threads each
+    on two cores ran no faster than one process. Called before any model loads; only ever in a
+    worker process, never in the process a user imported Flashpoint into.
+    """
+    os.environ.update(SINGLE_THREADED)
+    os.cpu_count = lambda: 1  # type: ignore[assignment]
+
+
+def init_worker(parent_pid: int) -> None:
+    """Pool initializer: one core, orphan protection, models loaded once. Ctrl-C reaches the whole
+    process group; only the parent acts on it (stops submitting, saves nothing half-done)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    one_core()
+    _exit_with_parent(parent_pid)
+    warm_up()
+
+
+class PoolCoder:
+    """Batches go to a process pool; at most ``2 * workers`` are in flight, so a run over
+    millions of articles holds a few batches in memory, never the input."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._depth = 2 * workers
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(os.getpid(),),
+        )
+
+    def _submit(self, batch: list[Article]) -> Future:
+        try:
+            return self._pool.submit(code_batch, batch)
+        except BrokenProcessPool:  # a worker died earlier: its batch is recorded; start afresh
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
+            return self._pool.submit(code_batch, batch)
+
+    def code(self, batches: Iterable[list[Article]]) -> Iterator[Outcome]:
+        pending: dict[Future, list[Article]] = {}
+        for batch in batches:
+            pending[self._submit(batch)] = batch
+            while len(pending) >= self._depth:
+                yield from self._collect(pending)
+        while pending:
+            yield from self._collect(pending)
+
+    @staticmethod
+    def _collect(pending: dict[Future, list[Article]]) -> Iterator[Outcome]:
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            batch = pending.pop(future)
+            try:
+                results = future.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker costs its batch, not the run
+                yield from failed(batch, exc)
+            else:
+                yield from results
+
+    def close(self, *, abort: bool = False) -> None:
+        # On abort the workers finish their batch and exit (or exit with us, see _exit_with_parent).
+        self._pool.shutdown(wait=not abort, cancel_futures=True)
