@@ -27,6 +27,34 @@ def _check_count(name: str, value: int | None) -> None:
     check(name, value)
 
 
+def common_conditions(c: Any, *, since: str | None, until: str | None, country: str | None,
+                      event_type: str | None) -> list[ColumnElement[bool]]:
+    """The filters reports (``events``) and fused events share, over either table's columns.
+
+    ``since``/``until`` are inclusive ISO dates (day, month or year) matching events whose date
+    or date range overlaps them; ``country`` and ``event_type`` (ACLED type, sub-type or PLOVER
+    type) ignore case.
+    """
+    _check_date("since", since)
+    _check_date("until", until)
+    first_day = func.coalesce(c.date_start, c.date)
+    last_day = func.coalesce(c.date_end, c.date)
+    conditions: list[ColumnElement[bool]] = []
+    if since is not None:
+        conditions.append(last_day >= since)
+    if until is not None:
+        # Compare only as many characters as given: "2019-04-30" is within until="2019-04".
+        conditions.append(func.substr(first_day, 1, len(until)) <= until)
+    if country is not None:
+        conditions.append(func.lower(c.country) == country.lower())
+    if event_type is not None:
+        wanted = event_type.lower()
+        conditions.append(or_(func.lower(c.event_type) == wanted,
+                              func.lower(c.sub_event_type) == wanted,
+                              func.lower(c.plover_type) == wanted))
+    return conditions
+
+
 class FusedReads:
     """Methods over ``fused_events``/``stories``/``corrections``; needs ``self.transaction``."""
 
@@ -46,25 +74,11 @@ class FusedReads:
         min_sources: int | None = None,
         story: str | None = None,
     ) -> list[ColumnElement[bool]]:
-        _check_date("since", since)
-        _check_date("until", until)
         f = s.fused_events.c
-        first_day = func.coalesce(f.date_start, f.date)
-        last_day = func.coalesce(f.date_end, f.date)
-        conditions: list[ColumnElement[bool]] = []
-        if since is not None:
-            conditions.append(last_day >= since)
-        if until is not None:
-            conditions.append(func.substr(first_day, 1, len(until)) <= until)
-        if country is not None:
-            conditions.append(func.lower(f.country) == country.lower())
+        conditions = common_conditions(f, since=since, until=until, country=country,
+                                       event_type=event_type)
         if admin1 is not None:
             conditions.append(func.lower(f.admin1) == admin1.lower())
-        if event_type is not None:
-            wanted = event_type.lower()
-            conditions.append(or_(func.lower(f.event_type) == wanted,
-                                  func.lower(f.sub_event_type) == wanted,
-                                  func.lower(f.plover_type) == wanted))
         if actor is not None:
             if not actor.strip():
                 raise ValueError("actor must not be empty")

@@ -28,13 +28,11 @@ from sqlalchemy import (
     URL,
     Connection,
     Engine,
-    ColumnElement,
     create_engine,
     delete,
     event,
     func,
     insert,
-    or_,
     select,
 )
 from sqlalchemy.engine import make_url
@@ -47,7 +45,7 @@ from sqlalchemy.exc import (
 
 from flashpoint.model import Article, DocumentResult, Event, IngestError, stable_id
 from flashpoint.settings import Settings
-from flashpoint.store.fused_reads import FusedReads
+from flashpoint.store.fused_reads import FusedReads, common_conditions
 from flashpoint.store import schema as s
 from flashpoint.store.migrations import (
     WRITE_TRANSACTION,
@@ -576,24 +574,9 @@ class Store(FusedReads):
         """
         _check_count("limit", limit)
         _check_count("offset", offset)
-        _check_date("since", since)
-        _check_date("until", until)
         e = s.events.c
-        first_day = func.coalesce(e.date_start, e.date)
-        last_day = func.coalesce(e.date_end, e.date)
-        conditions: list[ColumnElement[bool]] = []
-        if since is not None:
-            conditions.append(last_day >= since)
-        if until is not None:
-            # Compare only as many characters as given: "2019-04-30" is within until="2019-04".
-            conditions.append(func.substr(first_day, 1, len(until)) <= until)
-        if country is not None:
-            conditions.append(func.lower(e.country) == country.lower())
-        if event_type is not None:
-            wanted = event_type.lower()
-            conditions.append(or_(func.lower(e.event_type) == wanted,
-                                  func.lower(e.sub_event_type) == wanted,
-                                  func.lower(e.plover_type) == wanted))
+        conditions = common_conditions(e, since=since, until=until, country=country,
+                                       event_type=event_type)
         sort_day = func.coalesce(e.date, e.date_start)
         stmt = (
             self._event_query()
