@@ -7,7 +7,7 @@ the same filters; kept apart from ``repo.py``, which is about saving what one ar
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -56,10 +56,10 @@ def common_conditions(c: Any, *, since: str | None, until: str | None, country: 
 
 
 class FusedReads:
-    """Methods over ``fused_events``/``stories``/``corrections``; needs ``self.transaction``."""
+    """Methods over ``fused_events``/``stories``/``corrections``; ``Store`` supplies
+    ``transaction``."""
 
-    def transaction(self, *, write: bool = False) -> Any:  # pragma: no cover - Store defines it
-        raise NotImplementedError
+    transaction: Callable[..., Any]
 
     def _fused_conditions(
         self,
