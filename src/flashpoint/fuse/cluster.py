@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import stable_id
-from .features import FusionConfig, PairScore, Report, score_pair
+from .features import FusionConfig, PairScore, Report, haversine_km, score_pair
 
 # Reports whose date range is longer than this are indexed once per country, not once per day.
 _MAX_INDEXED_DAYS = 62
 _WINDOW = 2  # days either side a candidate fused event may lie (the exact-date limit)
+# At most this many candidate fused events are scored per report, the nearest first: a busy
+# front has hundreds of events a day in one country, and scoring each against every member
+# would make fusion quadratic. The same event lies among the nearest in all our data.
+MAX_CANDIDATES = 48
 
 
 def fused_id_for(founder_event_id: str) -> str:
@@ -89,6 +93,24 @@ class Assigner:
         self.of_event[report.event_id] = cluster_id
         self._index(cluster_id, report)
 
+    def nearest(self, report: Report, cluster_ids: list[str]) -> list[str]:
+        """The ``MAX_CANDIDATES`` fused events closest to ``report``: same place first, then
+        by distance to their founding report, unplaced ones last; ties by id."""
+        if len(cluster_ids) <= MAX_CANDIDATES:
+            return cluster_ids
+        loc = report.location
+        gid, lat, lon = loc.get("geonameid"), loc.get("lat"), loc.get("lon")
+
+        def distance(cid: str) -> tuple[float, str]:
+            first = self.clusters[cid].members[0].location
+            if gid and first.get("geonameid") == gid:
+                return (-1.0, cid)
+            if lat is None or first.get("lat") is None:
+                return (1e9, cid)
+            return (haversine_km(lat, lon, first["lat"], first["lon"]), cid)
+
+        return sorted(sorted(cluster_ids, key=distance)[:MAX_CANDIDATES])
+
     def candidates(self, report: Report) -> list[str]:
         if report.day_start is None:
             return []
@@ -129,7 +151,7 @@ class Assigner:
                 return Assignment(report.event_id, cid, False, 1.0,
                                   {"rule": "kept together by a correction", "partner": partner})
         best: tuple[float, str, list[tuple[str, PairScore]]] | None = None
-        for cid in self.candidates(report):
+        for cid in self.nearest(report, self.candidates(report)):
             cluster = self.clusters[cid]
             if report.article_id in cluster.articles:
                 continue  # the coder already decided one article's events are distinct
