@@ -103,6 +103,7 @@ class EventFilters:
     actor: str | None = None
     bbox: Bbox | None = None
     min_sources: int | None = None
+    story: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("since", "until"):
@@ -129,7 +130,8 @@ class EventFilters:
         """The filters other than the period, as "name: value" phrases for a report's scope line."""
         out = []
         for label, value in (("country", self.country), ("admin1", self.admin1), ("type", self.event_type),
-                             ("actor", self.actor), ("min. sources", self.min_sources)):
+                             ("actor", self.actor), ("min. sources", self.min_sources),
+                             ("story", self.story)):
             if value is not None:
                 out.append(f"{label}: {value}")
         if self.bbox is not None:

@@ -7,12 +7,11 @@ same bad values with the same message. The store's own checks stay as the last l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
 
 from fastapi import Query
 
 from flashpoint import filters
+from flashpoint.filters import EventFilters
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 MAX_OFFSET = 1_000_000_000
@@ -50,24 +49,6 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
         raise ValueError(f"bbox: {exc}") from None
 
 
-@dataclass(frozen=True)
-class EventFilters:
-    """The filters of ``Store.fused_events`` (as in ``flashpoint export``), validated."""
-
-    since: str | None = None
-    until: str | None = None
-    country: str | None = None
-    admin1: str | None = None
-    event_type: str | None = None
-    actor: str | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    min_sources: int | None = None
-    story: str | None = None
-
-    def store_kwargs(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-
 def event_filters(
     since: str | None = Query(None, pattern=DATE_PATTERN, description="Events on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
     until: str | None = Query(None, pattern=DATE_PATTERN, description="Events on or before this date."),
@@ -81,8 +62,6 @@ def event_filters(
 ) -> EventFilters:
     """FastAPI dependency: the event filters of a request, or ValueError (answered 400)."""
     since, until = check_date("since", since), check_date("until", until)
-    if since and until and filters.first_day(since) > filters.last_day(until):
-        raise ValueError(f"since ({since}) is after until ({until})")
     return EventFilters(
         since=since,
         until=until,
