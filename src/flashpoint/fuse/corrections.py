@@ -19,8 +19,15 @@ from ..events.ontology import SubEvent, load_ontology
 from ..store import schema as s
 from .cluster import fused_id_for
 from .features import load_config, score_pair
-from .persist import attach_article_places, members_of, rebuild, utc_now
-from .reconcile import EDITABLE
+from .persist import (
+    attach_article_places,
+    ensure_vectors,
+    members_of,
+    rebuild,
+    utc_now,
+    write_fused,
+)
+from .reconcile import EDITABLE, reconcile
 
 _MODALITIES = ("asserted", "claimed", "negated", "forecast", "historical", "hypothetical")
 
@@ -36,7 +43,7 @@ def _validate(field: str, value: Any) -> Any:
     if field not in EDITABLE:
         raise ValueError(f"field {field!r} cannot be corrected; editable: {', '.join(EDITABLE)}")
     if value is None:
-        if field in ("sub_event_type",):
+        if field == "sub_event_type":
             raise ValueError("sub_event_type cannot be empty")
         return None
     if field == "sub_event_type":
@@ -212,9 +219,6 @@ def split_event(store: Any, fused_id: str, source_event_ids: list[str], *, autho
             reasons=json.dumps({"rule": "split by a correction", "author": author})))
         now = utc_now()
         # The new event starts from the reports alone: corrections made to the old one stay there.
-        from .persist import write_fused
-        from .reconcile import reconcile
-
         moved = members_of(conn, [new_id])[new_id]
         write_fused(conn, reconcile(new_id, moved), None, now)
         rebuild(conn, fused_id, now)
@@ -238,8 +242,6 @@ def explain(store: Any, fused_id: str) -> dict[str, Any]:
         constraints = [dict(r._mapping) for r in conn.execute(
             select(s.fusion_constraints).where(c.a.in_(ids) | c.b.in_(ids)).order_by(c.a, c.b))]
         attach_article_places(conn, members)
-    from .persist import ensure_vectors
-
     ensure_vectors(members)
     sources = []
     for r in members:
