@@ -25,11 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from ..settings import DATA_DIR
+from .quantize import model_path, precision
 
 log = logging.getLogger(__name__)
 
 _MAX_TOKENS = 128
-_FORMAT = 1  # bump when the cached model's layout changes
+_FORMAT = 2  # bump when the cached model's layout or the way sentences are embedded changes
 
 
 def _asset_dir() -> Path:
@@ -66,7 +67,7 @@ class Embedder:
             opts = ort.SessionOptions()
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             opts.intra_op_num_threads = _threads()
-            self._session = ort.InferenceSession(str(assets / "onnx" / "model.onnx"), opts,
+            self._session = ort.InferenceSession(str(model_path(assets / "onnx" / "model.onnx")), opts,
                                                  providers=["CPUExecutionProvider"])
             tok = Tokenizer.from_file(str(assets / "tokenizer.json"))
             tok.enable_truncation(max_length=_MAX_TOKENS)
@@ -74,30 +75,22 @@ class Embedder:
             self._tokenizer = tok
             self._inputs = {i.name for i in self._session.get_inputs()}
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One sentence per encoder run. Why not batches: the int8 model quantises activations
+        with one scale per run, so a padded batch would make a sentence's vector depend on its
+        neighbours (and a coding on the batch it fell in); alone, with no padding to compute,
+        it costs no more than the best batching measured (bench/stages.py)."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         self._load()
-        # Similar lengths together: padding to the longest in a batch is the main waste.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), 384), dtype=np.float32)
-        for b in range(0, len(order), batch_size):
-            idx = order[b : b + batch_size]
-            enc = self._tokenizer.encode_batch([texts[i] for i in idx])
-            width = max(len(e.ids) for e in enc)
-            ids = np.zeros((len(enc), width), dtype=np.int64)
-            mask = np.zeros_like(ids)
-            for r, e in enumerate(enc):
-                ids[r, : len(e.ids)] = e.ids
-                mask[r, : len(e.ids)] = 1
-            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
-            m = mask[..., None].astype(np.float32)
-            pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1.0)
-            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            out[idx] = pooled
+        for row, enc in enumerate(self._tokenizer.encode_batch(list(texts))):
+            ids = np.asarray([enc.ids], dtype=np.int64)
+            feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+            hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0][0]
+            pooled = hidden.mean(axis=0)
+            out[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return out
-
 
     def embed_cached(self, texts: Sequence[str]) -> np.ndarray:
         """Like ``embed``, but each distinct sentence is embedded once per process.
@@ -229,7 +222,7 @@ def _cache_path(bank: Path) -> Path:
 
     digest = hashlib.sha256(bank.read_bytes()).hexdigest()[:16]
     model = _asset_dir() / "onnx" / "model.onnx"
-    digest += hashlib.sha256(str(model.stat().st_size).encode()).hexdigest()[:4]
+    digest += hashlib.sha256(f"{model.stat().st_size}:{precision()}".encode()).hexdigest()[:4]
     return cache_dir() / f"event-classifier-{_FORMAT}-{digest}.pickle"
 
 

@@ -144,7 +144,7 @@ class EventCoder:
             if p[top] < self.params.propose_prob or (none is not None and p[top] <= p[none]):
                 continue
             if float(p[top]) < self.params.propose_after_event_prob and self._follows_event(sent, drafts):
-                continue  # the next sentence of a story already coded retells it, it is rarely a new one
+                continue  # later in a paragraph whose event is coded: a retelling, rarely a new event
             trigger = self._synthetic_trigger(labels[top], float(p[top]))
             anchor = sent.root
             content = [c for c in anchor.children if c.dep_ in {"ccomp", "parataxis"}]
@@ -159,13 +159,14 @@ class EventCoder:
 
     @staticmethod
     def _follows_event(sent: Span, drafts: list[Draft]) -> bool:
+        """Whether an earlier sentence of the same paragraph already holds an event: the rest of
+        a paragraph mostly retells or comments on its event ("Heavily armed men parked a vehicle in
+        the way of the patrol ... The video clip released later declared that the fighters had
+        disrupted the patrol"), so a proposal there needs more than one in a fresh paragraph."""
         doc = sent.doc
-        if sent.start == 0:
-            return False
-        previous = sentence_of(doc[sent.start - 1])
-        if "\n" in doc_text(doc)[previous.end_char - 1 : sent.start_char]:
-            return False
-        return any(sentence_of(d.hit.anchor).start == previous.start for d in drafts)
+        text = doc_text(doc)
+        paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
+        return any(paragraph_start <= sentence_of(d.hit.anchor).start_char < sent.start_char for d in drafts)
 
     def _synthetic_trigger(self, code: str, prob: float) -> Trigger:
         sub = self.ontology.sub_event(code)

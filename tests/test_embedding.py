@@ -1,0 +1,71 @@
+"""The sentence encoder: int8 by default, compiled once into the cache, batch-independent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from flashpoint.events import quantize
+from flashpoint.events.classifier import Embedder, _asset_dir
+
+SOURCE = _asset_dir() / "onnx" / "model.onnx"
+SENTENCES = [
+    "Clashes erupted between the Iraqi federal police and Iran-backed militias in Mosul on Sunday.",
+    "Protesters marched.",
+    "A suicide bomber blew himself up at a checkpoint south of Kirkuk, killing at least 16 people "
+    "and wounding dozens more, a local security official said on condition of anonymity.",
+]
+
+
+def test_int8_is_built_once_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASHPOINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("FLASHPOINT_EMBEDDING_PRECISION", raising=False)
+    built = quantize.model_path(SOURCE)
+    assert built.parent == tmp_path and built.name.startswith("minilm-int8-")
+    assert built.stat().st_size < SOURCE.stat().st_size + sum(
+        p.stat().st_size for p in SOURCE.parent.glob("model.onnx_*")) / 3  # int8: about a quarter
+    mtime = built.stat().st_mtime_ns
+    assert quantize.model_path(SOURCE) == built and built.stat().st_mtime_ns == mtime
+    assert not list(tmp_path.glob("*.tmp.onnx"))
+
+
+def test_fp32_setting_keeps_the_shipped_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASHPOINT_EMBEDDING_PRECISION", "fp32")
+    assert quantize.model_path(SOURCE) == SOURCE
+
+
+def test_a_bad_precision_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASHPOINT_EMBEDDING_PRECISION", "int4")
+    with pytest.raises(ValueError, match="FLASHPOINT_EMBEDDING_PRECISION"):
+        quantize.model_path(SOURCE)
+
+
+def test_an_unwritable_cache_falls_back_to_fp32(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("FLASHPOINT_CACHE_DIR", str(blocker))
+    monkeypatch.delenv("FLASHPOINT_EMBEDDING_PRECISION", raising=False)
+    assert quantize.model_path(SOURCE) == SOURCE
+
+
+def test_a_sentence_vector_does_not_depend_on_its_neighbours(monkeypatch: pytest.MonkeyPatch) -> None:
+    """int8 activations are scaled per run: batching sentences would tie a coding to its batch."""
+    monkeypatch.delenv("FLASHPOINT_EMBEDDING_PRECISION", raising=False)
+    embedder = Embedder()
+    together = embedder.embed(SENTENCES)
+    for i, sentence in enumerate(SENTENCES):
+        assert np.array_equal(embedder.embed([sentence])[0], together[i])
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+def test_int8_vectors_stay_close_to_fp32(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLASHPOINT_EMBEDDING_PRECISION", raising=False)
+    int8 = Embedder().embed(SENTENCES)
+    monkeypatch.setenv("FLASHPOINT_EMBEDDING_PRECISION", "fp32")
+    fp32 = Embedder().embed(SENTENCES)
+    cosine = (int8 * fp32).sum(axis=1)
+    assert cosine.min() > 0.97
+    # and the two readings still tell a clash from a two-word protest
+    assert float(int8[0] @ int8[1]) < 0.6
