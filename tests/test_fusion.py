@@ -214,3 +214,53 @@ def test_eval_fusion_cli_on_a_slice_of_the_dev_set(tmp_path: Path) -> None:
     bad = _jsonl(tmp_path / "bad.jsonl", {"id": "x", "text": "t", "gold": [{"cluster": "C1", "type": "NOPE"}]})
     result = CliRunner().invoke(main, ["eval", "fusion", "--gold", str(bad)])
     assert result.exit_code != 0 and "unknown sub-event code" in result.output
+
+
+def test_fusing_in_small_chunks_gives_the_same_events(tmp_path: Path) -> None:
+    """Fusion places pending reports chunk by chunk (bounded memory, resumable): the result must
+    not depend on the chunk size."""
+    from sqlalchemy import delete
+
+    from flashpoint.store import schema
+
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()][:40]
+    db = f"sqlite:///{tmp_path / 'chunks.db'}"
+    _run(db, _jsonl(tmp_path / "dev.jsonl", *rows), SEEDS, _jsonl(tmp_path / "more.jsonl", MOSUL_COPY, MOSUL_LATER))
+
+    def snapshot(store) -> tuple[list, list]:
+        events = sorted(store.fused_events(limit=None), key=lambda e: e["id"])
+        return events, sorted(store.stories(), key=lambda s: s["id"])
+
+    with open_store(db) as store:
+        one_pass = snapshot(store)
+        assert sum(e["n_sources"] for e in one_pass[0]) > len(one_pass[0])  # some merges to keep
+        with store.transaction(write=True) as conn:
+            for table in (schema.fusion_members, schema.fused_events, schema.stories):
+                conn.execute(delete(table))
+        summary = fuse_pending(store, chunk_size=3)
+        assert summary.pending == sum(e["n_sources"] for e in one_pass[0])
+        assert summary.founded == len(one_pass[0]) and summary.joined == 0
+        assert snapshot(store) == one_pass
+
+
+def test_a_year_long_report_does_not_make_its_event_a_candidate_all_year() -> None:
+    """An event placed "in 2015" by one source and on 3 March by another can only be the
+    3 March event: it must not take one of the nearest-candidate places of reports in July."""
+    from flashpoint.fuse.cluster import Assigner
+    from flashpoint.fuse.features import Report, load_config
+
+    def report(eid: str, start: str, end: str, precision: int) -> Report:
+        event = {"date": start, "date_start": start, "date_end": end, "time_precision": precision,
+                 "location": {"name": "Aleppo", "country": "Syria", "geonameid": 170063,
+                              "lat": 36.2, "lon": 37.16, "geo_precision": 1},
+                 "acled": {"event_type": "Battles", "sub_event_type": "Armed clash"}}
+        return Report(eid, f"article-{eid}", f"outlet-{eid}", event, {"id": eid})
+
+    assigner = Assigner(load_config())
+    assigner.add_member("year-and-day", report("a", "2015-01-01", "2015-12-31", 3))
+    assigner.add_member("year-and-day", report("b", "2015-03-03", "2015-03-03", 1))
+    assigner.add_member("year-only", report("c", "2015-01-01", "2015-12-31", 3))
+    assigner.add_member("march", report("d", "2015-03-04", "2015-03-04", 1))
+    july = report("e", "2015-07-10", "2015-07-10", 1)
+    assert assigner.candidates(july) == ["year-only"]
+    assert assigner.candidates(report("f", "2015-03-05", "2015-03-05", 1)) == ["march", "year-and-day", "year-only"]

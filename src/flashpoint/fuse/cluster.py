@@ -19,8 +19,12 @@ from typing import Any
 from ..model import stable_id
 from .features import FusionConfig, PairScore, Report, haversine_km, score_pair
 
-# Reports whose date range is longer than this are indexed once per country, not once per day.
+# Reports whose date range is longer than this ("in 2015") are indexed per country and period of
+# _LONG_BUCKET_DAYS, not per day: few index entries each, yet only events of nearby months are
+# candidates (indexing them once per country made every year-long event of a country a
+# candidate for every report there, crowding the real ones out of the nearest MAX_CANDIDATES).
 _MAX_INDEXED_DAYS = 62
+_LONG_BUCKET_DAYS = 64
 _WINDOW = 2  # days either side a candidate fused event may lie (the exact-date limit)
 # At most this many candidate fused events are scored per report, the nearest first: a busy
 # front has hundreds of events a day in one country, and scoring each against every member
@@ -33,10 +37,31 @@ def fused_id_for(founder_event_id: str) -> str:
     return stable_id("fused", founder_event_id)
 
 
+# Two reports whose date ranges lie further apart than this are never one event, whatever their
+# precision (data/fusion.yaml blocks exact dates 4+ days apart, coarse ones 2+).
+_NEVER_DAYS = 3
+
+
 @dataclass(slots=True)
 class Cluster:
     id: str
     members: list[Report] = field(default_factory=list)
+    # The latest start and the earliest end among dated members: a report further than
+    # _NEVER_DAYS from either is blocked by that member, so the event is no candidate for it.
+    latest_start: int | None = None
+    earliest_end: int | None = None
+
+    def add(self, report: Report) -> None:
+        self.members.append(report)
+        if report.day_start is not None:
+            end = report.day_end or report.day_start
+            start = report.day_start
+            self.latest_start = start if self.latest_start is None else max(self.latest_start, start)
+            self.earliest_end = end if self.earliest_end is None else min(self.earliest_end, end)
+
+    def out_of_reach(self, start: int, end: int) -> bool:
+        return ((self.latest_start is not None and self.latest_start - end > _NEVER_DAYS)
+                or (self.earliest_end is not None and start - self.earliest_end > _NEVER_DAYS))
 
     @property
     def articles(self) -> set[str]:
@@ -72,24 +97,26 @@ class Assigner:
         self.clusters: dict[str, Cluster] = {}
         self.of_event: dict[str, str] = {}
         self._by_day: dict[tuple[str | None, int], set[str]] = defaultdict(set)
-        self._long: dict[str | None, set[str]] = defaultdict(set)
+        self._long: dict[tuple[str | None, int], set[str]] = defaultdict(set)
 
     # -- the index
 
     def _index(self, cluster_id: str, report: Report) -> None:
         if report.day_start is None:
             return  # undated reports found their own fused event and draw no one in
-        if (report.day_end or report.day_start) - report.day_start > _MAX_INDEXED_DAYS:
-            self._long[report.country].add(cluster_id)
+        start, end = report.day_start, report.day_end or report.day_start
+        if end - start > _MAX_INDEXED_DAYS:
+            for bucket in range(start // _LONG_BUCKET_DAYS, end // _LONG_BUCKET_DAYS + 1):
+                self._long[(report.country, bucket)].add(cluster_id)
             return
-        for day in range(report.day_start, (report.day_end or report.day_start) + 1):
+        for day in range(start, end + 1):
             self._by_day[(report.country, day)].add(cluster_id)
 
     def add_member(self, cluster_id: str, report: Report) -> None:
         cluster = self.clusters.get(cluster_id)
         if cluster is None:
             cluster = self.clusters[cluster_id] = Cluster(cluster_id)
-        cluster.members.append(report)
+        cluster.add(report)
         self.of_event[report.event_id] = cluster_id
         self._index(cluster_id, report)
 
@@ -118,15 +145,19 @@ class Assigner:
         countries = {report.country} if report.country else set()
         countries.add(None)  # reports whose place is unknown may still be the same event
         if report.country is None:
-            countries |= {c for c, _ in self._by_day} | set(self._long)
-        span = (report.day_end or report.day_start) - report.day_start
-        days = range(report.day_start - _WINDOW, report.day_start + min(span, _MAX_INDEXED_DAYS)
-                     + _WINDOW + 1)
+            countries |= {c for c, _ in self._by_day} | {c for c, _ in self._long}
+        start, end = report.day_start, report.day_end or report.day_start
+        days = range(start - _WINDOW, start + min(end - start, _MAX_INDEXED_DAYS) + _WINDOW + 1)
+        buckets = range((start - _WINDOW) // _LONG_BUCKET_DAYS, (end + _WINDOW) // _LONG_BUCKET_DAYS + 1)
         for country in countries:
             for day in days:
                 found |= self._by_day.get((country, day), set())
-            found |= self._long.get(country, set())
-        return sorted(found)
+            for bucket in buckets:
+                found |= self._long.get((country, bucket), set())
+        # Events a member of which is surely too far in time would only take places among the
+        # nearest MAX_CANDIDATES from events that can match (a year-long report indexes its event
+        # across the whole year, though its day-dated members pin it down).
+        return sorted(cid for cid in found if not self.clusters[cid].out_of_reach(start, end))
 
     # -- scoring
 

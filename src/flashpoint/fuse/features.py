@@ -112,7 +112,8 @@ class Report:
         return float(self.event.get("confidence") or 0.0)
 
 
-def _day(value: str | None) -> int | None:
+def day_number(value: str | None) -> int | None:
+    """An ISO date (or datetime) as a day ordinal; None for partial or bad dates."""
     if not value or len(value) < 10:
         return None
     try:
@@ -122,8 +123,8 @@ def _day(value: str | None) -> int | None:
 
 
 def _day_range(event: dict[str, Any]) -> tuple[int | None, int | None]:
-    start = _day(event.get("date_start")) or _day(event.get("date"))
-    end = _day(event.get("date_end")) or _day(event.get("date")) or start
+    start = day_number(event.get("date_start")) or day_number(event.get("date"))
+    end = day_number(event.get("date_end")) or day_number(event.get("date")) or start
     if start is None:
         return None, None
     return start, max(start, end or start)

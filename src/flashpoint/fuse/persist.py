@@ -21,7 +21,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, select
 
 from ..store import schema as s
 from .cluster import Assigner, Assignment, Constraints, sort_key
-from .features import FusionConfig, Report, load_config
+from .features import FusionConfig, Report, day_number, load_config
 from .reconcile import outlet_of, reconcile, row_of
 
 _WINDOW_DAYS = 3
@@ -140,21 +140,59 @@ def _stale_fused_ids(conn: Connection) -> list[str]:
     return list(conn.execute(select(f.id).where(f.n_sources != count).order_by(f.id)).scalars())
 
 
-def fuse_pending(store: Any, config: FusionConfig | None = None) -> FusionSummary:
-    """Fuse every report not yet in a fused event; rebuild fused events that changed."""
+# Pending reports are placed this many at a time, in (date, id) order, each chunk in its own
+# transaction: memory holds one chunk and the fused events near its dates, not the whole backlog,
+# and a fusion killed midway resumes where it stopped (placed reports are no longer pending).
+CHUNK_REPORTS = 5000
+
+
+def _pending_order(conn: Connection) -> list[str]:
+    """Ids of the reports in no fused event, in the order ``sort_key`` places them."""
+    e, m = s.events.c, s.fusion_members.c
+    rows = conn.execute(
+        select(e.id, e.date_start, e.date).outerjoin(s.fusion_members, m.event_id == e.id)
+        .where(m.event_id.is_(None))
+    ).all()
+    keyed = []
+    for r in rows:
+        day = day_number(r.date_start) or day_number(r.date)
+        keyed.append((day is None, day or 0, r.id))
+    return [k[2] for k in sorted(keyed)]
+
+
+def fuse_pending(store: Any, config: FusionConfig | None = None, *,
+                 chunk_size: int = CHUNK_REPORTS) -> FusionSummary:
+    """Fuse every report not yet in a fused event; rebuild fused events that changed.
+
+    Chunks give the same fused events as one pass: a report is only ever scored against fused
+    events within a few days of its own date, and each chunk loads every fused event (placed
+    in an earlier chunk or run) whose dates reach that close to its own."""
     started = time.perf_counter()
     config = config or load_config()
     summary = FusionSummary()
-    e, m, f = s.events.c, s.fusion_members.c, s.fused_events.c
+    founded: set[str] = set()
     with store.transaction() as conn:
-        pending = reports_from_rows(conn.execute(
-            _report_query().outerjoin(s.fusion_members, m.event_id == e.id)
-            .where(m.event_id.is_(None))
-        ).all())
+        order = _pending_order(conn)
         stale = _stale_fused_ids(conn)
-        if not pending and not stale:
-            summary.seconds = time.perf_counter() - started
-            return summary
+    if not order and not stale:
+        summary.seconds = time.perf_counter() - started
+        return summary
+    for i in range(0, max(len(order), 1), max(1, chunk_size)):
+        _fuse_chunk(store, config, order[i : i + chunk_size], stale if i == 0 else [], summary, founded)
+    from .stories import rebuild_stories
+
+    summary.stories = rebuild_stories(store, config)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _fuse_chunk(store: Any, config: FusionConfig, ids: list[str], stale: list[str],
+                summary: FusionSummary, founded: set[str]) -> None:
+    """Place one chunk of pending reports (and rebuild ``stale`` fused events), in one transaction."""
+    e, f = s.events.c, s.fused_events.c
+    with store.transaction() as conn:
+        pending = [r for chunk in _chunks(ids, 500)
+                   for r in reports_from_rows(conn.execute(_report_query().where(e.id.in_(chunk))).all())]
         days = [r.day_start for r in pending if r.day_start is not None]
         ends = [r.day_end or r.day_start for r in pending if r.day_start is not None]
         nearby: list[str] = []
@@ -171,7 +209,7 @@ def fuse_pending(store: Any, config: FusionConfig | None = None) -> FusionSummar
             r.id: r for fid_chunk in _chunks(sorted(existing), 500)
             for r in conn.execute(select(f.id, f.overrides).where(f.id.in_(fid_chunk)))
         }
-    summary.pending = len(pending)
+    summary.pending += len(pending)
     assigner = Assigner(config, constraints)
     for fid in sorted(existing):
         for report in sorted(existing[fid], key=sort_key):
@@ -184,7 +222,8 @@ def fuse_pending(store: Any, config: FusionConfig | None = None) -> FusionSummar
         assignments.append(a)
         if a.founded:
             summary.founded += 1
-        elif a.fused_id in existing:
+            founded.add(a.fused_id)
+        elif a.fused_id in existing and a.fused_id not in founded:
             summary.joined += 1
     touched = sorted({a.fused_id for a in assignments} | set(stale))
     now = utc_now()
@@ -213,11 +252,6 @@ def fuse_pending(store: Any, config: FusionConfig | None = None) -> FusionSummar
                 summary.rebuilt += 1
             overrides = json.loads(previous.overrides) if previous is not None and previous.overrides else None
             write_fused(conn, reconcile(fid, cluster.members, overrides), overrides, now)
-    from .stories import rebuild_stories
-
-    summary.stories = rebuild_stories(store, config)
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
