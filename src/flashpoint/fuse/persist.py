@@ -240,18 +240,22 @@ def _fuse_chunk(store: Any, config: FusionConfig, ids: list[str], stale: list[st
                  "reasons": json.dumps(a.reasons, sort_keys=True), "joined_at": now}
                 for a in assignments
             ])
+        replaced = [fid for fid in touched if fid in fused_rows]
+        for chunk in _chunks(replaced, 500):
+            conn.execute(delete(s.fused_events).where(f.id.in_(chunk)))
+        rows = []
         for fid in touched:
             cluster = assigner.clusters.get(fid)
             previous = fused_rows.get(fid)
-            if previous is not None:
-                conn.execute(delete(s.fused_events).where(f.id == fid))
             if cluster is None or not cluster.members:
                 summary.removed += 1
                 continue
             if previous is not None:
                 summary.rebuilt += 1
             overrides = json.loads(previous.overrides) if previous is not None and previous.overrides else None
-            write_fused(conn, reconcile(fid, cluster.members, overrides), overrides, now)
+            rows.append(fused_row(reconcile(fid, cluster.members, overrides), overrides, now))
+        if rows:  # one executemany: per-row inserts cost more in SQLAlchemy than the fusion itself
+            conn.execute(insert(s.fused_events), rows)
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
@@ -259,15 +263,20 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
         yield items[i : i + size]
 
 
+def fused_row(event: dict[str, Any], overrides: dict[str, Any] | None, now: str,
+              story_id: str | None = None) -> dict[str, Any]:
+    """The ``fused_events`` row of one fused event; ``story_id`` lives in its column only
+    (stories are rebuilt often)."""
+    stored = {k: v for k, v in event.items() if k != "story_id"}
+    return {**row_of(event), "story_id": story_id,
+            "overrides": json.dumps(overrides, sort_keys=True) if overrides else None,
+            "event_json": json.dumps(stored, ensure_ascii=False, sort_keys=True), "updated_at": now}
+
+
 def write_fused(conn: Connection, event: dict[str, Any], overrides: dict[str, Any] | None,
                 now: str, story_id: str | None = None) -> None:
-    """Insert one fused event; ``story_id`` lives in its column only (stories are rebuilt often)."""
-    stored = {k: v for k, v in event.items() if k != "story_id"}
-    conn.execute(insert(s.fused_events).values(
-        **{**row_of(event), "story_id": story_id},
-        overrides=json.dumps(overrides, sort_keys=True) if overrides else None,
-        event_json=json.dumps(stored, ensure_ascii=False, sort_keys=True), updated_at=now,
-    ))
+    """Insert one fused event."""
+    conn.execute(insert(s.fused_events), [fused_row(event, overrides, now, story_id)])
 
 
 def rebuild(conn: Connection, fused_id: str, now: str) -> dict[str, Any] | None:
