@@ -257,7 +257,7 @@ def get_classifier() -> EventClassifier | None:
         clf = build(bank)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")  # parallel workers may train at once
             with open(tmp, "wb") as fh:
                 pickle.dump(clf, fh)
             tmp.replace(path)

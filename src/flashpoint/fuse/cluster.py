@@ -37,17 +37,12 @@ def fused_id_for(founder_event_id: str) -> str:
     return stable_id("fused", founder_event_id)
 
 
-# Two reports whose date ranges lie further apart than this are never one event, whatever their
-# precision (data/fusion.yaml blocks exact dates 4+ days apart, coarse ones 2+).
-_NEVER_DAYS = 3
-
-
 @dataclass(slots=True)
 class Cluster:
     id: str
     members: list[Report] = field(default_factory=list)
-    # The latest start and the earliest end among dated members: a report further than
-    # _NEVER_DAYS from either is blocked by that member, so the event is no candidate for it.
+    # The latest start and the earliest end among dated members: a report whose range lies
+    # further than the date feature ever allows from either is blocked by that member.
     latest_start: int | None = None
     earliest_end: int | None = None
 
@@ -59,9 +54,9 @@ class Cluster:
             self.latest_start = start if self.latest_start is None else max(self.latest_start, start)
             self.earliest_end = end if self.earliest_end is None else min(self.earliest_end, end)
 
-    def out_of_reach(self, start: int, end: int) -> bool:
-        return ((self.latest_start is not None and self.latest_start - end > _NEVER_DAYS)
-                or (self.earliest_end is not None and start - self.earliest_end > _NEVER_DAYS))
+    def out_of_reach(self, start: int, end: int, max_gap: int) -> bool:
+        return ((self.latest_start is not None and self.latest_start - end > max_gap)
+                or (self.earliest_end is not None and start - self.earliest_end > max_gap))
 
     @property
     def articles(self) -> set[str]:
@@ -98,6 +93,9 @@ class Assigner:
         self.of_event: dict[str, str] = {}
         self._by_day: dict[tuple[str | None, int], set[str]] = defaultdict(set)
         self._long: dict[tuple[str | None, int], set[str]] = defaultdict(set)
+        # The most days apart two dated reports may be and still fuse (data/fusion.yaml: the
+        # exact-date table; coarse dates allow less).
+        self._max_gap = max(int(k) for k in config.section("date")["exact"])
 
     # -- the index
 
@@ -157,7 +155,7 @@ class Assigner:
         # Events a member of which is surely too far in time would only take places among the
         # nearest MAX_CANDIDATES from events that can match (a year-long report indexes its event
         # across the whole year, though its day-dated members pin it down).
-        return sorted(cid for cid in found if not self.clusters[cid].out_of_reach(start, end))
+        return sorted(cid for cid in found if not self.clusters[cid].out_of_reach(start, end, self._max_gap))
 
     # -- scoring
 
