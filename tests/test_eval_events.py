@@ -91,3 +91,16 @@ def test_the_classifier_drops_a_metaphor_the_lexicon_would_code() -> None:
     result = flashpoint.extract("The two supermarket chains clashed over prices in a bitter price war on Monday.",
                                 published="2020-03-03")
     assert [e for e in result.events if e.acled] == []
+
+
+def test_a_misread_lemma_does_not_hide_a_trigger() -> None:
+    """spaCy's small model lemmatises "raped" as "rap": the lexicon also matches written forms."""
+    from flashpoint.nlp import inflections
+
+    assert {"raped", "rapes", "raping"} <= inflections("rape")
+    assert {"robbed", "shelled", "dying", "carried"} <= (
+        inflections("rob") | inflections("shell") | inflections("die") | inflections("carry"))
+    result = flashpoint.extract("Gunmen raped two women at a camp for displaced people outside Bunia on "
+                                "Tuesday, aid workers said.", published="2024-05-09")
+    subs = {e.acled.sub_event_type for e in result.events if e.acled}
+    assert "Sexual violence" in subs, [e.to_dict() for e in result.events]

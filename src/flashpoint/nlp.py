@@ -67,20 +67,49 @@ def sentence_of(token: Token) -> Span:
     return doc.user_data["flashpoint_sents"][i]
 
 
-def lemma_matchers(vocab: Vocab, entries: list[tuple[str, list[str]]]) -> tuple[PhraseMatcher, PhraseMatcher]:
+_VOWELS = set("aeiou")
+
+
+def inflections(word: str) -> set[str]:
+    """A lemma and its regular English forms (-s, -ed, -ing, with e-dropping, y-changes and
+    consonant doubling both ways). Why: the lemmatiser misreads some words that matter ("raped"
+    -> "rap"), so the lexicon also matches the written forms; a form that English does not use
+    simply never matches."""
+    w = word.lower()
+    if not w.isalpha() or len(w) < 3:
+        return {w}
+    forms = {w}
+    y_stem = w[:-1] if w.endswith("y") and w[-2] not in _VOWELS else None
+    forms.add(w + "es" if w.endswith(("s", "x", "z", "ch", "sh")) else (y_stem + "ies" if y_stem else w + "s"))
+    if w.endswith("e"):
+        forms |= {w + "d", (w[:-2] + "ying") if w.endswith("ie") else w[:-1] + "ing"}
+    elif y_stem:
+        forms |= {y_stem + "ied", w + "ing"}
+    else:
+        forms |= {w + "ed", w + "ing"}
+        if w[-1] not in _VOWELS | {"w", "x", "y"} and w[-2] in _VOWELS and w[-3] not in _VOWELS:
+            forms |= {w + w[-1] + "ed", w + w[-1] + "ing"}  # "rob" -> "robbed"
+    return forms
+
+
+def lemma_matchers(vocab: Vocab, entries: list[tuple[str, list[str]]], *,
+                   inflect: bool = False) -> tuple[PhraseMatcher, PhraseMatcher]:
     """Two phrase matchers over the same word lists, one on lemmas and one on lower-case forms
-    (the tagger sometimes lemmatises a rare word oddly). Phrase matchers are much faster than
+    (the tagger sometimes lemmatises a rare word oddly; with ``inflect`` the lower-case matcher
+    also knows each phrase with its first word inflected). Phrase matchers are much faster than
     token-pattern matchers for plain word sequences, which is all a lexicon needs."""
     by_lemma = PhraseMatcher(vocab, attr="LEMMA")
     by_lower = PhraseMatcher(vocab, attr="LOWER")
     for key, phrases in entries:
-        docs = []
+        docs, written = [], []
         for phrase in phrases:
             words = phrase.split()
             docs.append(Doc(vocab, words=words, lemmas=words))
+            for form in sorted(inflections(words[0])) if inflect else [words[0]]:
+                written.append(Doc(vocab, words=[form, *words[1:]]))
         if docs:
             by_lemma.add(key, docs)
-            by_lower.add(key, docs)
+            by_lower.add(key, written)
     return by_lemma, by_lower
 
 

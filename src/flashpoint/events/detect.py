@@ -31,7 +31,7 @@ class TriggerFinder:
     def __init__(self, nlp: Language, ontology: Ontology) -> None:
         self.ontology = ontology
         self.matchers = lemma_matchers(
-            nlp.vocab, [(str(i), [*t.lemmas, *t.phrases]) for i, t in enumerate(ontology.triggers)]
+            nlp.vocab, [(str(i), [*t.lemmas, *t.phrases]) for i, t in enumerate(ontology.triggers)], inflect=True
         )
 
     def find(self, doc: Doc, *, body_start: int = 0) -> list[Hit]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from ..nlp import inflections
 from ..settings import DATA_DIR
 
 
@@ -121,7 +122,9 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         outcomes=frozenset(lex.get("outcomes", ())),
         event_heads=frozenset(lex.get("event_heads", ())),
         classifier_cues=frozenset(
-            [*lex.get("classifier_cues", ())]
+            form
+            for w in [*lex.get("classifier_cues", ())]
             + [w for t in lex["triggers"] for p in [*t.get("lemmas", ()), *t.get("phrases", ())] for w in p.split()]
+            for form in inflections(w)
         ),
     )
