@@ -104,3 +104,13 @@ def test_a_misread_lemma_does_not_hide_a_trigger() -> None:
                                 "Tuesday, aid workers said.", published="2024-05-09")
     subs = {e.acled.sub_event_type for e in result.events if e.acled}
     assert "Sexual violence" in subs, [e.to_dict() for e in result.events]
+
+
+def test_no_one_killed_is_no_fatality() -> None:
+    """"No one was killed" is not a killing, and "killed no one" is a stated zero, never 1."""
+    assert flashpoint.extract("No one was killed when gunmen did not open fire on the convoy near Mogadishu, "
+                              "police said.", published="2024-05-07").events == []
+    result = flashpoint.extract("A roadside bomb killed no one near Kandahar on Tuesday.", published="2024-05-07")
+    assert [e.fatalities for e in result.events if e.acled] == [0]
+    evidence = [ev.text for e in result.events for ev in e.evidence if ev.field == "fatalities"]
+    assert evidence == ["no one"]

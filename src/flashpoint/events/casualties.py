@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from ..nlp import doc_text
-from .modality import CODED, classify
+from .modality import CODED, classify, nobody
 from .ontology import Ontology
 
 _RANGE_WORDS = {"to", "-", "–", "or"}
@@ -105,6 +105,11 @@ def count_casualties(sentences: list[Span], ontology: Ontology) -> dict[str, Cou
             if kind is None or kind in found or classify(tok) not in CODED:
                 continue  # "have been killed since 2011" is a running total, not this event's toll
             for victim in _victims(tok):
+                if nobody(victim):  # "killed no one", "no civilians were hurt": a stated zero
+                    start = min(t.idx for t in victim.subtree)
+                    end = victim.idx + len(victim.text)
+                    found[kind] = Count(0, start, end, doc_text(sent.doc)[start:end])
+                    break
                 parts = [v for v in [victim] + [c for c in victim.children if c.dep_ == "conj"]
                          if _is_casualty_noun(v, ontology)]
                 counts = [c for c in (_count_of(v, ontology) for v in parts)

@@ -100,13 +100,16 @@ class EventCoder:
         index = MentionIndex(doc, actors)
         published = _parse_date(article.published)
         drafts: list[Draft] = []
+        unsaid: set[int] = set()  # sentences whose trigger is negated, forecast, hypothetical...
         for hit in hits:
             draft = self._draft(hit, index, focus_country)
             if draft is not None:
                 drafts.append(draft)
+            elif classify(hit.anchor, verbal_event=hit.trigger.code is None) not in CODED:
+                unsaid.add(sentence_of(hit.anchor).start)
         drafts = self._absorb_linked(drafts)
         if self.classifier is not None:
-            drafts += self._proposals(doc, article, drafts, index, focus_country)
+            drafts += self._proposals(doc, article, drafts, index, focus_country, unsaid)
             drafts.sort(key=lambda d: d.hit.span.start)
         event_sents = {sentence_of(d.hit.anchor).start for d in drafts}
         for i, d in enumerate(drafts):
@@ -126,9 +129,11 @@ class EventCoder:
         return _fold_retellings(self._classify(merged, events))
 
     def _proposals(self, doc: Doc, article: Article, drafts: list[Draft], index: MentionIndex,
-                   focus_country: str | None) -> list[Draft]:
-        """Sentences the lexicon passed over but the classifier reads as an event of some kind."""
-        taken = {sentence_of(d.hit.anchor).start for d in drafts}
+                   focus_country: str | None, unsaid: set[int]) -> list[Draft]:
+        """Sentences the lexicon passed over but the classifier reads as an event of some kind;
+        not those whose event word the lexicon found and modality ruled out ("did not attack",
+        "threatened to storm"): the classifier reads the topic, not the negation."""
+        taken = {sentence_of(d.hit.anchor).start for d in drafts} | unsaid
         cues = self.ontology.classifier_cues
         candidates = [s for s in doc.sents if s.start_char >= article.body_start and s.start not in taken
                       and len(s) >= 4 and any(t.lemma_.lower() in cues or t.lower_ in cues for t in s)]

@@ -27,6 +27,14 @@ _HEDGES = {"allegedly", "reportedly", "purportedly", "apparently", "supposedly",
            "purported", "possible", "presumed"}
 
 
+_NOBODY = {"nobody", "none", "nothing", "noone", "no-one"}
+
+
+def nobody(subject: Token) -> bool:
+    """"no one", "nobody", "no civilians": a subject or victim that says none."""
+    return subject.lower_ in _NOBODY or any(c.dep_ == "det" and c.lower_ == "no" for c in subject.children)
+
+
 def _clause_verb(anchor: Token) -> Token:
     tok = anchor
     while tok.pos_ not in {"VERB", "AUX"} and tok.head.i != tok.i:
@@ -48,6 +56,8 @@ def classify(anchor: Token, *, verbal_event: bool = False) -> str:
         for c in tok.children:
             if c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in {"det", "advmod", "preconj"}):
                 return "negated"
+            if c.dep_ in {"nsubj", "nsubjpass"} and nobody(c):
+                return "negated"  # "No one was killed", "no civilians were hurt", "nobody died"
     for c in verb.children:
         if c.dep_ == "aux" and c.lower_ in _MODALS:
             return "forecast"

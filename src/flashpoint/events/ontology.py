@@ -121,10 +121,11 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         generic_violence=frozenset(lex.get("generic_violence", ())),
         outcomes=frozenset(lex.get("outcomes", ())),
         event_heads=frozenset(lex.get("event_heads", ())),
+        # The cue words in their written forms too (a misread lemma must not hide "raped"); the
+        # words of trigger phrases as they stand (their inflections, such as "forces", are in
+        # nearly every sentence, and a trigger that fires takes its sentence anyway).
         classifier_cues=frozenset(
-            form
-            for w in [*lex.get("classifier_cues", ())]
+            [form for w in lex.get("classifier_cues", ()) for form in inflections(w)]
             + [w for t in lex["triggers"] for p in [*t.get("lemmas", ()), *t.get("phrases", ())] for w in p.split()]
-            for form in inflections(w)
         ),
     )
