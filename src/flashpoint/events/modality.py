@@ -56,8 +56,8 @@ def classify(anchor: Token, *, verbal_event: bool = False) -> str:
         for c in tok.children:
             if c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in {"det", "advmod", "preconj"}):
                 return "negated"
-            if c.dep_ in {"nsubj", "nsubjpass"} and nobody(c):
-                return "negated"  # "No one was killed", "no civilians were hurt", "nobody died"
+            if tok is anchor and anchor.pos_ == "VERB" and c.dep_ in {"nsubj", "nsubjpass"} and nobody(c):
+                return "negated"  # "No one was killed", "nobody died" (not the blast "no one was hurt in")
     for c in verb.children:
         if c.dep_ == "aux" and c.lower_ in _MODALS:
             return "forecast"
