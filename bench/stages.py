@@ -36,9 +36,10 @@ BUDGETS = {
 
 
 def _timed_loads() -> dict[str, float]:
-    """The one-off loads, each timed cold in this process."""
+    """The one-off loads, each timed cold in this process (the classifier's weights come from the
+    cache once trained; the encoder's session starts on the first sentence)."""
     from flashpoint.actors.dictionary import load_dictionary
-    from flashpoint.events.classifier import get_classifier
+    from flashpoint.events.classifier import get_classifier, get_embedder
     from flashpoint.events.ontology import load_ontology
     from flashpoint.nlp import get_nlp
     from flashpoint.places import Gazetteer
@@ -46,7 +47,8 @@ def _timed_loads() -> dict[str, float]:
     loads: dict[str, float] = {}
     for name, fn in (("spaCy model", get_nlp), ("gazetteer", Gazetteer.load),
                      ("actor dictionary", load_dictionary), ("ontology + lexicon", load_ontology),
-                     ("classifier", get_classifier)):
+                     ("classifier", get_classifier),
+                     ("sentence encoder", lambda: get_embedder().embed(["The first sentence loads the encoder."]))):
         start = time.perf_counter()
         fn()
         loads[name] = time.perf_counter() - start

@@ -12,7 +12,7 @@ giving every mode the same batches keeps their results identical row for row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -75,6 +75,17 @@ def failed(batch: list[Article], exc: BaseException) -> list[CodingFailure]:
     """Every article of a batch whose task failed as a whole, with the reason in one line."""
     reason = (f"coding failed: {type(exc).__name__}: {exc}".splitlines() or ["coding failed"])[0]
     return [CodingFailure(a, reason) for a in batch]
+
+
+def outcomes(batch: list[Article], result: Callable[[], list[DocumentResult]]) -> Iterator[Outcome]:
+    """A finished task's results, or, when the task failed as a whole, every article of its
+    batch as a failure: a dead worker or a failed task costs its batch, never the run."""
+    try:
+        results = result()
+    except Exception as exc:  # noqa: BLE001 - see above
+        yield from failed(batch, exc)
+    else:
+        yield from results
 
 
 def batched(articles: Iterable[Article], size: int = BATCH_SIZE) -> Iterator[list[Article]]:

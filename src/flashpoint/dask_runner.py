@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import dask
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
-from .coding import CodingError, Outcome, failed
+from .coding import CodingError, Outcome, outcomes
 from .parallel import code_batch, one_core, warm_up
 
 if TYPE_CHECKING:
@@ -109,13 +109,8 @@ class DaskCoder:
 
     @staticmethod
     def _take(future: Any, pending: dict[str, list[Article]]) -> Iterator[Outcome]:
-        batch = pending.pop(future.key)
         try:
-            results = future.result()
-        except Exception as exc:  # noqa: BLE001 - a failed task costs its batch, not the run
-            yield from failed(batch, exc)
-        else:
-            yield from results
+            yield from outcomes(pending.pop(future.key), future.result)
         finally:
             future.release()  # the worker may drop the result now
 

@@ -23,7 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
-from .coding import BATCH_SIZE, Outcome, failed
+from .coding import BATCH_SIZE, Outcome, outcomes
 
 if TYPE_CHECKING:
     from .model import Article, DocumentResult
@@ -127,13 +127,7 @@ class PoolCoder:
     def _collect(pending: dict[Future, list[Article]]) -> Iterator[Outcome]:
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            batch = pending.pop(future)
-            try:
-                results = future.result()
-            except Exception as exc:  # noqa: BLE001 - a dead worker costs its batch, not the run
-                yield from failed(batch, exc)
-            else:
-                yield from results
+            yield from outcomes(pending.pop(future), future.result)
 
     def close(self, *, abort: bool = False) -> None:
         # On abort the workers finish their batch and exit (or exit with us, see _exit_with_parent).

@@ -102,11 +102,13 @@ class EventCoder:
         drafts: list[Draft] = []
         unsaid: set[int] = set()  # sentences whose trigger is negated, forecast, hypothetical...
         for hit in hits:
-            draft = self._draft(hit, index, focus_country)
+            modality = classify(hit.anchor, verbal_event=hit.trigger.code is None)
+            if modality not in CODED:
+                unsaid.add(sentence_of(hit.anchor).start)
+                continue
+            draft = self._draft(hit, index, focus_country, modality)
             if draft is not None:
                 drafts.append(draft)
-            elif classify(hit.anchor, verbal_event=hit.trigger.code is None) not in CODED:
-                unsaid.add(sentence_of(hit.anchor).start)
         drafts = self._absorb_linked(drafts)
         if self.classifier is not None:
             drafts += self._proposals(doc, article, drafts, index, focus_country, unsaid)
@@ -247,9 +249,11 @@ class EventCoder:
                 out[out.index(partner)] = d
         return out
 
-    def _draft(self, hit: Hit, index: MentionIndex, focus_country: str | None) -> Draft | None:
+    def _draft(self, hit: Hit, index: MentionIndex, focus_country: str | None,
+               modality: str | None = None) -> Draft | None:
+        """``modality``: the hit's, when the caller has already read it."""
         trig = hit.trigger
-        modality = classify(hit.anchor, verbal_event=trig.code is None)
+        modality = modality or classify(hit.anchor, verbal_event=trig.code is None)
         if modality not in CODED:
             return None
         roles = fill_roles(hit, index, self.dictionary, focus_country)
