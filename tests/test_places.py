@@ -524,6 +524,52 @@ def test_us_counties_stay_unresolved(nlp, gaz, text: str, county: str) -> None:
     assert found.text == county and found.lat is None
 
 
+def test_county_names_say_which_state(nlp, gaz) -> None:
+    """Edgar County exists only in Illinois: a story naming it means Paris, Illinois, not the French capital."""
+    text = ("Two people were hurt when a truck hit a school bus in Paris on Tuesday. The Edgar County "
+            "sheriff said the driver of the truck was taken to a hospital in Paris.")
+    assert gaz.county_states("Edgar County") == ("IL",)
+    assert len(gaz.county_states("Henry County")) > 5
+    paris = [p for p in _parse(nlp, gaz, text) if p.text == "Paris"]
+    assert paris and all((p.country_code, p.admin1) == ("US", "Illinois") for p in paris)
+    france = "Two people were hurt when a truck hit a school bus in Paris on Tuesday, French police said."
+    assert next(p for p in _parse(nlp, gaz, france) if p.text == "Paris").country_code == "FR"
+
+
+def test_county_named_like_a_foreign_place_stays_a_county(nlp, gaz) -> None:
+    text = "Deputies in Guernsey County arrested two men after a chase near Cambridge, Ohio."
+    county = next(p for p in _parse(nlp, gaz, text) if p.text.startswith("Guernsey"))
+    assert county.lat is None and county.country_code is None
+
+
+def test_a_country_name_does_not_vote_for_itself(nlp, gaz) -> None:
+    """Named five times in a Texas story, "Palestine" is the Texas town; the story's other places decide."""
+    text = ("A Palestine man was arrested on Wednesday at a home in Anderson County, Texas. The man, of "
+            "Palestine, had fled a traffic stop near Palestine on Saturday. Palestine police and deputies "
+            "from Freestone County found him near Fairfield. He was taken to the Palestine jail.")
+    palestine = [p for p in _parse(nlp, gaz, text) if p.text == "Palestine"]
+    assert palestine and all((p.country_code, p.admin1) == ("US", "Texas") for p in palestine)
+    gaza = "Israeli strikes hit Gaza City. Palestine asked the UN to act, and Palestine's envoy spoke in Cairo."
+    assert all(p.country_code == "PS" for p in _parse(nlp, gaz, gaza) if p.text == "Palestine")
+
+
+def test_towns_named_like_countries_need_company(nlp, gaz) -> None:
+    """A US story that mentions Egypt means the country unless a town called Egypt lies among its places."""
+    text = ("The new market in Shadyside opened on Friday, and a second store will open in Bethel Park, "
+            "Pennsylvania. Its spices are imported from Egypt.")
+    assert next(p for p in _parse(nlp, gaz, text) if p.text == "Egypt").country_code == "EG"
+
+
+def test_places_named_together_lie_together(nlp, gaz) -> None:
+    """Decatur and Athens are each in several states; named with Huntsville they are the Alabama towns
+    (each alone would be Decatur, Illinois and Athens, Georgia)."""
+    text = "Flooding closed schools in Decatur, Huntsville and Athens on Tuesday."
+    places = {p.text: p for p in _parse(nlp, gaz, text)}
+    assert {places[n].admin1 for n in ("Decatur", "Huntsville", "Athens")} == {"Alabama"}
+    alone = {p.text: p for p in _parse(nlp, gaz, "Flooding closed schools in Athens on Tuesday.")}
+    assert alone["Athens"].admin1 != "Alabama"
+
+
 def test_short_aliases_need_capitals(nlp, gaz) -> None:
     assert any(p.country_code == "CF" for p in _parse(nlp, gaz, "Peacekeepers in CAR said Bangui was calm."))
     geoparse_module = importlib.import_module("flashpoint.places.geoparse")

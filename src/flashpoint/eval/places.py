@@ -45,9 +45,10 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Article, PlaceMention
+from ..places.distance import EARTH_RADIUS_KM
+from ..places.distance import haversine_km as distance_km
 
 THRESHOLD_KM = 161.0
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(slots=True)
@@ -119,14 +120,6 @@ def read_gold(path: Path, *, limit: int | None = None) -> list[GoldArticle]:
             gold.toponyms.append(g)
         out.append(gold)
     return out
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def match_spans(gold: list[tuple[int, int]], pred: list[tuple[int, int]], *,

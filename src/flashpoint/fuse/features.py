@@ -11,7 +11,6 @@ everything else is weighed. The knobs live in ``data/fusion.yaml``.
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from ..places.distance import haversine_km
 from ..settings import DATA_DIR
 
 
@@ -128,13 +128,6 @@ def _day_range(event: dict[str, Any]) -> tuple[int | None, int | None]:
     if start is None:
         return None, None
     return start, max(start, end or start)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 # A feature is a score in [0, 1], or BLOCK (the pair can never be one event), or None (unknown).

@@ -49,7 +49,7 @@ from ..settings import DATA_DIR
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 8  # bump when the compiled layout or the key functions change
+INDEX_VERSION = 9  # bump when the compiled layout or the key functions change
 MIN_CITY_POPULATION = 500
 SUPPLEMENT_FILE = "gazetteer_supplement.yaml"
 ADMIN1_FILE = "admin1.tsv"
@@ -304,6 +304,7 @@ class Gazetteer:
         self._demonyms: dict[str, str] = tables["demonyms"]  # normalised demonym -> cc
         self._neighbours: dict[str, tuple[str, ...]] = tables["neighbours"]
         self._continents: dict[str, str] = tables["continents"]
+        self._us_counties: dict[str, tuple[str, ...]] = tables["us_counties"]  # "henry county" -> states
         self._gid_rows: dict[int, int] = {}
         # memos: news repeats the same names across articles, and candidates are immutable
         self._lookup_memo: dict[tuple[str, tuple[str, ...], bool], tuple[Candidate, ...]] = {}
@@ -403,6 +404,14 @@ class Gazetteer:
         if cc is None and key.endswith("s"):
             cc = self._demonyms.get(key[:-1])
         return cc
+
+    def county_states(self, name: str) -> tuple[str, ...]:
+        """The US states that have a county (parish, borough) of this name ("Edgar County" -> ("IL",)).
+
+        Counties have no coordinates in the offline sources, so they are not places to resolve to; but a
+        county named in a story says which country and which states its towns are in.
+        """
+        return self._us_counties.get(normalize_name(name), ())
 
     def transliterated(self, country_code: str | None) -> bool:
         """Whether English news spells the country's place names from another script, so that spellings
@@ -720,4 +729,12 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
         "neighbours": {cc: tuple(n for n in (c.get("neighbours") or "").split(",") if n)
                        for cc, c in countries.items()},
         "continents": {cc: c.get("continentcode") or "" for cc, c in countries.items()},
+        "us_counties": _us_counties(cache),
     }
+
+
+def _us_counties(cache: Any) -> dict[str, tuple[str, ...]]:
+    states: dict[str, set[str]] = {}
+    for county in cache.get_us_counties():
+        states.setdefault(normalize_name(county["name"]), set()).add(county["state"])
+    return {key: tuple(sorted(codes)) for key, codes in states.items()}

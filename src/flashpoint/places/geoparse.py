@@ -32,6 +32,15 @@ What else the error analysis of news (LGL local news, FA-KES war reporting) taug
   believed where English spells names from another script (Asia, Africa, Cyrillic Europe).
 - The admin areas an article is about pull its towns toward them, except toward the area a toponym itself
   names ("Minnesota" read as the state must not become Minneota, Minnesota in the next pass).
+- US counties say which state a story is in even though they have no point here: "Edgar County" exists
+  only in Illinois, so that story's "Paris" is Paris, Illinois; "Henry County" shares its weight among the
+  ten states that have one. A county named like a foreign place ("Guernsey County") stays a county.
+- A name's own mentions do not vote on what it means: "Palestine" named five times in a Texas story would
+  otherwise make the story "about" Palestine and pull every mention to the country.
+- Places named together lie together: each candidate gains from the other names that have a plausible
+  place within 80 km of it ("Decatur, Huntsville and Athens" are the Alabama towns).
+- A town named like a country or region ("Egypt, Pennsylvania") needs that company, the text's say-so
+  ("Egypt, Pa.") or a county of its state; a village hardly ever wins against the country otherwise.
 - Lowercase words ("metro"), lone generic words ("North", "City") and mixed-case three-letter words ("Car")
   are not toponyms even when spaCy labels them; "CAR" is.
 - Not done on purpose: nationality adjectives ("Iraqi") and place names inside organisation names ("the
@@ -62,6 +71,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import Article, Location, PlaceMention
 from ..nlp import doc_text
+from .distance import haversine_km
 from .gazetteer import Candidate, Gazetteer, normalize_name
 
 log = logging.getLogger(__name__)
@@ -147,6 +157,12 @@ class _Context:
     admin_by_sentence: dict[int, set[tuple[str, str]]]
     gazetteer: Gazetteer
     admin_focus: dict[tuple[str, str], float] = field(default_factory=dict)  # (cc, admin1) -> share
+    nearby: dict[tuple[int, int], float] = field(default_factory=dict)  # (toponym id, candidate id) -> bonus
+    # admin areas implied by what the text names without resolving it ("Edgar County": Illinois)
+    admin_hints: Counter[tuple[str, str]] = field(default_factory=Counter)
+    # what each name's own mentions added to ``counts``: "Palestine" named five times in a Texas story must
+    # not outvote the story's other places when deciding what "Palestine" itself means
+    own: dict[str, Counter[str]] = field(default_factory=dict)
     focus: dict[str, float] = field(default_factory=dict)  # country code -> share of mentions
     _regional: dict[str, float] = field(default_factory=dict)
 
@@ -177,6 +193,7 @@ def geoparse(doc: Doc, article: Article, gazetteer: Gazetteer | None = None) -> 
     for _ in range(2):
         resolved = [_safe_resolve(top, ctx, gaz, article) for top in toponyms]
         ctx = _refine(base, toponyms, resolved)
+    ctx.nearby = _colocation(toponyms, ctx)
     out: list[PlaceMention] = []
     for top in toponyms:
         outcome = _safe_resolve(top, ctx, gaz, article)
@@ -348,6 +365,14 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
             continue
         s, e = rng
         span_text = toks.span_text(s, e)
+        if toks.lower[e - 1] in _NO_TOWN_CUES and gaz.county_states(span_text):
+            # "Guernsey County" is in Ohio, not the Channel Island: a county, which has no point here
+            start = toks.idx[s]
+            found.append(_Toponym(start, start + len(span_text), span_text, ent.label_,
+                                  _sentence_of(start, sentences), "admin", []))
+            for i in range(s, e):
+                taken[i] = True
+            continue
         cue = _cue_after(toks, e)
         cands = []
         if cue:  # "Hasaka province": the phrase names the admin area, and the mention takes the word in
@@ -572,13 +597,16 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
 
 def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) -> _Context:
     counts: Counter[str] = Counter()
+    own: dict[str, Counter[str]] = {}
     for top in toponyms:
         first = top.candidates[0] if top.candidates else None
         if first is not None and first.match in ("name", "alias"):
             if first.is_country:
                 # "Georgia" may be the US state: a name shared with a region says nothing about focus
                 if not any(c.is_admin1 and c.match in ("name", "alias") for c in top.candidates):
-                    counts[first.country_code or ""] += _mention_weight(doc, top)
+                    weight = _mention_weight(doc, top)
+                    counts[first.country_code or ""] += weight
+                    own.setdefault(normalize_name(top.text), Counter())[first.country_code or ""] += weight
             elif first.is_admin1 and all(c.country_code == first.country_code for c in top.candidates
                                          if c.is_admin1) and not any(
                                          c.feature_class == "P" and c.match in ("name", "alias")
@@ -600,6 +628,9 @@ def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) 
             if cc:
                 counts[cc] += 0.75
         i += 1
+    hints = _county_hints(doc_text(doc), gaz)
+    if hints:
+        counts["US"] += min(2.0, sum(hints.values()))
     counts.pop("", None)
     admin: dict[int, set[tuple[str, str]]] = {}
     for top in toponyms:
@@ -608,7 +639,29 @@ def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) 
                 if c.is_admin1 and c.country_code and c.admin1_code:
                     admin.setdefault(top.sentence, set()).add((c.country_code, c.admin1_code))
                     break
-    return _Context(counts, admin, gaz)
+    return _Context(counts, admin, gaz, admin_hints=hints, own=own)
+
+
+_COUNTY = re.compile(r"\b((?:(?:St|Ste|Mt|Ft)\.\s|[A-Z][A-Za-z'’\-]+\s){1,3})(County|Parish|Borough)\b")
+
+
+def _county_hints(text: str, gaz: Gazetteer) -> Counter[tuple[str, str]]:
+    """US states named by the counties a story mentions, each county's weight shared among the states that
+    have a county of that name ("Henry County" is in ten states, "Edgar County" in one)."""
+    hints: Counter[tuple[str, str]] = Counter()
+    seen: set[str] = set()
+    for m in _COUNTY.finditer(text):
+        words = m.group(1).split()
+        for k in range(len(words)):  # the longest name that is a county: "The Edgar County" -> "Edgar County"
+            name = " ".join(words[k:]) + " " + m.group(2)
+            states = gaz.county_states(name)
+            if states:
+                if name not in seen:
+                    seen.add(name)
+                    for st in states:
+                        hints[("US", st)] += 1.0 / len(states)
+                break
+    return hints
 
 
 def _mention_weight(doc: Doc, top: _Toponym) -> float:
@@ -627,7 +680,7 @@ def _refine(ctx: _Context, toponyms: list[_Toponym], first: list[Candidate | obj
     guess ("Athens" -> Greece) cannot reinforce itself.
     """
     counts = Counter(ctx.counts)
-    admin: Counter[tuple[str, str]] = Counter()
+    admin: Counter[tuple[str, str]] = Counter(ctx.admin_hints)
     for top, best in zip(toponyms, first):
         if not isinstance(best, Candidate) or not best.country_code:
             continue
@@ -642,7 +695,8 @@ def _refine(ctx: _Context, toponyms: list[_Toponym], first: list[Candidate | obj
                 admin[(best.country_code, best.admin1_code)] += 0.5
     total = sum(admin.values())
     shares = {k: v / total for k, v in admin.items()} if total else {}
-    return _Context(counts, ctx.admin_by_sentence, ctx.gazetteer, shares)
+    return _Context(counts, ctx.admin_by_sentence, ctx.gazetteer, shares, admin_hints=ctx.admin_hints,
+                    own=ctx.own)
 
 
 # -- resolution -------------------------------------------------------------------------------------------
@@ -652,10 +706,19 @@ def _score(c: Candidate, top: _Toponym, cands: list[Candidate], ctx: _Context) -
     """How likely this candidate is what the toponym means here (weights in the module docstring's terms:
     country focus, population, prominence, kind, spelling, admin context)."""
     cc = c.country_code or ""
-    share = ctx.focus.get(cc, 0.0)
+    own = ctx.own.get(normalize_name(top.text))
+    if own:  # the focus the rest of the story gives
+        total = sum(ctx.counts.values()) - sum(own.values())
+        mine = ctx.counts.get(cc, 0.0) - own.get(cc, 0.0)
+        share = mine / total if total > 1e-9 else 0.0
+        named = mine > 1e-9
+    else:
+        total = sum(ctx.counts.values())
+        share = ctx.focus.get(cc, 0.0)
+        named = cc in ctx.focus
     # a focus drawn from one passing mention ("US officials") is weak evidence; from a dozen, strong
-    confidence = min(1.0, sum(ctx.counts.values()) / 2.0)
-    score = confidence * (2.0 * share + (0.2 if cc in ctx.focus else 0.0) + 0.6 * ctx.regional(cc))
+    confidence = min(1.0, total / 2.0)
+    score = confidence * (2.0 * share + (0.2 if named else 0.0) + 0.6 * ctx.regional(cc))
     if (cc, None) in top.within or (cc, c.admin1_code) in top.within:
         score += 2.5 if not c.is_country else -2.5  # "Tripoli, Lebanon": a town of Lebanon, not Lebanon
     score += 1.5 * min(math.log10(c.population + 1) / 7.0, 1.0)
@@ -676,7 +739,7 @@ def _score(c: Candidate, top: _Toponym, cands: list[Candidate], ctx: _Context) -
     elif not any(o.is_admin1 and o.country_code == cc and o.admin1_code == c.admin1_code for o in cands):
         # the admin areas the article is about, unless the toponym itself names this area: "Minnesota"
         # must not become Minneota, Minnesota because the first pass read it as the state
-        score += 1.0 * ctx.admin_focus.get((cc, c.admin1_code or ""), 0.0)
+        score += 1.5 * ctx.admin_focus.get((cc, c.admin1_code or ""), 0.0)
     if c.match == "alternate" and any(o.match in ("name", "alias") and o.country_code == cc and o is not c
                                       for o in cands):
         score -= 0.6  # a former or variant name of one town against the own name of another in the country
@@ -689,7 +752,82 @@ def _score(c: Candidate, top: _Toponym, cands: list[Candidate], ctx: _Context) -
         score += 1.0 if c.feature_class == "P" else -1.0
     if not c.is_admin1 and (cc, c.admin1_code or "") in ctx.admin_by_sentence.get(top.sentence, ()):
         score += 1.5
+    near = ctx.nearby.get((id(top), id(c)), 0.0) if ctx.nearby else 0.0
+    score += near
+    if (not c.is_country and not c.is_admin1 and near < 1.0 and (cc, None) not in top.within
+            and (cc, c.admin1_code) not in top.within and not ctx.admin_hints.get((cc, c.admin1_code or ""))
+            and any((o.is_country or o.is_admin1) and o.match in ("name", "alias")
+                    and (o.country_code != cc or o.is_admin1 and o.admin1_code != c.admin1_code) for o in cands)):
+        # a town named like a country or region ("Egypt, Pennsylvania", "England, Arkansas") only when
+        # the story's other places lie beside it or the text says which one; a village hardly ever
+        score -= (0.5 if c.population >= _HOMONYM_TOWN else 1.5) * (1.0 - near)
     return score
+
+
+_HOMONYM_TOWN = 10_000  # population below which a town named like a country or region needs company
+
+# Co-location: the places a story names together lie near each other ("Richmond", "Berea" and "Irvine" in
+# one crash report are the Kentucky towns, not Richmond, Virginia and Irvine, California).
+_NEAR_KM = 80.0  # two places this close support each other
+_NEAR_WEIGHT = 1.0  # score per other name with a plausible place that close ...
+_NEAR_CAP = 2.0  # ... up to this many names
+_NEAR_SUPPORTERS = 12  # the most plausible places of each other name that may support
+_NEAR_TARGETS = 30  # the most plausible places of a name that may be supported
+_NEAR_ROUNDS = 2  # support recomputed with the plausibilities it changed
+_NEAR_DEGREES = _NEAR_KM / 111.0  # latitude band outside which no pair can be near
+
+
+def _pointlike(c: Candidate) -> bool:
+    return c.lat is not None and c.lon is not None and not c.is_country and not c.is_admin1
+
+
+def _colocation(toponyms: list[_Toponym], ctx: _Context) -> dict[tuple[int, int], float]:
+    """A bonus for each (toponym, candidate) from the other names of the story that have a plausible place
+    within ``_NEAR_KM`` of it.
+
+    A mean-field reading of "choose the places that lie together": each other name supports a candidate by
+    the summed plausibility (a softmax of its scores) of its own candidates nearby, at most 1 per name, so a
+    common name with a hamlet in every county cannot support everything. Countries and admin areas neither
+    give nor get support: the country and admin focus already weigh them.
+    """
+    groups: dict[str, list[_Toponym]] = {}
+    for top in toponyms:
+        if top.candidates:
+            groups.setdefault(normalize_name(top.text), []).append(top)
+    if len(groups) < 2:
+        return {}
+    bonus: dict[tuple[int, int], float] = {}
+    for _ in range(_NEAR_ROUNDS):
+        ranked: dict[str, list[tuple[float, Candidate]]] = {}
+        spread: dict[str, list[tuple[Candidate, float]]] = {}
+        for key, tops in groups.items():
+            top = tops[0]
+            try:
+                scored = sorted(((_score(c, top, top.candidates, ctx), c) for c in top.candidates),
+                                key=lambda sc: -sc[0])
+            except Exception:  # resolving it will fail and be logged there; it just supports nothing
+                continue
+            ranked[key] = scored
+            best = scored[0][0]
+            weights = [(c, math.exp(s - best)) for s, c in scored]
+            total = sum(w for _, w in weights)
+            spread[key] = [(c, w / total) for c, w in weights if _pointlike(c)][:_NEAR_SUPPORTERS]
+        fresh: dict[tuple[int, int], float] = {}
+        for key, scored in ranked.items():
+            tops = groups[key]
+            targets = [c for _, c in scored if _pointlike(c)][:_NEAR_TARGETS]
+            for c in targets:
+                support = 0.0
+                for other, points in spread.items():
+                    if other != key:
+                        near = sum(p for d, p in points if abs((d.lat or 0.0) - (c.lat or 0.0)) <= _NEAR_DEGREES
+                                   and haversine_km(c.lat or 0.0, c.lon or 0.0, d.lat or 0.0, d.lon or 0.0) <= _NEAR_KM)
+                        support += min(1.0, near)
+                if support:
+                    for top in tops:
+                        fresh[(id(top), id(c))] = _NEAR_WEIGHT * min(support, _NEAR_CAP)
+        ctx.nearby = bonus = fresh
+    return bonus
 
 
 def _resolve(top: _Toponym, ctx: _Context, gaz: Gazetteer) -> Candidate | object:

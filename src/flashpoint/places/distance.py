@@ -1,0 +1,16 @@
+"""Great-circle distance, shared by geoparsing (places named together lie together), fusion (reports of
+one event lie together) and the geoparsing score (error in km)."""
+
+from __future__ import annotations
+
+import math
+
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine: stable for the short distances that matter here)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
