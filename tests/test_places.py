@@ -560,6 +560,17 @@ def test_towns_named_like_countries_need_company(nlp, gaz) -> None:
     assert next(p for p in _parse(nlp, gaz, text) if p.text == "Egypt").country_code == "EG"
 
 
+def test_admin_areas_inside_organisation_names_set_the_scene(nlp, gaz) -> None:
+    """"Kansas State University" is no place mention, but it says which Manhattan a storm story means."""
+    text = ("Storms brought hail and 60 mph winds to Manhattan on Monday, a climatologist at Kansas State "
+            "University said.")
+    places = _parse(nlp, gaz, text)
+    assert not any(p.text.startswith("Kansas") for p in places)
+    assert next(p for p in places if p.text == "Manhattan").admin1 == "Kansas"
+    post = "Storms brought hail to Manhattan on Monday, the Washington Post reported."
+    assert next(p for p in _parse(nlp, gaz, post) if p.text == "Manhattan").admin1 == "New York"
+
+
 def test_places_named_together_lie_together(nlp, gaz) -> None:
     """Decatur and Athens are each in several states; named with Huntsville they are the Alabama towns
     (each alone would be Decatur, Illinois and Athens, Georgia)."""

@@ -35,6 +35,8 @@ What else the error analysis of news (LGL local news, FA-KES war reporting) taug
 - US counties say which state a story is in even though they have no point here: "Edgar County" exists
   only in Illinois, so that story's "Paris" is Paris, Illinois; "Henry County" shares its weight among the
   ten states that have one. A county named like a foreign place ("Guernsey County") stays a county.
+  Admin areas inside organisation names ("Kansas State University") count the same way: no mention, but
+  a sign of where the story is.
 - A name's own mentions do not vote on what it means: "Palestine" named five times in a Texas story would
   otherwise make the story "about" Palestine and pull every mention to the country.
 - Places named together lie together: each candidate gains from the other names that have a plausible
@@ -629,8 +631,13 @@ def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) 
                 counts[cc] += 0.75
         i += 1
     hints = _county_hints(doc_text(doc), gaz)
-    if hints:
-        counts["US"] += min(2.0, sum(hints.values()))
+    for cc, a1 in _areas_in_names(doc, toks, gaz):
+        hints[(cc, a1)] += 0.5
+    by_country: Counter[str] = Counter()
+    for (cc, _), weight in hints.items():
+        by_country[cc] += weight
+    for cc, weight in by_country.items():
+        counts[cc] += min(2.0, weight)
     counts.pop("", None)
     admin: dict[int, set[tuple[str, str]]] = {}
     for top in toponyms:
@@ -640,6 +647,35 @@ def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) 
                     admin.setdefault(top.sentence, set()).add((c.country_code, c.admin1_code))
                     break
     return _Context(counts, admin, gaz, admin_hints=hints, own=own)
+
+
+_NAME_LABELS = frozenset({"ORG", "FAC"})
+
+
+def _areas_in_names(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[tuple[str, str]]:
+    """Admin areas named inside organisation names ("Kansas State University", "the Ohio Department of
+    Transportation"): not places where anything happened, so not mentions, but a sign of where the story is.
+
+    Only a name that denotes one admin area and no sizeable town counts ("Washington" in "the Washington
+    Post" is also the capital, "Georgia" also a country).
+    """
+    out: list[tuple[str, str]] = []
+    for ent in doc.ents:
+        if ent.label_ not in _NAME_LABELS:
+            continue
+        for i in range(ent.start, ent.end):
+            if not toks.words[i][:1].isupper():
+                continue
+            for j in (i + 2, i + 1):  # "New Mexico" before "Mexico"
+                if j > ent.end:
+                    continue
+                cands = [c for c in gaz.lookup(toks.span_text(i, j)) if c.match in ("name", "alias")]
+                areas = [c for c in cands if c.is_admin1]
+                if len(areas) == 1 and areas[0].admin1_code and not any(
+                        c.is_country or c.feature_class == "P" and c.population >= 100_000 for c in cands):
+                    out.append((areas[0].country_code or "", areas[0].admin1_code))
+                    break
+    return out
 
 
 _COUNTY = re.compile(r"\b((?:(?:St|Ste|Mt|Ft)\.\s|[A-Z][A-Za-z'’\-]+\s){1,3})(County|Parish|Borough)\b")
