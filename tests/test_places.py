@@ -515,6 +515,8 @@ def test_district_named_after_its_town(nlp, gaz) -> None:
     ("Deputies in Laurel County, Kentucky, arrested two men on Friday.", "Laurel County"),
     ("Deputies in Camden County arrested two men on Friday.", "Camden County"),
     ("The fire spread across Hall County on Sunday.", "Hall County"),
+    ("A man from Guernsey County was arrested on Friday.", "Guernsey County"),
+    ("the deputies of Anderson County said on Friday that the man had fled.", "Anderson County"),
 ])
 def test_us_counties_stay_unresolved(nlp, gaz, text: str, county: str) -> None:
     """GeoNames' city list has no counties and a county is seldom named after a town in it: "Laurel County"

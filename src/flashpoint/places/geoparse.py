@@ -537,6 +537,9 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
             if not toks.can_end(j - 1):
                 continue
             span_text = toks.span_text(i, j)
+            if j < n and toks.lower[j] in _NO_TOWN_CUES and gaz.county_states(toks.span_text(i, j + 1)):
+                hit = (j + 1, toks.span_text(i, j + 1), [])  # "Guernsey County": a US county, no island
+                break
             cands = _lookup(gaz, span_text, loose=False)
             if cands and _scan_accepts(toks, i, j, cands, country_mentions):
                 hit = (j, span_text, cands)
@@ -873,7 +876,8 @@ def _resolve(top: _Toponym, ctx: _Context, gaz: Gazetteer) -> Candidate | object
         return _SKIP  # "Iraqi", "Jul", "Eid", "the White House" labelled as places
     if top.text.islower() or (" " not in key and _is_generic(top.text)):
         return _SKIP  # "swan", "metro": news capitalises names; "North", "City", "District" alone name nothing
-    unresolved = _UNRESOLVED if top.label and _describes_place(top.text) else _SKIP
+    # spaCy's places, and the counties the scan found, are place mentions even when nothing resolves them
+    unresolved = _UNRESOLVED if (top.label or not top.candidates) and _describes_place(top.text) else _SKIP
     if not top.candidates or _is_generic(top.text) or key in _MACRO_REGIONS:
         return unresolved  # "the Old City", "the West", "the Levant": places no gazetteer point stands for
     cands = top.candidates
