@@ -233,9 +233,22 @@ def test_seed_003_times(nlp) -> None:
 
 def test_tag_times_takes_in_direction_words_only_after_lengths(nlp) -> None:
     text = "The talks collapsed on Tuesday after the vote. Two days later, rebels shelled the town."
-    got = [(t.text, t.value) for t in _tag(nlp, text, "2019-04-15")]
-    assert ("Tuesday", "2019-04-09") in got
-    assert ("Two days later", None) in got
+    got = [(t.text, t.value, t.anchor) for t in _tag(nlp, text, "2019-04-15")]
+    assert ("Tuesday", "2019-04-09", "published") in got
+    assert ("Two days later", "2019-04-11", "text") in got  # against the date the text named just before
+
+
+def test_year_earlier_takes_the_quarter_it_compares_with(nlp) -> None:
+    text = ("Net income rose 12% in the third quarter from a year earlier, and sales climbed from a year ago. "
+            "Analysts said the year-earlier quarter had been hurt by a strike. The company lost money last year.")
+    got = {(t.text, t.value) for t in _tag(nlp, text, "1989-10-26")}
+    assert {("the third quarter", "1989-Q3"), ("a year earlier", "1988-Q3"), ("a year ago", "1988-Q3"),
+            ("the year-earlier quarter", "1988-Q3"), ("last year", "1988")} <= got
+
+
+def test_event_relative_expression_without_a_date_before_it_stays_open(nlp) -> None:
+    text = "Rebels took the town. Two days later, the army shelled it."
+    assert [(t.text, t.value, t.anchor) for t in _tag(nlp, text, "2019-04-15")] == [("Two days later", None, None)]
 
 
 def test_tag_times_drops_durations_and_ages(nlp) -> None:

@@ -144,7 +144,7 @@ class TimeMention:
     text: str
     value: str | None  # ISO: 2019-04-14, 2019-W15, 2019-04, 2018
     precision: int | None  # ACLED time_precision: 1 day, 2 week/range, 3 month or coarser
-    anchor: str | None  # "published", "event:<id>", or None for absolute dates
+    anchor: str | None  # "published", "text" (the date named just before it), "event:<id>", or None if absolute
     date_start: str | None = None
     date_end: str | None = None
 

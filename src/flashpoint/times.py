@@ -55,10 +55,16 @@ Policies, chosen for news and applied everywhere:
   ("nineteen ninety-six", "March eighth") are read as numbers.
 - Event-relative expressions ("a few days after the killing", "the same week", "the next day") have no
   value against the publication date; ``resolve_relative`` resolves them against another event's date.
+  ``tag_times`` also resolves them against the dated expression just before them (same or previous
+  sentence; ``anchor="text"``), which the event stage uses only when no dated event comes before.
+- "A year earlier" than a month or a quarter is that month or quarter a year before, and "a year ago",
+  "last year" or "the year-earlier period" in a sentence about a quarter is that quarter a year before
+  ("profit rose in the third quarter from a year ago": 1988-Q3 in an October 1989 paper), as in TimeML.
 """
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -79,7 +85,9 @@ class TimeValue:
     precision: int  # ACLED time_precision: 1 day, 2 a week or a range of days, 3 a month or coarser
     date_start: str
     date_end: str
-    anchor: str | None  # "published", "anchor" (the anchor_date), "event", or None for absolute dates
+    # "published", "anchor" (the anchor_date), "event", "text" (the date the text named just before), or None
+    # for absolute dates
+    anchor: str | None
 
 
 # -- vocabulary -------------------------------------------------------------------------------------------
@@ -932,7 +940,16 @@ def _shift(q: str, unit: str, forward: bool, start: Date, end: Date) -> TimeValu
         d = _add_months(ref, sign * (n or 2))
         return _month(d.year, d.month, "event")
     if unit == "year":
-        return _year(ref.year + sign * (n or 2), "event")
+        years = sign * (n or 2)
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        if start.day == 1 and end == _month_end(end.year, end.month) and (
+                months == 1 or months == 3 and start.month % 3 == 1):
+            # "a year earlier" than a month or a quarter is that month or quarter a year before (TimeML)
+            a = Date(start.year + years, start.month, 1)
+            b = _month_end(end.year + years, end.month)
+            value = f"{a.year}-{a.month:02d}" if months == 1 else f"{a.year}-Q{(a.month + 2) // 3}"
+            return _tv(a, b, "event", value=value, precision=3)
+        return _year(ref.year + years, "event")
     return None
 
 
@@ -1006,7 +1023,66 @@ def tag_times(doc: Doc, article: Article) -> list[TimeMention]:
                 out.append(mention)
             continue
         out.extend(_inner_mentions(text, start, end, published, direction))
+    return _anchor_to_text(doc, out)
+
+
+_YEAR_BACK = re.compile(r"\b(?:(?:a|one)\s+year\s+(?:ago|earlier|before)|year[-\s](?:earlier|ago)|last\s+year)\b", re.I)
+_PERIOD_WORD = re.compile(r"\b(?:quarter|period)\b", re.I)
+_QUARTER_VALUE = re.compile(r"^(\d{4})-Q([1-4])$")
+_TEXT_REACH_SENTENCES = 1  # how many sentences back a date may anchor "a year earlier", "the next day"
+
+
+def _anchor_to_text(doc: Doc, mentions: list[TimeMention]) -> list[TimeMention]:
+    """Dates for expressions relative to the time the text was just talking about.
+
+    "Profit rose in the third quarter from a year earlier": "a year earlier" is the third quarter a year
+    before, and "last year" / "a year ago" in a sentence about a quarter is that quarter too (TimeML reads
+    them so). An event-relative expression ("two days later", "the following year") with no value is
+    resolved against the nearest dated expression before it in its own or the previous sentence. Both get
+    ``anchor="text"``: the event stage still prefers the date of the event it follows, when there is one.
+    """
+    if not mentions:
+        return mentions
+    sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    starts = [a for a, _ in sentences]
+
+    def sentence(pos: int) -> int:
+        return max(0, bisect.bisect_right(starts, pos) - 1)
+
+    out = list(mentions)
+    for i, m in enumerate(mentions):
+        year_back = bool(_YEAR_BACK.search(m.text))
+        if m.anchor not in (None, "published") or (m.value is not None and not year_back):
+            continue
+        here = sentence(m.start)
+        if year_back:
+            quarters = [q for q in mentions if q is not m and q.value and _QUARTER_VALUE.match(q.value)]
+            quarter = min((q for q in quarters if sentence(q.start) == here),
+                          key=lambda q: abs(q.start - m.start), default=None)
+            if quarter is None and _PERIOD_WORD.search(m.text):  # "the year-earlier quarter": the last one named
+                quarter = next((q for q in reversed(quarters) if q.start < m.start), None)
+            if quarter is not None and quarter.value is not None:
+                qm = _QUARTER_VALUE.match(quarter.value)
+                year, q = int(qm[1]) - 1, int(qm[2])  # type: ignore[index]
+                tv = _tv(Date(year, 3 * q - 2, 1), _month_end(year, 3 * q), "text", value=f"{year}-Q{q}",
+                         precision=3)
+                out[i] = _with_value(m, tv)
+                continue
+        if m.value is not None:
+            continue
+        before = next((p for p in reversed(mentions[:i]) if p.value is not None and p.anchor != "text"
+                       and here - sentence(p.start) <= _TEXT_REACH_SENTENCES), None)
+        if before is None or before.date_start is None or before.date_end is None:
+            continue
+        tv = resolve_relative(m.text, TimeValue(before.value or "", before.precision or 3, before.date_start,
+                                                before.date_end, before.anchor))
+        if tv is not None and tv.value is not None:
+            out[i] = _with_value(m, TimeValue(tv.value, tv.precision, tv.date_start, tv.date_end, "text"))
     return out
+
+
+def _with_value(m: TimeMention, tv: TimeValue) -> TimeMention:
+    return TimeMention(m.start, m.end, m.text, tv.value, tv.precision, tv.anchor, tv.date_start, tv.date_end)
 
 
 _NOT_A_DATE = TimeMention(0, 0, "", None, None, None)  # a duration, an age or a vague word: no mention

@@ -296,7 +296,7 @@ class EventCoder:
         in_sent.sort(key=lambda t: (not _overlaps_tokens(t, sent.doc, clause), abs(t.start - d.hit.span.start_char)))
         anchor_draft = next((e for e in reversed(earlier) if e.time is not None and e.time.precision in {1, 2}), None)
         for t in in_sent:
-            if t.value is not None and t.anchor != "event":
+            if t.value is not None and t.anchor not in ("event", "text"):
                 d.time = TimeValue(t.value, t.precision or 3, t.date_start or t.value, t.date_end or t.value, t.anchor)
                 d.time_span = (t.start, t.end)
                 return
@@ -306,6 +306,11 @@ class EventCoder:
                 if rel is not None:
                     d.time, d.time_span = rel, (t.start, t.start + len(phrase))
                     return
+            if t.value is not None and t.anchor == "text":
+                # "two days later" after a date but no dated event: against the date the text named before
+                d.time = TimeValue(t.value, t.precision or 3, t.date_start or t.value, t.date_end or t.value, t.anchor)
+                d.time_span = (t.start, t.end)
+                return
         if not in_sent:
             # Narrative continuity: an undated event told right after a dated one, in the same
             # paragraph, shares its date ("A few days after the killing, X ... He was captured").
