@@ -805,8 +805,8 @@ def _score(c: Candidate, top: _Toponym, cands: list[Candidate], ctx: _Context) -
 
 _HOMONYM_TOWN = 10_000  # population below which a town named like a country or region needs company
 
-# Co-location: the places a story names together lie near each other ("Richmond", "Berea" and "Irvine" in
-# one crash report are the Kentucky towns, not Richmond, Virginia and Irvine, California).
+# Co-location: the places a story names together lie near each other ("Decatur, Huntsville and Athens" are
+# the Alabama towns, not Decatur, Illinois and Athens, Georgia).
 _NEAR_KM = 80.0  # two places this close support each other
 _NEAR_WEIGHT = 1.0  # score per other name with a plausible place that close ...
 _NEAR_CAP = 2.0  # ... up to this many names
@@ -814,6 +814,11 @@ _NEAR_SUPPORTERS = 12  # the most plausible places of each other name that may s
 _NEAR_TARGETS = 30  # the most plausible places of a name that may be supported
 _NEAR_ROUNDS = 2  # support recomputed with the plausibilities it changed
 _NEAR_DEGREES = _NEAR_KM / 111.0  # latitude band outside which no pair can be near
+
+
+def _within_reach(a: Candidate, b: Candidate) -> bool:
+    la, lb = a.lat or 0.0, b.lat or 0.0
+    return abs(la - lb) <= _NEAR_DEGREES and haversine_km(la, a.lon or 0.0, lb, b.lon or 0.0) <= _NEAR_KM
 
 
 def _pointlike(c: Candidate) -> bool:
@@ -859,9 +864,7 @@ def _colocation(toponyms: list[_Toponym], ctx: _Context) -> dict[tuple[int, int]
                 support = 0.0
                 for other, points in spread.items():
                     if other != key:
-                        near = sum(p for d, p in points if abs((d.lat or 0.0) - (c.lat or 0.0)) <= _NEAR_DEGREES
-                                   and haversine_km(c.lat or 0.0, c.lon or 0.0, d.lat or 0.0, d.lon or 0.0) <= _NEAR_KM)
-                        support += min(1.0, near)
+                        support += min(1.0, sum(p for d, p in points if _within_reach(c, d)))
                 if support:
                     for top in tops:
                         fresh[(id(top), id(c))] = _NEAR_WEIGHT * min(support, _NEAR_CAP)
