@@ -53,18 +53,31 @@ def get_nlp(model: str | None = None) -> Language:
         return nlp
 
 
+def _sentences(doc: Doc) -> list[Span]:
+    spans = doc.user_data.get("flashpoint_sents")
+    if spans is None:
+        spans = list(doc.sents)
+        doc.user_data["flashpoint_sent_starts"] = [s.start for s in spans]
+        doc.user_data["flashpoint_sents"] = spans
+    return spans
+
+
 def sentence_of(token: Token) -> Span:
     """The sentence a token is in. spaCy's ``token.sent`` walks the document on every call; over
     a long article that is quadratic, so the boundaries are computed once per Doc and bisected."""
-    doc = token.doc
-    starts = doc.user_data.get("flashpoint_sent_starts")
-    if starts is None:
-        spans = list(doc.sents)
-        starts = [s.start for s in spans]
-        doc.user_data["flashpoint_sent_starts"] = starts
-        doc.user_data["flashpoint_sents"] = spans
-    i = bisect.bisect_right(starts, token.i) - 1
-    return doc.user_data["flashpoint_sents"][i]
+    spans = _sentences(token.doc)
+    i = bisect.bisect_right(token.doc.user_data["flashpoint_sent_starts"], token.i) - 1
+    return spans[i]
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """Character bounds of the sentences (the cache ``sentence_of`` uses); the whole text as one
+    sentence when the pipeline sets no boundaries."""
+    try:
+        spans = _sentences(doc)
+    except ValueError:  # no parser or sentencizer in the pipeline
+        return [(0, len(doc_text(doc)))]
+    return [(s.start_char, s.end_char) for s in spans]
 
 
 _VOWELS = set("aeiou")

@@ -74,7 +74,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from .model import Article, TimeMention
-from .nlp import doc_text
+from .nlp import doc_text, sentence_bounds
 
 Date = dt.date
 
@@ -1043,12 +1043,12 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention]) -> list[TimeMention]:
     """
     if not mentions:
         return mentions
-    sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
-    starts = [a for a, _ in sentences]
+    starts = [a for a, _ in sentence_bounds(doc)]
 
     def sentence(pos: int) -> int:
         return max(0, bisect.bisect_right(starts, pos) - 1)
 
+    quarters = [q for q in mentions if q.value and _QUARTER_VALUE.match(q.value) and q.date_start and q.date_end]
     out = list(mentions)
     for i, m in enumerate(mentions):
         year_back = bool(_YEAR_BACK.search(m.text))
@@ -1056,33 +1056,31 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention]) -> list[TimeMention]:
             continue
         here = sentence(m.start)
         if year_back:
-            quarters = [q for q in mentions if q is not m and q.value and _QUARTER_VALUE.match(q.value)]
-            quarter = min((q for q in quarters if sentence(q.start) == here),
+            quarter = min((q for q in quarters if q is not m and sentence(q.start) == here),
                           key=lambda q: abs(q.start - m.start), default=None)
             if quarter is None and _PERIOD_WORD.search(m.text):  # "the year-earlier quarter": the last one named
                 quarter = next((q for q in reversed(quarters) if q.start < m.start), None)
-            if quarter is not None and quarter.value is not None:
-                qm = _QUARTER_VALUE.match(quarter.value)
-                year, q = int(qm[1]) - 1, int(qm[2])  # type: ignore[index]
-                tv = _tv(Date(year, 3 * q - 2, 1), _month_end(year, 3 * q), "text", value=f"{year}-Q{q}",
-                         precision=3)
-                out[i] = _with_value(m, tv)
+            if quarter is not None:
+                out[i] = _with_value(m, _shift("1", "year", False, Date.fromisoformat(quarter.date_start or ""),
+                                               Date.fromisoformat(quarter.date_end or "")))
                 continue
         if m.value is not None:
             continue
-        before = next((p for p in reversed(mentions[:i]) if p.value is not None and p.anchor != "text"
+        before = next((p for p in reversed(mentions[:i]) if p.value is not None
                        and here - sentence(p.start) <= _TEXT_REACH_SENTENCES), None)
         if before is None or before.date_start is None or before.date_end is None:
             continue
-        tv = resolve_relative(m.text, TimeValue(before.value or "", before.precision or 3, before.date_start,
-                                                before.date_end, before.anchor))
-        if tv is not None and tv.value is not None:
-            out[i] = _with_value(m, TimeValue(tv.value, tv.precision, tv.date_start, tv.date_end, "text"))
+        out[i] = _with_value(m, resolve_relative(m.text, TimeValue(before.value or "", before.precision or 3,
+                                                                   before.date_start, before.date_end,
+                                                                   before.anchor)))
     return out
 
 
-def _with_value(m: TimeMention, tv: TimeValue) -> TimeMention:
-    return TimeMention(m.start, m.end, m.text, tv.value, tv.precision, tv.anchor, tv.date_start, tv.date_end)
+def _with_value(m: TimeMention, tv: TimeValue | None) -> TimeMention:
+    """The mention dated by ``tv`` against the text (``anchor="text"``), or as it was without one."""
+    if tv is None or not tv.value:
+        return m
+    return TimeMention(m.start, m.end, m.text, tv.value, tv.precision, "text", tv.date_start, tv.date_end)
 
 
 _NOT_A_DATE = TimeMention(0, 0, "", None, None, None)  # a duration, an age or a vague word: no mention

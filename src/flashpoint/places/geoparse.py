@@ -72,7 +72,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from ..model import Article, Location, PlaceMention
-from ..nlp import doc_text
+from ..nlp import doc_text, sentence_bounds
 from .distance import haversine_km
 from .gazetteer import Candidate, Gazetteer, normalize_name
 
@@ -151,6 +151,10 @@ class _Toponym:
     candidates: list[Candidate] = field(default_factory=list)
     # "Tripoli, Lebanon", "Alexandria, La.": the country and admin areas named right after it
     within: set[tuple[str, str | None]] = field(default_factory=set)
+    key: str = ""  # normalize_name(text)
+
+    def __post_init__(self) -> None:
+        self.key = normalize_name(self.text)
 
 
 @dataclass(slots=True)
@@ -166,11 +170,12 @@ class _Context:
     # not outvote the story's other places when deciding what "Palestine" itself means
     own: dict[str, Counter[str]] = field(default_factory=dict)
     focus: dict[str, float] = field(default_factory=dict)  # country code -> share of mentions
+    total: float = 0.0  # sum of ``counts``
     _regional: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        total = sum(self.counts.values())
-        self.focus = {cc: n / total for cc, n in self.counts.items()} if total else {}
+        self.total = sum(self.counts.values())
+        self.focus = {cc: n / self.total for cc, n in self.counts.items()} if self.total else {}
 
     def regional(self, cc: str) -> float:
         """The largest focus share among the country's neighbours: a Syria story names Lebanese towns."""
@@ -195,7 +200,7 @@ def geoparse(doc: Doc, article: Article, gazetteer: Gazetteer | None = None) -> 
     for _ in range(2):
         resolved = [_safe_resolve(top, ctx, gaz, article) for top in toponyms]
         ctx = _refine(base, toponyms, resolved)
-    ctx.nearby = _colocation(toponyms, ctx)
+    _add_colocation(toponyms, ctx)
     out: list[PlaceMention] = []
     for top in toponyms:
         outcome = _safe_resolve(top, ctx, gaz, article)
@@ -262,7 +267,7 @@ class _Tokens:
             for i in range(e.start, e.end):
                 self.ent[i] = e
         self.sent_start = [False] * self.n
-        self.sentences = _sentence_bounds(doc)
+        self.sentences = sentence_bounds(doc)
         starts = doc.user_data.get("flashpoint_sent_starts")
         if starts is not None:
             for i in starts:
@@ -299,19 +304,6 @@ def _lookup(gaz: Gazetteer, text: str, **kwargs: bool) -> list[Candidate]:
     except Exception:
         log.exception("geoparse: gazetteer lookup failed for %r", text)
         return []
-
-
-def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """Character bounds of the sentences, computed once per Doc (shared with ``nlp.sentence_of``)."""
-    spans = doc.user_data.get("flashpoint_sents")
-    if spans is None:
-        try:
-            spans = list(doc.sents)
-        except ValueError:  # no parser or sentencizer in the pipeline
-            return [(0, len(doc_text(doc)))]
-        doc.user_data["flashpoint_sent_starts"] = [s.start for s in spans]
-        doc.user_data["flashpoint_sents"] = spans
-    return [(s.start_char, s.end_char) for s in spans]
 
 
 def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> int:
@@ -611,7 +603,7 @@ def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) 
                 if not any(c.is_admin1 and c.match in ("name", "alias") for c in top.candidates):
                     weight = _mention_weight(doc, top)
                     counts[first.country_code or ""] += weight
-                    own.setdefault(normalize_name(top.text), Counter())[first.country_code or ""] += weight
+                    own.setdefault(top.key, Counter())[first.country_code or ""] += weight
             elif first.is_admin1 and all(c.country_code == first.country_code for c in top.candidates
                                          if c.is_admin1) and not any(
                                          c.feature_class == "P" and c.match in ("name", "alias")
@@ -745,14 +737,14 @@ def _score(c: Candidate, top: _Toponym, cands: list[Candidate], ctx: _Context) -
     """How likely this candidate is what the toponym means here (weights in the module docstring's terms:
     country focus, population, prominence, kind, spelling, admin context)."""
     cc = c.country_code or ""
-    own = ctx.own.get(normalize_name(top.text))
+    own = ctx.own.get(top.key) if ctx.own else None
     if own:  # the focus the rest of the story gives
-        total = sum(ctx.counts.values()) - sum(own.values())
+        total = ctx.total - own.total()
         mine = ctx.counts.get(cc, 0.0) - own.get(cc, 0.0)
         share = mine / total if total > 1e-9 else 0.0
         named = mine > 1e-9
     else:
-        total = sum(ctx.counts.values())
+        total = ctx.total
         share = ctx.focus.get(cc, 0.0)
         named = cc in ctx.focus
     # a focus drawn from one passing mention ("US officials") is weak evidence; from a dozen, strong
@@ -825,9 +817,9 @@ def _pointlike(c: Candidate) -> bool:
     return c.lat is not None and c.lon is not None and not c.is_country and not c.is_admin1
 
 
-def _colocation(toponyms: list[_Toponym], ctx: _Context) -> dict[tuple[int, int], float]:
-    """A bonus for each (toponym, candidate) from the other names of the story that have a plausible place
-    within ``_NEAR_KM`` of it.
+def _add_colocation(toponyms: list[_Toponym], ctx: _Context) -> None:
+    """Set ``ctx.nearby``: a bonus for each (toponym, candidate) from the other names of the story that
+    have a plausible place within ``_NEAR_KM`` of it.
 
     A mean-field reading of "choose the places that lie together": each other name supports a candidate by
     the summed plausibility (a softmax of its scores) of its own candidates nearby, at most 1 per name, so a
@@ -837,10 +829,9 @@ def _colocation(toponyms: list[_Toponym], ctx: _Context) -> dict[tuple[int, int]
     groups: dict[str, list[_Toponym]] = {}
     for top in toponyms:
         if top.candidates:
-            groups.setdefault(normalize_name(top.text), []).append(top)
+            groups.setdefault(top.key, []).append(top)
     if len(groups) < 2:
-        return {}
-    bonus: dict[tuple[int, int], float] = {}
+        return
     for _ in range(_NEAR_ROUNDS):
         ranked: dict[str, list[tuple[float, Candidate]]] = {}
         spread: dict[str, list[tuple[Candidate, float]]] = {}
@@ -868,13 +859,12 @@ def _colocation(toponyms: list[_Toponym], ctx: _Context) -> dict[tuple[int, int]
                 if support:
                     for top in tops:
                         fresh[(id(top), id(c))] = _NEAR_WEIGHT * min(support, _NEAR_CAP)
-        ctx.nearby = bonus = fresh
-    return bonus
+        ctx.nearby = fresh  # the next round scores with this round's support
 
 
 def _resolve(top: _Toponym, ctx: _Context, gaz: Gazetteer) -> Candidate | object:
     """The best candidate, ``_UNRESOLVED`` for a place with no fitting entry, or ``_SKIP``."""
-    key = normalize_name(top.text)
+    key = top.key
     if gaz.demonym_country(top.text) or key in _CALENDAR_WORDS or key in _INSTITUTIONS:
         return _SKIP  # "Iraqi", "Jul", "Eid", "the White House" labelled as places
     if top.text.islower() or (" " not in key and _is_generic(top.text)):
