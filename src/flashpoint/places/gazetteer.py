@@ -49,7 +49,7 @@ from ..settings import DATA_DIR
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 9  # bump when the compiled layout or the key functions change
+INDEX_VERSION = 11  # bump when the compiled layout or the key functions change
 MIN_CITY_POPULATION = 500
 SUPPLEMENT_FILE = "gazetteer_supplement.yaml"
 ADMIN1_FILE = "admin1.tsv"
@@ -694,11 +694,17 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
         row = rb.add(gid=gid, name=name, cc=cc, admin1=a1, lat=lat, lon=lon, pop=admin_pop.get(full_code, 0),
                      fclass="A", fcode="ADM1")
         admin1_index[full_code] = (name, row)
+        if gid:
+            gid_row.setdefault(gid, row)  # so that ``aliases`` may name an admin area too
         keys.add(name, row, NAME)
         if name.lower().startswith("muhafazat "):
             keys.add(name[10:], row, NAME)
-        for alias in sup_admin1.get(full_code) or ():
-            keys.add(alias, row, ALIAS)
+        for spelling in sup_admin1.get(full_code) or ():
+            # curated spellings match as aliases ("Damascus Countryside", "Ky."), except one that is also
+            # the own name of a town in the area: "Taiz" is the city too, and a bare name that is both a
+            # town and its area means the town (a decision otherwise goes in ``aliases``, as "Gaza")
+            town = _names_a_town(keys, rb, spelling, cc, a1)
+            keys.add(spelling, row, NAME if town else ALIAS)
 
     # supplement: aliases of GeoNames places, then places GeoNames lacks
     for gid, names in sup_aliases.items():
@@ -731,6 +737,16 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
         "continents": {cc: c.get("continentcode") or "" for cc, c in countries.items()},
         "us_counties": _us_counties(cache),
     }
+
+
+def _names_a_town(keys: _KeyCollector, rb: _RowBuilder, name: str, cc: str, admin1: str) -> bool:
+    """Whether ``name`` is already the own name of a populated place in admin area ``cc.admin1``."""
+    for posting in keys.exact.get(normalize_name(name), ()):
+        row, quality = posting >> 3, posting & 7
+        if (quality == NAME and rb.fclass[row] == "P" and rb.cc[row] == cc
+                and rb.admin1_codes[rb.admin1[row]] == admin1):
+            return True
+    return False
 
 
 def _us_counties(cache: Any) -> dict[str, tuple[str, ...]]:

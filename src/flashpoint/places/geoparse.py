@@ -66,7 +66,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -85,7 +85,7 @@ _MAX_SCAN_TOKENS = 6
 # words that, right before a name, say the name is a place
 _LOCATIVE_WORDS = frozenset(
     """in at near outside around inside into from to toward towards across through throughout within of
-    over along beyond via between entered entering enter enters reached reaching captured capturing seized
+    over along beyond via between entered entering enter enters reach reaches reached reaching captured capturing seized
     seizing shelled shelling attacked attacking bombed bombing stormed storming liberated retook retaking
     recaptured besieged besieging raided raiding struck hit targeted fled leaving left visited visiting
     outskirts""".split()
@@ -101,6 +101,7 @@ _PLACE_HEADS = frozenset(
 _GENERIC_WORDS = frozenset(
     """old new city town centre center downtown north south east west northern southern eastern western
     central upper lower district quarter square market airport bridge road street border area region camp
+    university hospital college school mosque church
     base valley river mountains hills province village neighbourhood neighborhood suburb suburbs outskirts
     countryside capital middle""".split()
 )
@@ -113,6 +114,7 @@ _CALENDAR_WORDS = frozenset(
 # buildings that stand for governments; a gazetteer match for them is always wrong ("White House" is an
 # alternate name of Guntersville, Alabama)
 _INSTITUTIONS = frozenset({"white house", "kremlin", "pentagon", "elysee", "elysee palace", "downing street",
+                           "congress", "parliament", "senate", "knesset", "bundestag",
                            "capitol hill", "state department", "foreign office", "quai d orsay"})
 _MATCH_SCORE = {"alias": 0.8, "name": 0.3, "alternate": 0.0, "variant": -0.2, "fuzzy": -0.6}
 # the last words of descriptive place phrases worth keeping when the gazetteer has no entry for them
@@ -322,6 +324,20 @@ def _trim_entity(ent: Span, toks: _Tokens) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
+def _misread_norp(ent: Span, gaz: Gazetteer) -> bool:
+    """A "nationality" spaCy's small model gives to an unfamiliar town name ("Hodeidah governorate",
+    "in Kulachi"): no demonym, and a name the gazetteer knows. The scan may still take it, on its usual
+    conditions (a locative word or a cue, a town in a country the story names)."""
+    if ent.label_ != "NORP" or gaz.demonym_country(ent.text) is not None:
+        return False
+    after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    if after is not None and after.lower_ not in _PLACE_HEADS and (
+            after.text in ("-", "‐") or after.is_alpha and after.text[:1].isupper()
+            or after.is_lower and after.pos_ in ("NOUN", "PROPN", "ADJ")):
+        return False  # a modifier, as nationalities are: "the Arab world", "the Arab Spring", "Christian ministry"
+    return bool(_lookup(gaz, ent.text, loose=False))
+
+
 def _cue_after(toks: _Tokens, end: int) -> str | None:
     if end < toks.n:
         word = toks.lower[end]
@@ -332,11 +348,11 @@ def _cue_after(toks: _Tokens, end: int) -> str | None:
     return None
 
 
-def _locative_before(toks: _Tokens, start: int) -> bool:
+def _locative_before(toks: _Tokens, start: int, words: frozenset[str] = _LOCATIVE_WORDS) -> bool:
     i = start - 1
     while i >= 0 and (toks.lower[i] in ("the", "a") or toks.punct[i] and toks.words[i] in "-'’"):
         i -= 1
-    return i >= 0 and toks.lower[i] in _LOCATIVE_WORDS
+    return i >= 0 and toks.lower[i] in words
 
 
 def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
@@ -347,7 +363,7 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
     found: list[_Toponym] = []
     unresolved_ents: list[tuple[Span, int, int]] = []
     for ent in doc.ents:
-        if ent.label_ in _NOT_PLACE_LABELS:
+        if ent.label_ in _NOT_PLACE_LABELS and not _misread_norp(ent, gaz):
             for i in range(ent.start, ent.end):
                 blocked[i] = True
     found.extend(_datelines(toks, gaz, taken))
@@ -512,7 +528,8 @@ def _describes_place(text: str) -> bool:
 
 def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: list[bool]) -> Iterable[_Toponym]:
     """Gazetteer names among capitalised token runs that spaCy did not call places (see module doc)."""
-    country_mentions = _countries_in_place_ents(doc, gaz)
+    mentioned = _countries_in_place_ents(doc, gaz)
+    country_mentions = (mentioned, mentioned | {nb for cc in mentioned for nb in gaz.neighbours(cc)})
     sent_start = toks.sent_start
     i = 0
     n = toks.n
@@ -530,22 +547,59 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
                 continue
             span_text = toks.span_text(i, j)
             if j < n and toks.lower[j] in _NO_TOWN_CUES and gaz.county_states(toks.span_text(i, j + 1)):
-                hit = (j + 1, toks.span_text(i, j + 1), [])  # "Guernsey County": a US county, no island
+                hit = (j + 1, toks.span_text(i, j + 1), [], None)  # "Guernsey County": a US county, no island
                 break
             cands = _lookup(gaz, span_text, loose=False)
-            if cands and _scan_accepts(toks, i, j, cands, country_mentions):
-                hit = (j, span_text, cands)
+            if not cands:
+                continue
+            container = _container_after(toks, j, gaz, taken, blocked)
+            if _scan_accepts(toks, i, j, cands, country_mentions, container):
+                hit = (j, span_text, cands, container)
                 break
         if hit is None:
             i += 1
             continue
-        j, span_text, cands = hit
+        j, span_text, cands, container = hit
         start = toks.idx[i]
         yield _Toponym(start, start + len(span_text), span_text, None, _sentence_of(start, toks.sentences),
                        _cue_after(toks, j) or ("admin" if toks.lower[j - 1] in _ADMIN_CUES else None), cands)
         for k in range(i, j):
             taken[k] = True
         i = j
+        if container is not None and not taken[j + 1] and _inside(cands, container[1]):
+            # "Frontera Comalapa, Chiapas": the state is a place mention too, whatever spaCy called it
+            end, outer = container
+            start = toks.idx[j + 1]
+            text = toks.span_text(j + 1, end)
+            yield _Toponym(start, start + len(text), text, None, _sentence_of(start, toks.sentences), None, outer)
+            for k in range(j + 1, end):
+                taken[k] = True
+            i = end
+
+
+def _container_after(toks: _Tokens, j: int, gaz: Gazetteer, taken: list[bool],
+                     blocked: list[bool]) -> tuple[int, list[Candidate]] | None:
+    """The country or first-level area named right after a comma ("Kharkiv, Ukraine", "Frontera Comalapa,
+    Chiapas"): where the name before it lies. Its end token and its candidates; None if there is none."""
+    if j + 1 >= toks.n or toks.words[j] != "," or blocked[j + 1] or not toks.can_start(j + 1):
+        return None
+    k = j + 1
+    for end in range(min(toks.n, k + 3), k, -1):
+        if not all(toks.can_start(x) and not blocked[x] for x in range(k, end)):
+            continue
+        outer = [c for c in _lookup(gaz, toks.span_text(k, end), loose=False)
+                 if c.match in ("name", "alias") and (c.is_country or c.is_admin1) and c.country_code]
+        if outer:
+            if any(taken[x] for x in range(k, end)) and not all(taken[x] for x in range(k, end)):
+                return None
+            return end, outer
+    return None
+
+
+def _inside(cands: list[Candidate], outer: list[Candidate]) -> bool:
+    return any(c.country_code == o.country_code and (o.is_country or c.admin1_code == o.admin1_code)
+               and not c.is_country and c is not o and not (c.is_admin1 and o.is_admin1)
+               for c in cands for o in outer)
 
 
 def _countries_in_place_ents(doc: Doc, gaz: Gazetteer) -> set[str]:
@@ -562,20 +616,76 @@ def _countries_in_place_ents(doc: Doc, gaz: Gazetteer) -> set[str]:
     return out
 
 
-def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country_mentions: set[str]) -> bool:
+_POSSESSIVE = frozenset(("'s", "’s"))
+_ANY_POSSESSIVE = _POSSESSIVE | {"'", "’"}  # "Jones' underwear"
+# capitalised words that, after a place name spaCy did not tag, make it part of an organisation's name
+_ORG_HEADS = frozenset(
+    """cartel cartels brigade brigades battalion battalions regiment division corps army armies front movement
+    party council command militia militias forces force guard guards police gang gangs clan group network
+    university college school hospital company corporation bank times post herald tribune news radio tv
+    television ministry department office court club united""".split())
+# locative words that hardly take a person after them ("according to Taylor", "acquaintances of Moore" do)
+_SPATIAL_WORDS = frozenset(
+    "in near outside around inside into across through throughout within along beyond via between toward towards"
+    .split())
+_MISREAD_LABELS = frozenset(("ORG", "PERSON", "NORP"))
+
+
+def _well_known(cands: list[Candidate]) -> bool:
+    return any(c.match in ("name", "alias") and (c.is_country or c.is_admin1 or c.feature_class == "P"
+                                                  and c.population >= 100_000) for c in cands)
+
+
+def _attribution_before(toks: _Tokens, i: int) -> bool:
+    """ "according to Winfield": a source, not a destination."""
+    return i >= 2 and toks.lower[i - 1] == "to" and toks.lower[i - 2] == "according"
+
+
+def _misread(toks: _Tokens, i: int, j: int, labels: set[str], cands: list[Candidate], named: set[str],
+             region: set[str]) -> bool:
+    """spaCy's small model calls unfamiliar town names organisations, people or nationalities ("near Arbinda",
+    "in Kulachi"): one whole such entity right after a locative word, named like a town of a country the story
+    names (or a neighbour of one), is that town. Not a one-word acronym ("the FSA"), not a possessor ("Jones'"),
+    not a source ("according to Taylor"), and a person only after a spatial word ("in", not "to" or "of")."""
+    ent = toks.ent[i]
+    if not labels & _MISREAD_LABELS or ent is None or ent is not toks.ent[j - 1] or (ent.start, ent.end) != (i, j):
+        return False
+    if (j - i == 1 and toks.words[i].isupper()) or (j < toks.n and toks.lower[j] in _ANY_POSSESSIVE):
+        return False
+    if _attribution_before(toks, i) or not _locative_before(toks, i, _SPATIAL_WORDS if "PERSON" in labels
+                                                               else _LOCATIVE_WORDS):
+        return False
+    return any(c.feature_class == "P" and (c.match == "name" and c.country_code in region
+                                           or c.match == "alternate" and c.country_code in named) for c in cands)
+
+
+def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country_mentions: tuple[set[str], set[str]],
+                  container: tuple[int, list[Candidate]] | None) -> bool:
+    named, region = country_mentions  # the countries the story names; and their neighbours
+    # "Kharkiv's Shevchenkivskyi district": a well-known place owning what follows opens a name, and is a place
+    possessive = j < toks.n and toks.lower[j] in _POSSESSIVE and _well_known(cands)
     # a scanned name must cover whole entities: "Ninawah" inside the ORG "the PMU's Ninawah Command" is a
     # unit's name, not a place mention
     for k in (i, j - 1):
         ent = toks.ent[k]
         if ent is not None and (ent.start < i or ent.end > j) and ent.label_ not in PLACE_LABELS:
-            return False
+            if not (possessive and ent.start == i):
+                return False
+    if j < toks.n and toks.words[j][:1].isupper() and toks.lower[j] in _ORG_HEADS:
+        return False  # "the Sinaloa Cartel", "Baghdad Operations Command": an organisation's name, not a place
+    inside = container is not None and _inside(cands, container[1])
     labels = {toks.ent[k].label_ for k in range(i, j) if toks.ent[k] is not None}
-    if "ORG" in labels and not any(c.match == "alias" or c.geonameid is None for c in cands):
+    misread = _misread(toks, i, j, labels, cands, named, region)
+    if "ORG" in labels and not (possessive or inside or misread) and not any(
+            c.match == "alias" or c.geonameid is None for c in cands):
         return False  # organisations named after places ("Hezbollah", "Baghdad Operations Command")
+    if inside or misread:
+        return True
     cue_word = toks.lower[j] if j < toks.n else ""
     if cue_word in _NO_TOWN_CUES and not any(c.feature_class == "A" for c in cands):
         return False  # "Hall County" is no town called Hall
-    if not (_cue_after(toks, j) is not None or toks.lower[j - 1] in _PLACE_HEADS or _locative_before(toks, i)):
+    if not (_cue_after(toks, j) is not None or toks.lower[j - 1] in _PLACE_HEADS or _locative_before(toks, i)
+            or possessive):
         return False
     cued = cue_word in _HEAD_CUES  # "X district", "X village"; not "X County", which is no town X
     for c in cands:
@@ -584,7 +694,7 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
             return True
         if (c.is_country or c.is_admin1) and c.match == "name":
             return True
-        if c.feature_class == "P" and c.country_code in country_mentions and (c.population >= 100_000 or cued):
+        if c.feature_class == "P" and c.country_code in named and (c.population >= 100_000 or cued or possessive):
             return True  # "Nad Ali district", "the village of X" in a story about the country: any size
     return False
 
@@ -887,18 +997,33 @@ def _resolve(top: _Toponym, ctx: _Context, gaz: Gazetteer) -> Candidate | object
     if not cands:
         return unresolved
     best = max(cands, key=lambda c: _score(c, top, top.candidates, ctx))
-    return unresolved if _foreign_hamlet(best, ctx) else best
+    return unresolved if _foreign_hamlet(best, ctx, top.candidates) else best
 
 
-def _foreign_hamlet(c: Candidate, ctx: _Context) -> bool:
+_FOREIGN_TOWN = 500_000  # below this, a name shared across countries resolves abroad only if the story goes there
+_FAMOUS = 20  # ... unless the place has this many names in other languages (Cambridge, England: 54; Lere: 4)
+
+
+def _foreign_hamlet(c: Candidate, ctx: _Context, cands: Sequence[Candidate] = ()) -> bool:
     """A small place in a country the article never names is more likely a local name GeoNames lacks
-    ("Adra" near Damascus is not Adra in Spain); an article that names no country is left alone."""
+    ("Adra" near Damascus is not Adra in Spain); an article that names no country is left alone.
+
+    A name that several countries share is held to more: in a story plainly about one country, "Léré" (a
+    Malian town GeoNames lacks) is not the Nigerian town of 90,000 by that name, though a unique name
+    ("Fallujah" in a story about a US soldier) still resolves abroad."""
     if not ctx.focus or c.match == "alias" or c.is_country or c.is_admin1 or c.feature_code == "PPLC":
         return False
-    share = ctx.focus.get(c.country_code or "", 0.0)
+    cc = c.country_code or ""
+    share = ctx.focus.get(cc, 0.0)
     if c.match in ("alternate", "variant") and share < 0.1 and c.population < 200_000:
         return True  # "Barna" is not Bern, "Tibni" not Tibnah, in a Syria story
-    return share == 0.0 and c.population < 50_000 and ctx.regional(c.country_code or "") == 0.0
+    if share > 0.0 or ctx.regional(cc) > 0.0:
+        return False
+    if c.population < 50_000:
+        return True
+    shared = len({o.country_code for o in cands if o.match in ("name", "alias") and not o.is_country}) >= 2
+    return (shared and c.population < _FOREIGN_TOWN and c.fame < _FAMOUS and ctx.total >= 1.0
+            and max(ctx.focus.values()) >= 0.6)
 
 
 def _is_generic(text: str) -> bool:
