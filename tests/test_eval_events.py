@@ -114,3 +114,41 @@ def test_no_one_killed_is_no_fatality() -> None:
     assert [e.fatalities for e in result.events if e.acled] == [0]
     evidence = [ev.text for e in result.events for ev in e.evidence if ev.field == "fatalities"]
     assert evidence == ["no one"]
+
+
+def test_the_classifier_needs_a_word_of_the_kind_for_protest_and_sexual_violence() -> None:
+    """The sentence classifier learns company as well as meaning (police and an attack read like
+    "excessive force against protesters", a mother and her daughters like sexual violence); it may not
+    choose those sub-types for a sentence with no word of their kind."""
+    from flashpoint.events.ontology import load_ontology
+
+    onto = load_ontology()
+    assert not onto.classifier_may_choose("FORCE_AGAINST_PROTEST", {"police", "attack", "station"})
+    assert onto.classifier_may_choose("FORCE_AGAINST_PROTEST", {"police", "disperse", "protesters"})
+    assert onto.classifier_may_choose("ARMED_CLASH", {"anything"})  # no words required
+    assert not onto.classifier_may_choose("SEX_VIOL", {"woman", "daughter", "shell"})
+    texts = [
+        ("Three policemen were killed when militants attacked the Saddar police station in Bannu on Tuesday, "
+         "police said.", "2024-10-23"),
+        ("A woman was killed and her two daughters were wounded on Sunday when militiamen shelled homes in the "
+         "village, a medical source said.", "2024-02-12"),
+    ]
+    for text, published in texts:
+        result = flashpoint.extract(text, published=published)
+        types = {(e.acled.event_type, e.acled.sub_event_type) for e in result.events if e.acled}
+        assert types, text
+        assert not any(t == "Protests" or s == "Sexual violence" for t, s in types), (text, types)
+
+
+def test_needs_words_name_known_codes(tmp_path: Path) -> None:
+    import shutil
+
+    from flashpoint.events.ontology import load_ontology
+    from flashpoint.settings import DATA_DIR
+
+    for name in ("ontology.yaml", "triggers.yaml"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    lexicon = tmp_path / "triggers.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n  NOT_A_CODE: [word]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="NOT_A_CODE"):
+        load_ontology(tmp_path)

@@ -32,7 +32,7 @@ from .times import tag_times
 T = TypeVar("T")
 
 # Bump when coding changes, so stores know to re-extract articles coded by an older version.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 
 @functools.lru_cache(maxsize=2)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from ..actors.dictionary import ActorDictionary
@@ -141,7 +142,7 @@ class EventCoder:
                       and len(s) >= 4 and any(t.lemma_.lower() in cues or t.lower_ in cues for t in s)]
         if not candidates:
             return []
-        probs = self.classifier.predict([s.text for s in candidates])
+        probs = self._admissible(self.classifier.predict([s.text for s in candidates]), candidates)
         labels = self.classifier.labels
         none = labels.index("NONE") if "NONE" in labels else None
         out: list[Draft] = []
@@ -192,7 +193,9 @@ class EventCoder:
         if not todo:
             return events
         sentences = [next(ev.text for ev in events[i].evidence if ev.field == "sentence") for i in todo]
-        probs = self.classifier.predict(sentences)
+        probs = self._admissible(self.classifier.predict(sentences),
+                                 [sentence_of(drafts[i].hit.anchor) for i in todo],
+                                 keep=[drafts[i].code for i in todo])
         out = list(events)
         for row, i in enumerate(todo):
             d, e = drafts[i], events[i]
@@ -210,6 +213,23 @@ class EventCoder:
                 e.plover = PloverCoding(sub.plover, None)
             e.confidence = verdict.confidence
         return [e for e in out if e is not None]
+
+    def _admissible(self, probs: np.ndarray, sentences: list[Span], keep: list[str | None] | None = None) -> np.ndarray:
+        """The classifier's probabilities with the codes it may not choose for each sentence set to 0:
+        those that need a word of their kind the sentence lacks (``classifier_needs_words``). The
+        lexicon's own code (``keep``) is never held back."""
+        needs = self.ontology.classifier_needs_words
+        labels = self.classifier.labels if self.classifier is not None else []
+        columns = [(k, code) for k, code in enumerate(labels) if code in needs]
+        if not columns:
+            return probs
+        out = np.array(probs, copy=True)
+        for row, sent in enumerate(sentences):
+            words = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
+            for k, code in columns:
+                if (keep is None or keep[row] != code) and not self.ontology.classifier_may_choose(code, words):
+                    out[row, k] = 0.0
+        return out
 
     # --- steps --------------------------------------------------------------------------------
     def _absorb_linked(self, drafts: list[Draft]) -> list[Draft]:

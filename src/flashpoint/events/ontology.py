@@ -61,6 +61,14 @@ class Ontology:
     outcomes: frozenset[str] = frozenset()
     event_heads: frozenset[str] = frozenset()
     classifier_cues: frozenset[str] = frozenset()
+    # sub-event code -> words one of which the sentence must have for the classifier to choose it
+    classifier_needs_words: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def classifier_may_choose(self, code: str, words: frozenset[str] | set[str]) -> bool:
+        """Whether a sentence with these words (lemmas and written forms, lower case) may be given
+        ``code`` by the classifier alone."""
+        needed = self.classifier_needs_words.get(code)
+        return needed is None or not needed.isdisjoint(words)
 
     def sub_event(self, code: str | None) -> SubEvent | None:
         return self.sub_events.get(code) if code else None
@@ -128,4 +136,12 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
             [form for w in lex.get("classifier_cues", ()) for form in inflections(w)]
             + [w for t in lex["triggers"] for p in [*t.get("lemmas", ()), *t.get("phrases", ())] for w in p.split()]
         ),
+        classifier_needs_words=_needs_words(lex.get("classifier_needs_words") or {}, sub_events),
     )
+
+
+def _needs_words(raw: dict, sub_events: dict[str, SubEvent]) -> dict[str, frozenset[str]]:
+    for code in raw:
+        if code not in sub_events:
+            raise ValueError(f"triggers.yaml: classifier_needs_words names unknown ACLED code {code!r}")
+    return {code: frozenset(form for w in words for form in inflections(w)) for code, words in raw.items()}
