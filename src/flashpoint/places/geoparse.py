@@ -553,8 +553,9 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
             if not cands:
                 continue
             container = _container_after(toks, j, gaz, taken, blocked)
-            if _scan_accepts(toks, i, j, cands, country_mentions, container):
-                hit = (j, span_text, cands, container)
+            inside = container is not None and _inside(cands, container[1])
+            if _scan_accepts(toks, i, j, cands, country_mentions, inside):
+                hit = (j, span_text, cands, container if inside else None)
                 break
         if hit is None:
             i += 1
@@ -566,7 +567,7 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
         for k in range(i, j):
             taken[k] = True
         i = j
-        if container is not None and not taken[j + 1] and _inside(cands, container[1]):
+        if container is not None and not taken[j + 1]:
             # "Frontera Comalapa, Chiapas": the state is a place mention too, whatever spaCy called it
             end, outer = container
             start = toks.idx[j + 1]
@@ -660,7 +661,8 @@ def _misread(toks: _Tokens, i: int, j: int, labels: set[str], cands: list[Candid
 
 
 def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country_mentions: tuple[set[str], set[str]],
-                  container: tuple[int, list[Candidate]] | None) -> bool:
+                  inside: bool) -> bool:
+    """``inside``: the name lies in the country or area named right after it ("Kharkiv, Ukraine")."""
     named, region = country_mentions  # the countries the story names; and their neighbours
     # "Kharkiv's Shevchenkivskyi district": a well-known place owning what follows opens a name, and is a place
     possessive = j < toks.n and toks.lower[j] in _POSSESSIVE and _well_known(cands)
@@ -673,7 +675,6 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
                 return False
     if j < toks.n and toks.words[j][:1].isupper() and toks.lower[j] in _ORG_HEADS:
         return False  # "the Sinaloa Cartel", "Baghdad Operations Command": an organisation's name, not a place
-    inside = container is not None and _inside(cands, container[1])
     labels = {toks.ent[k].label_ for k in range(i, j) if toks.ent[k] is not None}
     misread = _misread(toks, i, j, labels, cands, named, region)
     if "ORG" in labels and not (possessive or inside or misread) and not any(
@@ -1004,7 +1005,7 @@ _FOREIGN_TOWN = 500_000  # below this, a name shared across countries resolves a
 _FAMOUS = 20  # ... unless the place has this many names in other languages (Cambridge, England: 54; Lere: 4)
 
 
-def _foreign_hamlet(c: Candidate, ctx: _Context, cands: Sequence[Candidate] = ()) -> bool:
+def _foreign_hamlet(c: Candidate, ctx: _Context, cands: Sequence[Candidate]) -> bool:
     """A small place in a country the article never names is more likely a local name GeoNames lacks
     ("Adra" near Damascus is not Adra in Spain); an article that names no country is left alone.
 
