@@ -45,3 +45,16 @@ def test_counts_that_are_not_casualties() -> None:
             "Gunmen killed three villagers and wounded two others in Kirkuk on Monday.")
     result = flashpoint.extract(text, published="2019-04-16")
     assert [(e.fatalities, e.injured) for e in result.events] == [(3, 2)]
+
+
+def test_the_fast_yaml_reader_reads_every_knowledge_file_as_pyyaml_does() -> None:
+    """The C parser must build exactly what the pure-Python one builds, file by file."""
+    import yaml
+
+    from flashpoint.datafiles import read_yaml
+    from flashpoint.settings import DATA_DIR
+
+    files = sorted(DATA_DIR.rglob("*.yaml"))
+    assert len(files) >= 10
+    for path in files:
+        assert read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path.name

@@ -12,8 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from ..datafiles import read_yaml
 from ..model import Actor
 from ..settings import DATA_DIR
 
@@ -92,18 +91,13 @@ class ActorDictionary:
         return hit[0] if hit else None
 
 
-def _load_yaml(path: Path) -> dict:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
 @functools.lru_cache(maxsize=4)
 def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
     actors: dict[str, Actor] = {}
     contextual: dict[str, list[str]] = {}
     items: list[tuple[Path, dict]] = []
     for path in sorted((data_dir / "actors").glob("*.yaml")):
-        raw = _load_yaml(path) or {}
+        raw = read_yaml(path) or {}
         items += [(path, item) for item in raw.get("actors", [])]
     for path, item in items:
         if item["name"] in actors:
@@ -123,7 +117,7 @@ def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
         if item.get("contextual_aliases"):
             contextual[actor.name] = list(item["contextual_aliases"])
 
-    gen = _load_yaml(data_dir / "generic_actors.yaml")
+    gen = read_yaml(data_dir / "generic_actors.yaml")
     rules = [
         GenericRule(tuple(g["lemmas"]), g["template"], g["inter"], tuple(g.get("link", ())))
         for g in gen["generic"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
 from spacy.tokens import Doc, Token
 
+from ..datafiles import read_yaml
 from ..model import ActorMention, Evidence, Relation
 from ..nlp import doc_text
 from ..settings import DATA_DIR
@@ -23,8 +23,7 @@ from .mentions import MentionIndex
 
 @functools.lru_cache(maxsize=2)
 def _patterns(data_dir: Path = DATA_DIR) -> dict:
-    with (data_dir / "relations.yaml").open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    raw = read_yaml(data_dir / "relations.yaml")
     return {
         "compound": {w: rel for rel, words in raw["compound_words"].items() for w in words},
         "passive": {v: rel for rel, verbs in raw["passive_verbs"].items() for v in verbs},

@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import yaml
 from rapidfuzz import fuzz, process
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from ..datafiles import read_yaml
 from ..model import ActorMention
 from ..nlp import lemma_matchers, sentence_of
 from ..settings import DATA_DIR
@@ -342,8 +342,7 @@ class ActorResolver:
 
 @functools.lru_cache(maxsize=1)
 def _resolution_settings() -> dict:
-    with (DATA_DIR / "resolution.yaml").open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml(DATA_DIR / "resolution.yaml")
 
 
 _SPONSOR_WORDS = {"backed", "led", "allied", "aligned", "supported", "sponsored", "funded", "armed", "trained",

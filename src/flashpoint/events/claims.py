@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
+from ..datafiles import read_yaml
 from ..model import ActorMention, Claim
 from ..settings import DATA_DIR
 
@@ -22,7 +22,7 @@ _QUOTES = "\"\u201c\u201d\u2018\u2019'"
 
 @functools.lru_cache(maxsize=2)
 def _cues(data_dir: Path = DATA_DIR) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
-    raw = yaml.safe_load((data_dir / "claims.yaml").read_text(encoding="utf-8"))
+    raw = read_yaml(data_dir / "claims.yaml")
     return frozenset(raw["speech_verbs"]), tuple(tuple(p.split()) for p in raw["according_to"])
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from ..datafiles import read_yaml
 from ..settings import DATA_DIR
 
 
@@ -30,7 +30,7 @@ class Params:
 
 @functools.lru_cache(maxsize=2)
 def load_params(path: Path = DATA_DIR / "decision.yaml") -> Params:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path) or {}
     return Params(**{f.name: float(raw[f.name]) for f in fields(Params) if f.name in raw})
 
 

@@ -6,8 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from ..datafiles import read_yaml
 from ..nlp import inflections
 from ..settings import DATA_DIR
 
@@ -75,8 +74,7 @@ class Ontology:
 
 
 def _read(path: Path) -> dict:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml(path)
 
 
 @functools.lru_cache(maxsize=4)

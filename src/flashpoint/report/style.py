@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
+from flashpoint.datafiles import read_yaml
 from flashpoint.settings import DATA_DIR
 
 
@@ -34,7 +33,7 @@ class Style:
 
 @lru_cache(maxsize=1)
 def load_style() -> Style:
-    raw = yaml.safe_load((DATA_DIR / "report.yaml").read_text(encoding="utf-8"))
+    raw = read_yaml(DATA_DIR / "report.yaml")
     types = raw["event_types"]
     other = raw["other_type"]
     return Style(
