@@ -30,6 +30,26 @@ def test_contract_keys() -> None:
     assert event["date"] == "2020-03-02"
 
 
+def test_every_record_serialises_as_asdict_would() -> None:
+    """The records' JSON form is a plain field read (fast), which equals ``asdict`` only while every
+    field is a scalar: a list or a nested record added to one of them must fail here."""
+    from dataclasses import asdict
+
+    result = flashpoint.extract(
+        "Gunmen killed two soldiers in Kirkuk on Monday, the Iraqi army said. Iran-backed militias "
+        "denied it.", published="2020-03-03", title="Kirkuk attack")
+    records = [*result.actors, *result.places, *result.times, *result.claims]
+    for event in result.events:
+        records += [event.acled, event.plover, event.location, *event.evidence]
+    kinds = {type(r).__name__ for r in records if r is not None}
+    assert {"ActorMention", "PlaceMention", "TimeMention", "Claim", "AcledCoding", "PloverCoding",
+            "Location", "Evidence"} <= kinds
+    for record in records:
+        if record is not None:
+            assert record.to_dict() == asdict(record), type(record).__name__
+            assert all(v is None or isinstance(v, (str, int, float)) for v in record.to_dict().values())
+
+
 def test_negation_forecast_and_history_are_not_coded() -> None:
     text = ("Officials denied that militants attacked the base.\n\n"
             "The army will launch an offensive on the town next week.\n\n"

@@ -210,6 +210,60 @@ def test_overlong_ids_are_refused_on_every_backend(store: Store) -> None:
         store.save_result(result)
 
 
+def test_a_batch_saved_together_stores_what_saving_each_alone_stores(
+        new_db_url: Callable[[], str]) -> None:
+    stamps = {"ingested_at", "updated_at", "applied_at", "recorded_at"}
+    texts = [MOSUL_TEXT, MOSUL_TEXT + " Updated.", MOSUL_TEXT + " Corrected."]
+
+    def saved(together: bool) -> tuple[list, dict]:
+        with open_store(new_db_url()) as st:
+            st.save_result(make_result(texts[1]))
+            st.save_result(make_result(texts[2]))
+            batch = [make_result(texts[0]), make_result(texts[1], version="test-2", n_events=1),
+                     make_result(texts[2], version="test-2")]
+            flags = [False, True, False]  # new; an older coding to replace; stored meanwhile
+            if together:
+                out = st.save_results(batch, replace=flags)
+            else:
+                out = [st.save_result(r, replace=f) for r, f in zip(batch, flags)]
+            rows = {name: sorted(tuple(v for k, v in zip(cols, r) if k not in stamps) for r in table)
+                    for name, (cols, table) in _dump_with_columns(st).items()}
+            return out, rows
+
+    alone, together = saved(False), saved(True)
+    assert together[0] == alone[0] == ["inserted", "replaced", "unchanged"]
+    assert together[1] == alone[1]
+
+
+def _dump_with_columns(store: Store) -> dict[str, tuple[list[str], list[tuple]]]:
+    with store._engine.connect() as conn:
+        out = {}
+        for t in schema.metadata.sorted_tables:
+            result = conn.execute(t.select())
+            out[t.name] = (list(result.keys()), [tuple(r) for r in result])
+        return out
+
+
+def test_a_bad_result_in_a_batch_costs_only_itself(store: Store) -> None:
+    store.save_result(make_result())
+    good = make_result(MOSUL_TEXT + " Updated.")
+    bad = make_result(MOSUL_TEXT + " Corrected.")
+    bad.events[0].id = make_result().events[0].id  # an id the first article owns
+    bad.events[0].article_id = None
+    last = make_result(MOSUL_TEXT + " Again.")
+    out = store.save_results([good, bad, last], replace=[False] * 3)  # the database refuses it
+    assert out[0] == out[2] == "inserted"
+    assert isinstance(out[1], StoreError) and "already stored for article" in str(out[1])
+
+    worse = make_result(MOSUL_TEXT + " Retracted.")
+    worse.events[0].id = "x" * 65  # refused before any SQL
+    out = store.save_results([worse, make_result(MOSUL_TEXT + " Once more.")], replace=[False, False])
+    assert isinstance(out[0], StoreError) and "must be 1 to 64 characters" in str(out[0])
+    assert out[1] == "inserted"
+    assert store.counts()["articles"] == 4
+    assert not store.has_article(bad.article.id) and not store.has_article(worse.article.id)
+
+
 # ------------------------------------------------------------------------ reading
 
 

@@ -18,8 +18,7 @@ import click
 from . import __version__
 from .ingest import IngestOptions, read_inputs
 from .model import Article, IngestError
-from .nlp import ModelNotInstalled
-from .settings import get_settings
+from .settings import ModelNotInstalled, get_settings
 
 EVENT_FORMATS = ("table", "csv", "json", "jsonl", "geojson")
 GRAPH_FORMATS = ("graphml", "graph-json")

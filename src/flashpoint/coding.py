@@ -3,8 +3,8 @@
 Why one small interface for all three: ``runner.run_paths`` reads, filters and saves the same way
 whatever does the coding, so a run has one loop and one end (where steps that must follow every
 run, such as fusing events across articles, belong). A coder only turns batches of new articles
-into results; it never touches the store, so results are written by one process, in per-article
-transactions, exactly as in a single-process run.
+into results; it never touches the store, so results are written by one process, a batch per
+transaction, exactly as in a single-process run.
 
 Why batches are formed here, after filtering, for every mode: spaCy parses a batch together, and
 giving every mode the same batches keeps their results identical row for row.
@@ -45,11 +45,13 @@ Outcome = DocumentResult | CodingFailure
 
 
 class BatchCoder(Protocol):
-    """Codes batches of articles somewhere; yields each article's result (or why it failed)."""
+    """Codes batches of articles somewhere; yields, per batch, each article's result (or why it
+    failed), so that the caller can save a batch's results together."""
 
-    def code(self, batches: Iterable[list[Article]]) -> Iterator[Outcome]:
-        """Results as soon as they are ready, in any order; consumes ``batches`` lazily so that
-        only a few batches are in flight and memory stays flat however long the input."""
+    def code(self, batches: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
+        """A batch's outcomes as soon as they are ready, batches in any order; consumes
+        ``batches`` lazily so that only a few batches are in flight and memory stays flat however
+        long the input."""
         ...
 
     def close(self, *, abort: bool = False) -> None:
@@ -61,11 +63,11 @@ class BatchCoder(Protocol):
 class InProcessCoder:
     """This process codes, one batch after another: the default, and the reference for the rest."""
 
-    def code(self, batches: Iterable[list[Article]]) -> Iterator[Outcome]:
+    def code(self, batches: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
         from .pipeline import extract_articles
 
         for batch in batches:
-            yield from extract_articles(batch, batch_size=BATCH_SIZE)
+            yield list(extract_articles(batch, batch_size=BATCH_SIZE))
 
     def close(self, *, abort: bool = False) -> None:
         pass
@@ -77,15 +79,13 @@ def failed(batch: list[Article], exc: BaseException) -> list[CodingFailure]:
     return [CodingFailure(a, reason) for a in batch]
 
 
-def outcomes(batch: list[Article], result: Callable[[], list[DocumentResult]]) -> Iterator[Outcome]:
+def outcomes(batch: list[Article], result: Callable[[], list[DocumentResult]]) -> list[Outcome]:
     """A finished task's results, or, when the task failed as a whole, every article of its
     batch as a failure: a dead worker or a failed task costs its batch, never the run."""
     try:
-        results = result()
+        return list(result())
     except Exception as exc:  # noqa: BLE001 - see above
-        yield from failed(batch, exc)
-    else:
-        yield from results
+        return list(failed(batch, exc))
 
 
 def batched(articles: Iterable[Article], size: int = BATCH_SIZE) -> Iterator[list[Article]]:

@@ -92,7 +92,7 @@ class DaskCoder:
         self._depth = 2 * max(1, sum(client.nthreads().values()))
         return client
 
-    def code(self, batches: Iterable[list[Article]]) -> Iterator[Outcome]:
+    def code(self, batches: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
         pending: dict[str, list[Article]] = {}
         done: as_completed | None = None
         for batch in batches:
@@ -108,9 +108,9 @@ class DaskCoder:
             yield from self._take(future, pending)
 
     @staticmethod
-    def _take(future: Any, pending: dict[str, list[Article]]) -> Iterator[Outcome]:
+    def _take(future: Any, pending: dict[str, list[Article]]) -> Iterator[list[Outcome]]:
         try:
-            yield from outcomes(pending.pop(future.key), future.result)
+            yield outcomes(pending.pop(future.key), future.result)
         finally:
             future.release()  # the worker may drop the result now
 

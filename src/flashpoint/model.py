@@ -8,10 +8,24 @@ slice the text and see the words a value came from.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = "1"
+
+# Bump when coding changes, so stores know to re-extract articles coded by an older version.
+# Here, beside the records, and not in ``pipeline``: the process that reads and saves a run (the
+# parent of ``--workers``) compares versions but never parses, and must not pay for importing spaCy.
+EXTRACTOR_VERSION = "5"
+
+
+def scalar_fields(record: Any) -> dict[str, Any]:
+    """A record whose fields are all scalars (str, int, float, None) as a dict, in field order.
+
+    Why not ``dataclasses.asdict``: it deep-copies every value through a recursive walk, and with
+    tens of mentions per article that walk was the largest single cost of saving a result.
+    """
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
 def stable_id(*parts: object, length: int = 16) -> str:
@@ -116,7 +130,7 @@ class ActorMention:
     method: str = "dictionary"  # dictionary | generic | person | link
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return scalar_fields(self)
 
 
 @dataclass(slots=True)
@@ -134,7 +148,7 @@ class PlaceMention:
     country_code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return scalar_fields(self)
 
 
 @dataclass(slots=True)
@@ -149,7 +163,7 @@ class TimeMention:
     date_end: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return scalar_fields(self)
 
 
 @dataclass(slots=True)
@@ -164,7 +178,7 @@ class Location:
     detail: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return scalar_fields(self)
 
 
 @dataclass(slots=True)
@@ -175,7 +189,7 @@ class Evidence:
     text: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return scalar_fields(self)
 
 
 @dataclass(slots=True)
@@ -185,7 +199,7 @@ class AcledCoding:
     interaction: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return scalar_fields(self)
 
 
 @dataclass(slots=True)
@@ -194,7 +208,7 @@ class PloverCoding:
     mode: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return scalar_fields(self)
 
 
 @dataclass(slots=True)
@@ -267,7 +281,7 @@ class Claim:
     speaker_actor: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return scalar_fields(self)
 
 
 @dataclass(slots=True)

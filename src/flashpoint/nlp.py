@@ -15,7 +15,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
-from .settings import get_settings
+from .settings import ModelNotInstalled, get_settings
 
 _lock = threading.Lock()
 _cache: dict[str, Language] = {}
@@ -29,10 +29,6 @@ def line_breaks(doc: Doc) -> Doc:
         if "\n" in tok.text_with_ws or tok.is_space and "\n" in tok.text:
             doc[tok.i + 1].is_sent_start = True
     return doc
-
-
-class ModelNotInstalled(RuntimeError):
-    """The configured spaCy model is not installed (it must come from PyPI; nothing downloads)."""
 
 
 def get_nlp(model: str | None = None) -> Language:

@@ -114,7 +114,7 @@ class PoolCoder:
             self._pool = self._start()
             return self._pool.submit(code_batch, batch)
 
-    def code(self, batches: Iterable[list[Article]]) -> Iterator[Outcome]:
+    def code(self, batches: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
         pending: dict[Future, list[Article]] = {}
         for batch in batches:
             pending[self._submit(batch)] = batch
@@ -124,11 +124,15 @@ class PoolCoder:
             yield from self._collect(pending)
 
     @staticmethod
-    def _collect(pending: dict[Future, list[Article]]) -> Iterator[Outcome]:
+    def _collect(pending: dict[Future, list[Article]]) -> Iterator[list[Outcome]]:
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            yield from outcomes(pending.pop(future), future.result)
+            yield outcomes(pending.pop(future), future.result)
 
     def close(self, *, abort: bool = False) -> None:
-        # On abort the workers finish their batch and exit (or exit with us, see _exit_with_parent).
-        self._pool.shutdown(wait=not abort, cancel_futures=True)
+        """Tell the workers to exit, without waiting for them: a worker takes a few tenths of a
+        second to free its models, time in which this process can already fuse the run's events.
+        The pool's own thread joins them, at the latest when this process exits. On abort the
+        workers finish their batch and exit (or exit with us, see ``_exit_with_parent``)."""
+        del abort  # the same either way: nothing left to wait for
+        self._pool.shutdown(wait=False, cancel_futures=True)

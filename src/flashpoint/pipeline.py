@@ -23,17 +23,13 @@ from .events.coder import EventCoder
 from .events.detect import get_finder
 from .events.ontology import load_ontology
 from .ingest import IngestOptions, make_article
-from .model import Article, Claim, DocumentResult, Event, Evidence, PlaceMention
+from .model import EXTRACTOR_VERSION, Article, Claim, DocumentResult, Event, Evidence, PlaceMention
 from .nlp import get_nlp
 from .places import Gazetteer, geoparse
 from .settings import get_settings
 from .times import tag_times
 
 T = TypeVar("T")
-
-# Bump when coding changes, so stores know to re-extract articles coded by an older version.
-EXTRACTOR_VERSION = "5"
-
 
 @functools.lru_cache(maxsize=2)
 def _coder() -> EventCoder:

@@ -4,7 +4,7 @@ Why skip known articles before parsing: articles are keyed by content hash, so a
 same folder costs a hash per article, not a spaCy pass, and leaves the store exactly as it was.
 
 Why one loop for every mode: whether this process, worker processes or a Dask cluster code the
-articles (``coding.py``), this process reads and filters them and saves each result in its own
+articles (``coding.py``), this process reads and filters them and saves each coded batch in one
 transaction. A run killed at any moment therefore leaves every article either stored whole or
 absent, and a rerun codes only the absent ones. ``run_paths`` is the one entry point and has one
 end, where steps that follow every run belong.
@@ -21,9 +21,8 @@ from typing import Any
 from .coding import CodingFailure, Outcome, batched, open_coder
 from .ingest import IngestOptions, read_inputs
 from .fuse import FusionSummary, fuse_pending
-from .model import Article, IngestError
-from .pipeline import EXTRACTOR_VERSION
-from .store import Store, open_store
+from .model import EXTRACTOR_VERSION, Article, DocumentResult, IngestError
+from .store import Store, StoreError, open_store
 
 
 @dataclass(slots=True)
@@ -76,39 +75,51 @@ def _record_failure(store: Store, summary: RunSummary, error: IngestError) -> No
 
 
 def _new_articles(items: Iterable[Article | IngestError], store: Store, summary: RunSummary,
-                  progress: _Progress, in_flight: set[str], reprocess: bool) -> Iterator[Article]:
+                  progress: _Progress, in_flight: dict[str, bool], reprocess: bool) -> Iterator[Article]:
     """The articles that need coding; bad inputs are recorded and known articles counted as they
-    stream past. ``in_flight`` holds articles handed to the coder and not yet saved, so the same
-    text twice in a run is coded once even when its first copy is still in a worker."""
+    stream past. ``in_flight`` maps articles handed to the coder and not yet saved to whether the
+    store held them (an older coding, to replace), so the same text twice in a run is coded once
+    even when its first copy is still in a worker."""
     for item in items:
         if isinstance(item, IngestError):
             _record_failure(store, summary, item)
             progress.tick()
             continue
         summary.read += 1
-        if item.id in in_flight or (
-            not reprocess and store.article_extractor_version(item.id) == EXTRACTOR_VERSION
-        ):
-            summary.unchanged += 1
-            progress.tick()
-            continue
-        in_flight.add(item.id)
-        yield item
-
-
-def _save(outcome: Outcome, store: Store, summary: RunSummary) -> None:
-    if isinstance(outcome, CodingFailure):
-        _record_failure(store, summary, outcome.error)
-        return
-    known = store.has_article(outcome.article.id)
-    saved = store.save_result(outcome, replace=known)
-    if saved == "inserted":
-        summary.inserted += 1
-    elif saved == "replaced":
-        summary.replaced += 1
-    else:
+        if item.id not in in_flight:
+            stored, version = store.article_state(item.id)
+            if reprocess or version != EXTRACTOR_VERSION:
+                in_flight[item.id] = stored
+                yield item
+                continue
         summary.unchanged += 1
-    summary.events += len(outcome.events)
+        progress.tick()
+
+
+def _save(batch: list[Outcome], store: Store, summary: RunSummary, in_flight: dict[str, bool]) -> None:
+    """One coded batch: failures recorded, results saved together. An article the store held
+    when the run read it (``in_flight``) is replaced; one that another writer stored meanwhile
+    is left as that writer saved it."""
+    results: list[DocumentResult] = []
+    for outcome in batch:
+        if isinstance(outcome, CodingFailure):
+            in_flight.pop(outcome.article.id, None)
+            _record_failure(store, summary, outcome.error)
+        else:
+            results.append(outcome)
+    known = [in_flight.pop(r.article.id, False) for r in results]
+    for result, saved in zip(results, store.save_results(results, replace=known), strict=True):
+        if isinstance(saved, StoreError):  # this result only: the rest of the batch is stored
+            _record_failure(store, summary, IngestError(result.article.origin or result.article.id,
+                                                        f"cannot store: {saved}"))
+            continue
+        if saved == "inserted":
+            summary.inserted += 1
+        elif saved == "replaced":
+            summary.replaced += 1
+        else:
+            summary.unchanged += 1
+        summary.events += len(result.events)
 
 
 def run_paths(
@@ -135,12 +146,12 @@ def run_paths(
         with open_coder(workers=workers, dask_local=dask_local, scheduler=scheduler) as coder:
             if items is None:
                 items = read_inputs(list(paths), options, stdin=sys.stdin.buffer)
-            in_flight: set[str] = set()
+            in_flight: dict[str, bool] = {}
             todo = _new_articles(items, store, summary, bar, in_flight, reprocess)
-            for outcome in coder.code(batched(todo)):
-                _save(outcome, store, summary)
-                in_flight.discard(outcome.article.id)
-                bar.tick()
+            for outcomes in coder.code(batched(todo)):
+                _save(outcomes, store, summary, in_flight)
+                for _ in outcomes:
+                    bar.tick()
         # Fusion runs once, after every mode (single, workers, Dask), over all pending reports:
         # a run killed before this point leaves them pending for the next run to fuse.
         summary.fusion = fuse_pending(store)

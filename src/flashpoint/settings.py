@@ -13,6 +13,14 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
+class ModelNotInstalled(RuntimeError):
+    """The configured spaCy model is not installed (it must come from PyPI; nothing downloads).
+
+    Defined here, not beside the loader in ``nlp``, so that the CLI can name it without importing
+    spaCy: a process that only reads, saves and fuses (the parent of ``--workers``) never needs it.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     spacy_model: str = field(

@@ -45,8 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Article, PlaceMention
-from ..places.distance import EARTH_RADIUS_KM
-from ..places.distance import haversine_km as distance_km
+from ..distance import EARTH_RADIUS_KM
+from ..distance import haversine_km as distance_km
 
 THRESHOLD_KM = 161.0
 

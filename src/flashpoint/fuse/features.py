@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..datafiles import read_yaml
-from ..places.distance import haversine_km
+from ..distance import haversine_km
 from ..settings import DATA_DIR
 
 

@@ -73,7 +73,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import Article, Location, PlaceMention
 from ..nlp import doc_text, sentence_bounds
-from .distance import haversine_km
+from ..distance import haversine_km
 from .gazetteer import Candidate, Gazetteer, normalize_name
 
 log = logging.getLogger(__name__)

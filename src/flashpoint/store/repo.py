@@ -243,7 +243,8 @@ def _check_count(name: str, value: int | None) -> None:
 # ---------------------------------------------------------------- rows from a DocumentResult
 
 
-def _article_row(result: DocumentResult, ingested_at: str, updated_at: str) -> dict[str, Any]:
+def _article_row(result: DocumentResult, record: dict[str, Any], ingested_at: str,
+                 updated_at: str) -> dict[str, Any]:
     a = result.article
     meta = a.to_dict()
     del meta["text"]
@@ -259,16 +260,16 @@ def _article_row(result: DocumentResult, ingested_at: str, updated_at: str) -> d
         "body_start": a.body_start,
         "extractor_version": result.extractor_version,
         "article_json": _dumps(meta),
-        "result_json": _dumps(result.to_dict(include_text=False)),
+        "result_json": _dumps(record),
         "ingested_at": ingested_at,
         "updated_at": updated_at,
     }
 
 
-def _event_row(e: Event, article_id: str, position: int) -> dict[str, Any]:
-    d = e.to_dict()
+def _event_row(e: Event, d: dict[str, Any], article_id: str, position: int) -> dict[str, Any]:
+    """``d``: the event's JSON form, as the result's own record holds it (left unchanged)."""
     if d["article_id"] is None:
-        d["article_id"] = article_id
+        d = {**d, "article_id": article_id}
     elif d["article_id"] != article_id:
         raise StoreError(
             f"event {e.id} names article {d['article_id']} but was saved with article {article_id}"
@@ -308,33 +309,59 @@ def _event_row(e: Event, article_id: str, position: int) -> dict[str, Any]:
     }
 
 
-def _child_rows(result: DocumentResult) -> dict[Any, list[dict[str, Any]]]:
-    """Rows for the per-article tables: key columns to query by, the full record as payload."""
+def _child_rows(result: DocumentResult, record: dict[str, Any]) -> dict[Any, list[dict[str, Any]]]:
+    """Rows for the per-article tables: key columns to query by, the full record as payload.
+    ``record``: the result's JSON form, whose lists hold each item already serialised."""
     aid = result.article.id
 
-    def rows(items: Sequence[Any], keys: Sequence[str]) -> list[dict[str, Any]]:
+    def rows(items: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
         out = []
-        for i, item in enumerate(items):
-            payload = item.to_dict()
+        for i, payload in enumerate(items):
             row = {"article_id": aid, "position": i, "payload": _dumps(payload)}
             row.update({k: payload.get(k) for k in keys})
             out.append(row)
         return out
 
-    relation_rows = rows(result.relations, ("subject", "relation", "object"))
+    relation_rows = rows(record["relations"], ("subject", "relation", "object"))
     return {
         s.actor_mentions: rows(
-            result.actors, ("start", "end", "text", "actor", "actor_type", "country", "inter")
+            record["actors"], ("start", "end", "text", "actor", "actor_type", "country", "inter")
         ),
         s.place_mentions: rows(
-            result.places,
+            record["places"],
             ("start", "end", "text", "geonameid", "name", "admin1", "country", "lat", "lon"),
         ),
         s.time_mentions: rows(
-            result.times, ("start", "end", "text", "value", "precision", "anchor")
+            record["times"], ("start", "end", "text", "value", "precision", "anchor")
         ),
-        s.claims: rows(result.claims, ("speaker", "speaker_actor", "start", "end", "text")),
+        s.claims: rows(record["claims"], ("speaker", "speaker_actor", "start", "end", "text")),
         s.relations: relation_rows,
+    }
+
+
+def _result_rows(result: DocumentResult, now: str) -> dict[Any, list[dict[str, Any]]]:
+    """Every row one result adds, by table, in an order foreign keys accept (the article first).
+    Built before a transaction opens; the article's ``ingested_at`` is ``now`` until the save
+    finds an older coding to keep the date of."""
+    aid = result.article.id
+    for kind, value in (("article", aid), *(("event", e.id) for e in result.events)):
+        if not value or len(value) > s.ID_LENGTH:
+            raise StoreError(f"{kind} id {value!r} must be 1 to {s.ID_LENGTH} characters")
+    record = result.to_dict(include_text=False)  # serialised once: the rows reuse its parts
+    event_ids = {e.id for e in result.events}
+    return {
+        s.articles: [_article_row(result, record, now, now)],
+        s.events: [_event_row(e, d, aid, i)
+                   for i, (e, d) in enumerate(zip(result.events, record["events"], strict=True))],
+        s.evidence: [
+            {"event_id": e.id, "position": j, "field": ev.field, "start": ev.start,
+             "end": ev.end, "text": ev.text}
+            for e in result.events
+            for j, ev in enumerate(e.evidence)
+        ],
+        s.event_vectors: [{"event_id": eid, "vector": blob}
+                          for eid, blob in result.vectors.items() if eid in event_ids],
+        **_child_rows(result, record),
     }
 
 
@@ -378,40 +405,81 @@ class Store(FusedReads):
     def save_result(self, result: DocumentResult, *, replace: bool = False) -> str:
         """Store one article's result: "inserted", "unchanged" (already there) or "replaced"."""
         aid = result.article.id
-        for kind, value in (("article", aid), *(("event", e.id) for e in result.events)):
-            if not value or len(value) > s.ID_LENGTH:
-                raise StoreError(f"{kind} id {value!r} must be 1 to {s.ID_LENGTH} characters")
-        now = _utc_now()
-        event_rows = [_event_row(e, aid, i) for i, e in enumerate(result.events)]
-        evidence_rows = [
-            {"event_id": e.id, "position": j, "field": ev.field, "start": ev.start,
-             "end": ev.end, "text": ev.text}
-            for e in result.events
-            for j, ev in enumerate(e.evidence)
-        ]
-        children = _child_rows(result)
-        event_ids = {e.id for e in result.events}
+        rows = _result_rows(result, _utc_now())
         try:
             with self._tx(write=True) as conn:
                 first_saved = conn.execute(
                     select(s.articles.c.ingested_at).where(s.articles.c.id == aid)
                 ).scalar()
-                if first_saved is not None and not replace:
-                    return "unchanged"
-                if first_saved is not None:
-                    self._delete_article(conn, aid)
-                conn.execute(insert(s.articles), [_article_row(result, first_saved or now, now)])
-                vector_rows = [{"event_id": eid, "vector": blob}
-                               for eid, blob in result.vectors.items() if eid in event_ids]
-                for table, rows in ((s.events, event_rows), (s.evidence, evidence_rows),
-                                    (s.event_vectors, vector_rows), *children.items()):
-                    if rows:
-                        conn.execute(insert(table), rows)
-                return "replaced" if first_saved is not None else "inserted"
+                saved = self._write(conn, rows, first_saved, replace)
+            return saved
         except IntegrityError as exc:
             if not replace and self.has_article(aid):
                 return "unchanged"  # another writer stored the same article a moment ago
             raise self._explain_conflict(result, exc) from None
+
+    def save_results(self, results: Sequence[DocumentResult], *,
+                     replace: Sequence[bool]) -> list[str | StoreError]:
+        """Store several articles' results (``replace``: one flag per result, as in
+        ``save_result``) in one transaction; per result, what ``save_result`` returns, or the
+        ``StoreError`` it raises (that result is not stored, the others are).
+
+        Why together: a transaction and a handful of statements per article were most of what a
+        run's saving process spent, and with N workers that process shares the cores with them.
+        All of them or none are stored, so a run killed meanwhile still leaves every article
+        whole or absent. On a conflict each is saved on its own, so one bad result costs only
+        itself. A database that fails as a whole (unreachable, read-only) still raises.
+        """
+        if len(replace) != len(results):
+            raise ValueError("save_results needs one replace flag per result")
+        aids = [r.article.id for r in results]
+        if len(results) < 2 or len(set(aids)) < len(aids):
+            return self._save_each(results, replace)
+        now = _utc_now()
+        try:
+            prepared = [_result_rows(r, now) for r in results]
+        except StoreError:  # a malformed id: find which, save the rest
+            return self._save_each(results, replace)
+        try:
+            with self._tx(write=True) as conn:
+                stored = dict(conn.execute(
+                    select(s.articles.c.id, s.articles.c.ingested_at).where(s.articles.c.id.in_(aids))
+                ).all())
+                tables: dict[Any, list[dict[str, Any]]] = {}
+                saved = [self._write(conn, rows, stored.get(aid), flag, into=tables)
+                         for rows, aid, flag in zip(prepared, aids, replace)]
+                for table, rows in tables.items():
+                    if rows:
+                        conn.execute(insert(table), rows)
+            return list(saved)
+        except IntegrityError:
+            return self._save_each(results, replace)
+
+    def _save_each(self, results: Sequence[DocumentResult],
+                   replace: Sequence[bool]) -> list[str | StoreError]:
+        out: list[str | StoreError] = []
+        for result, flag in zip(results, replace, strict=True):
+            try:
+                out.append(self.save_result(result, replace=flag))
+            except StoreError as exc:
+                out.append(exc)
+        return out
+
+    def _write(self, conn: Connection, rows: dict[Any, list[dict[str, Any]]], first_saved: str | None,
+               replace: bool, *, into: dict[Any, list[dict[str, Any]]] | None = None) -> str:
+        """One result's part of a save: clear its older coding when it is to be replaced, then
+        insert its rows now, or (``into``) add them to the rows a group inserts together."""
+        if first_saved is not None and not replace:
+            return "unchanged"
+        if first_saved is not None:
+            self._delete_article(conn, rows[s.articles][0]["id"])
+            rows[s.articles][0]["ingested_at"] = first_saved  # a re-coding keeps its first date
+        for table, table_rows in rows.items():
+            if into is not None:
+                into.setdefault(table, []).extend(table_rows)
+            elif table_rows:
+                conn.execute(insert(table), table_rows)
+        return "replaced" if first_saved is not None else "inserted"
 
     @staticmethod
     def _delete_article(conn: Connection, article_id: str) -> None:
@@ -477,10 +545,16 @@ class Store(FusedReads):
 
     def article_extractor_version(self, article_id: str) -> str | None:
         """None both for an unknown article and for one saved without a version."""
+        return self.article_state(article_id)[1]
+
+    def article_state(self, article_id: str) -> tuple[bool, str | None]:
+        """(stored at all, extractor version it was coded by): one query where a run over a
+        million articles would otherwise ask twice per article."""
         with self._tx() as conn:
-            return conn.execute(
+            row = conn.execute(
                 select(s.articles.c.extractor_version).where(s.articles.c.id == article_id)
-            ).scalar()
+            ).first()
+        return (False, None) if row is None else (True, row[0])
 
     def _n_events(self) -> Any:
         return (
