@@ -194,3 +194,36 @@ def test_a_run_stored_in_postgresql_has_the_rows_sqlite_has(pg_url: str, tmp_pat
     assert set(theirs) == set(ours)
     for table, rows in ours.items():
         assert theirs[table] == rows, table
+
+
+def test_a_result_the_store_refuses_is_recorded_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
+    """One article whose result cannot be stored costs only itself: it is recorded with its
+    reason, the rest of its batch is stored, and the next run codes it again."""
+    from flashpoint import pipeline
+    from flashpoint.runner import run_paths
+    from flashpoint.store import open_store
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text("Gunmen killed two soldiers in Kirkuk on Monday.\n", encoding="utf-8")
+    (inbox / "b.txt").write_text("Protesters rallied in Basra on Friday against power cuts.\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    real = pipeline.extract_articles
+
+    def one_malformed(articles, **kwargs):
+        for result in real(articles, **kwargs):
+            if result.article.origin.endswith("a.txt"):
+                result.events[0].id = "x" * 65  # longer than any store accepts
+            yield result
+
+    monkeypatch.setattr(pipeline, "extract_articles", one_malformed)
+    first = run_paths([str(inbox)], db_url=db, progress=False)
+    assert (first.inserted, first.failed) == (1, 1)
+    with open_store(db) as store:
+        assert store.counts()["articles"] == 1
+        [error] = store.errors()
+        assert error["origin"].endswith("a.txt") and "cannot store" in error["reason"]
+
+    monkeypatch.setattr(pipeline, "extract_articles", real)
+    second = run_paths([str(inbox)], db_url=db, progress=False)
+    assert (second.inserted, second.unchanged, second.failed) == (1, 1, 0)
