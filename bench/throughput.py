@@ -12,6 +12,7 @@ fresh store: in one process, then with 1 and N worker processes and/or on local 
 worker, and its ratio to the single-process run and to the one-worker run of its mode.
 
 Usage: python bench/throughput.py [--limit N] [--input FILE.jsonl] [--workers N] [--dask-local N]
+                                  [--repeat K]
 """
 
 from __future__ import annotations
@@ -95,9 +96,13 @@ def _run_mode(path: str, extra: list[str]) -> dict:
             "cpu_s": sampler.cpu_seconds("main") + sampler.cpu_seconds("worker")}
 
 
-def compare_modes(path: str, label: str, workers: int, dask_local: int) -> None:
+def compare_modes(path: str, label: str, workers: int, dask_local: int, repeat: int = 1) -> None:
     """Single process, then each parallel mode with one worker and with N: the ratio to the one
-    worker run of the same mode is the scaling; the ratio to the single process what a user gains."""
+    worker run of the same mode is the scaling; the ratio to the single process what a user gains.
+
+    With ``repeat`` > 1 the modes run in turn that many times and each mode's median run (by wall
+    time) is shown: on a shared machine one run of a mode can be seconds off, and taking turns
+    spreads a slow spell over every mode instead of one."""
     modes: list[tuple[str, str | None, list[str]]] = [("single process", None, [])]
     for flag, n in (("--workers", workers), ("--dask-local", dask_local)):
         if n:
@@ -105,10 +110,15 @@ def compare_modes(path: str, label: str, workers: int, dask_local: int) -> None:
             if n > 1:
                 modes.append((f"{flag} {n}", f"{flag} 1", [flag, str(n)]))
     load = os.getloadavg()[0]
-    results = {name: _run_mode(path, extra) for name, _, extra in modes}
+    runs: dict[str, list[dict]] = {name: [] for name, _, _ in modes}
+    for _ in range(repeat):
+        for name, _, extra in modes:
+            runs[name].append(_run_mode(path, extra))
+    results = {name: _median_run(rs) for name, rs in runs.items()}
     base = results["single process"]
     print(f"input: {label} ({base['articles']} articles), {os.cpu_count()} CPU(s), "
-          f"load average before: {load:.1f}, after: {os.getloadavg()[0]:.1f}")
+          f"load average before: {load:.1f}, after: {os.getloadavg()[0]:.1f}"
+          + (f"; median of {repeat} runs per mode" if repeat > 1 else ""))
     print(f"{'':18}{'articles/s':>11}{'wall s':>8}{'run s':>8}{'vs single':>10}{'vs 1 worker':>12}"
           f"{'CPU s':>8}{'main MB':>9}  peak MB per worker")
     out = {}
@@ -128,7 +138,18 @@ def compare_modes(path: str, label: str, workers: int, dask_local: int) -> None:
                      "worker_peak_mb": [round(mb) for mb in r["workers_mb"]], "events": r["events"]}
     print("(rates and ratios over the wall time of each whole command, start-up included; 'run s' is the "
           "run's own time from its summary line; 'CPU s' the CPU time of all its processes)")
+    if repeat > 1:
+        for name, rs in runs.items():
+            out[name]["wall_s_runs"] = [round(r["wall_s"], 2) for r in rs]
+            walls = ", ".join(f"{r['wall_s']:.1f}" for r in rs)
+            print(f"{name:18}wall s of each run: {walls}")
     print(json.dumps(out))
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The run whose wall time is the median (the lower middle one for an even count)."""
+    ordered = sorted(runs, key=lambda r: r["wall_s"])
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def main() -> None:
@@ -139,6 +160,8 @@ def main() -> None:
                         help="Compare `flashpoint run --workers N` with a single-process run.")
     parser.add_argument("--dask-local", type=int, default=0, metavar="N",
                         help="Compare `flashpoint run --dask-local N` with a single-process run.")
+    parser.add_argument("--repeat", type=int, default=1, metavar="K",
+                        help="With --workers/--dask-local: run the modes in turn K times, show medians.")
     parser.add_argument("--spacy-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     from flashpoint.settings import get_settings
@@ -160,7 +183,7 @@ def main() -> None:
 
     if args.workers or args.dask_local:
         try:
-            compare_modes(path, args.input, args.workers, args.dask_local)
+            compare_modes(path, args.input, args.workers, args.dask_local, max(1, args.repeat))
         finally:
             if args.limit:
                 os.unlink(path)
