@@ -411,8 +411,7 @@ class Store(FusedReads):
                 first_saved = conn.execute(
                     select(s.articles.c.ingested_at).where(s.articles.c.id == aid)
                 ).scalar()
-                saved = self._write(conn, rows, first_saved, replace)
-            return saved
+                return self._write(conn, rows, first_saved, replace)
         except IntegrityError as exc:
             if not replace and self.has_article(aid):
                 return "unchanged"  # another writer stored the same article a moment ago
@@ -457,6 +456,7 @@ class Store(FusedReads):
 
     def _save_each(self, results: Sequence[DocumentResult],
                    replace: Sequence[bool]) -> list[str | StoreError]:
+        """One transaction per result: the fallback that isolates the result a batch failed on."""
         out: list[str | StoreError] = []
         for result, flag in zip(results, replace, strict=True):
             try:
