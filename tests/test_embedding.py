@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +25,15 @@ SENTENCES = [
 def test_int8_is_built_once_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLASHPOINT_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("FLASHPOINT_EMBEDDING_PRECISION", raising=False)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    abandoned = tmp_path / f"minilm-int8-0123456789abcdef.{gone.stdout.strip()}.tmp.onnx"  # a killed build
+    in_progress = tmp_path / f"minilm-int8-0123456789abcdef.{os.getppid()}.tmp.onnx"  # a live one
+    for path in (abandoned, in_progress):
+        path.write_bytes(b"half a model")
     built = quantize.model_path(SOURCE)
+    assert not abandoned.exists() and in_progress.exists()
+    in_progress.unlink()
     assert built.parent == tmp_path and built.name.startswith("minilm-int8-")
     assert built.stat().st_size < SOURCE.stat().st_size + sum(
         p.stat().st_size for p in SOURCE.parent.glob("model.onnx_*")) / 3  # int8: about a quarter

@@ -54,6 +54,7 @@ def model_path(source: Path) -> Path:
     with _lock:
         if target.exists():
             return target
+        _sweep_abandoned(target.parent)
         try:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -68,3 +69,23 @@ def model_path(source: Path) -> Path:
             if stale != target and not stale.name.endswith(".tmp.onnx"):
                 stale.unlink(missing_ok=True)
     return target
+
+
+def _sweep_abandoned(directory: Path) -> None:
+    """Delete half-written builds (``minilm-int8-<digest>.<pid>.tmp.onnx``, about 20 MB each) whose
+    process is gone: a run killed while building leaves one, and the next build is the first
+    moment anyone looks. A live process's file is left to it."""
+    for tmp in directory.glob("minilm-int8-*.tmp.onnx"):
+        pid = tmp.name.split(".")[-3]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
