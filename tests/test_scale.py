@@ -227,3 +227,17 @@ def test_a_result_the_store_refuses_is_recorded_and_the_run_goes_on(tmp_path: Pa
     monkeypatch.setattr(pipeline, "extract_articles", real)
     second = run_paths([str(inbox)], db_url=db, progress=False)
     assert (second.inserted, second.unchanged, second.failed) == (1, 1, 0)
+
+
+def test_the_local_dask_cluster_drops_only_the_trim_threshold_from_the_worker_environment() -> None:
+    """Dask's MALLOC_TRIM_THRESHOLD_ costs a coding worker 10% of its CPU; the other variables a
+    user or Dask sets for workers (thread limits) must reach them unchanged."""
+    import dask
+
+    from flashpoint.dask_runner import _local_config
+
+    mine = {"MALLOC_TRIM_THRESHOLD_": 65536, "OMP_NUM_THREADS": 1, "MY_SETTING": "kept"}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": mine}):
+        config = _local_config()
+    assert config["distributed.nanny.pre-spawn-environ"] == {"OMP_NUM_THREADS": 1, "MY_SETTING": "kept"}
+    assert config["distributed.worker.profile.enabled"] is False

@@ -37,15 +37,20 @@ _CONNECT_TIMEOUT_S = 20
 # Dask also starts its workers with MALLOC_TRIM_THRESHOLD_=65536, so that glibc hands freed memory
 # back to the system at once; spaCy frees and reallocates its batch arrays all the time, and
 # that cost a coding worker 10% more CPU (78 CPU-s against 71 over FA-KES) for a worker whose
-# memory is flat anyway. The thread limits Dask sets beside it are kept.
+# memory is flat anyway. Everything else set there (the thread limits) is kept.
 _LOCAL_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.tick.interval": "500ms",
-    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1,
-                                            "OPENBLAS_NUM_THREADS": 1},
 }
+_TRIM_VARIABLE = "MALLOC_TRIM_THRESHOLD_"
+
+
+def _local_config() -> dict[str, Any]:
+    environ = dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {}
+    return {**_LOCAL_CONFIG,
+            "distributed.nanny.pre-spawn-environ": {k: v for k, v in environ.items() if k != _TRIM_VARIABLE}}
 
 
 def _first_line(exc: BaseException) -> str:
@@ -88,7 +93,7 @@ class DaskCoder:
             if address:
                 client = Client(address, timeout=_CONNECT_TIMEOUT_S)
             else:
-                with dask.config.set(_LOCAL_CONFIG):
+                with dask.config.set(_local_config()):
                     self._cluster = LocalCluster(
                         n_workers=self._n_workers, threads_per_worker=1, processes=True,
                         dashboard_address=None, silence_logs=logging.ERROR,
