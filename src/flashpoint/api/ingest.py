@@ -180,7 +180,7 @@ def ingest(store: Store, items: Iterable[Article | IngestError]) -> IngestReport
                 continue
             if item.id in outcome or any(a.id == item.id for a in todo):
                 continue
-            if store.has_article(item.id) and store.article_extractor_version(item.id) == EXTRACTOR_VERSION:
+            if store.article_state(item.id) == (True, EXTRACTOR_VERSION):
                 stored = store.article(item.id) or {}
                 outcome[item.id] = {"outcome": "unchanged", "events": int(stored.get("n_events") or 0),
                                     "warnings": []}
