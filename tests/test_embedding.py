@@ -80,3 +80,21 @@ def test_int8_vectors_stay_close_to_fp32(monkeypatch: pytest.MonkeyPatch) -> Non
     assert cosine.min() > 0.97
     # and the two readings still tell a clash from a two-word protest
     assert float(int8[0] @ int8[1]) < 0.6
+
+
+def test_the_first_build_prints_nothing_to_the_user(tmp_path: Path) -> None:
+    """onnxruntime's quantiser logs advice through the root logger; in a fresh process with no
+    logging configured that used to print 'WARNING:root:Please consider to run pre-processing ...'
+    on every new install. It goes to the debug log instead."""
+    env = {**os.environ, "FLASHPOINT_CACHE_DIR": str(tmp_path)}
+    env.pop("FLASHPOINT_EMBEDDING_PRECISION", None)
+    code = ("import logging\n"
+            "from flashpoint.events import quantize\n"
+            "from flashpoint.events.classifier import _asset_dir\n"
+            "built = quantize.model_path(_asset_dir() / 'onnx' / 'model.onnx')\n"
+            "assert built.name.startswith('minilm-int8-'), built\n"
+            "assert not logging.getLogger().handlers\n"  # nothing left behind on the root logger
+            "logging.warning('still printed')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert "pre-processing" not in done.stderr and "WARNING:root:Please" not in done.stderr
+    assert "WARNING:root:still printed" in done.stderr  # the user's own root logging is untouched

@@ -15,6 +15,8 @@ import hashlib
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,8 @@ def model_path(source: Path) -> Path:
 
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f"{target.stem}.{os.getpid()}.tmp.onnx")
-            quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+            with _quantiser_log_to_debug():
+                quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
             tmp.replace(target)  # atomic: a parallel worker sees the whole file or none
         except Exception as exc:  # noqa: BLE001 - speed is optional, coding is not
             log.warning("int8 embedding model not built (%s: %s); using the fp32 model", type(exc).__name__, exc)
@@ -69,6 +72,35 @@ def model_path(source: Path) -> Path:
             if stale != target and not stale.name.endswith(".tmp.onnx"):
                 stale.unlink(missing_ok=True)
     return target
+
+
+class _ToDebug(logging.Handler):
+    """Re-logs onnxruntime's records at DEBUG on this module's logger; passes any other record on
+    as Python would have without a root handler (``logging.lastResort``)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "onnxruntime" in (record.pathname or ""):
+            log.debug("onnxruntime %s: %s", record.levelname.lower(), record.getMessage())
+        elif logging.lastResort is not None and record.levelno >= logging.lastResort.level:
+            logging.lastResort.handle(record)
+
+
+@contextmanager
+def _quantiser_log_to_debug() -> Iterator[None]:
+    """Keep onnxruntime's quantiser from printing to the user.
+
+    Why: it logs through the root logger (``logging.warning("Please consider to run pre-processing
+    before quantization ...")``), which, with no handler configured, makes Python call
+    ``basicConfig`` and print ``WARNING:root:...`` on the first run of every fresh install. The
+    advice does not apply (the build is checked by the embedding tests), so it goes to the debug log.
+    A root handler present for the duration stops ``basicConfig`` from installing one for good."""
+    root = logging.getLogger()
+    handler = _ToDebug()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
 
 
 def _sweep_abandoned(directory: Path) -> None:
