@@ -610,6 +610,66 @@ def eval_seeds(gold: str, seeds_dir: str | None) -> None:
     click.echo(json.dumps(result))
 
 
+@eval_.command("articles")
+@click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False), multiple=True,
+              help="Article gold JSONL (docs/CODING_GUIDE.md); repeatable. Default: tests/data/articles/*.gold.jsonl.")
+@click.option("--texts", "texts", type=click.Path(exists=True, dir_okay=False), multiple=True,
+              help="JSONL (id, text, title, source) or CSV (id, title, description) holding the articles; repeatable. "
+                   "Default: examples/fa-kes/fa-kes.jsonl and ../shared/corpora/ag_news_world_test.csv.")
+@click.option("--split", type=click.Choice(("all", "tune", "test")), default="all", show_default=True,
+              help="Score only one half of the gold (test: the held-out half).")
+@click.option("--details", is_flag=True, help="List every miss, wrong field, duplicate and false row.")
+def eval_articles(gold: tuple[str, ...], texts: tuple[str, ...], split: str, details: bool) -> None:
+    """Articles in, events out, against a careful coder's events for the same real articles:
+    required recall, precision, duplicates, per-field accuracy (end to end, then found-only)
+    and confidence reliability."""
+    from pathlib import Path
+
+    from .eval.article_gold import DEFAULT_TEXTS, REPO, GoldError, load_gold, load_texts
+    from .eval.articles import evaluate, report
+
+    paths = [Path(g) for g in gold] or sorted((REPO / "tests" / "data" / "articles").glob("*.gold.jsonl"))
+    if not paths:
+        _fail("no article gold found: pass --gold FILE")
+    try:
+        items = [item for p in paths for item in load_gold(p)]
+        sources = load_texts([Path(t) for t in texts] or DEFAULT_TEXTS)
+        items = [i for i in items if split == "all" or i.split == split]
+        present = [i for i in items if i.id in sources]
+        if len(present) < len(items):
+            click.echo(f"note: {len(items) - len(present)} gold article(s) skipped: their text was not found "
+                       "(AG news lives outside the repository; pass --texts)", err=True)
+        if not present:
+            _fail("none of the gold articles' texts were found: pass --texts")
+        result = evaluate(present, sources, details=details)
+    except (OSError, GoldError, ValueError) as exc:
+        _fail(f"cannot score articles: {exc}")
+    click.echo(report(result, details=details))
+    result.pop("details", None)
+    click.echo(json.dumps(result))
+
+
+@eval_.command("fakes")
+@click.option("--corpus", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="FA-KES as JSONL (scripts/convert_fakes.py); default examples/fa-kes/fa-kes.jsonl.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N articles.")
+@click.option("--details", is_flag=True, help="List every article whose main event misses a label.")
+def eval_fakes(corpus: str | None, limit: int | None, details: bool) -> None:
+    """FA-KES label agreement: each article's main event dated within a day of the dataset's date
+    and placed in its governorate."""
+    from pathlib import Path
+
+    from .eval.fakes import DEFAULT, evaluate, report
+
+    try:
+        result = evaluate(Path(corpus) if corpus else DEFAULT, limit=limit)
+    except (OSError, KeyError, ValueError) as exc:
+        _fail(f"cannot score FA-KES: {exc}")
+    click.echo(report(result, details=details))
+    result.pop("misses", None)
+    click.echo(json.dumps(result))
+
+
 @eval_.command("places")
 @click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False), required=True,
               help="Toponyms in the XML format of the LGL corpus (offsets, GeoNames ids, lat/lon).")
