@@ -962,6 +962,9 @@ _EXTRA_DATES = re.compile(
     rf"|\b(?:{_MONTH_ABBR}|{_MONTH_FULL}|Sept?|Oct|Nov|Dec|Jan|Feb|Aug)\s?\d{{1,2}}(?:st|nd|rd|th)?\b"
     r"(?:,?\s+\d{4}\b)?"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_ABBR}|{_MONTH_FULL})(?:\s+\d{{4}}\b)?"
+    # a weekday's possessive written without its apostrophe ("Saturdays attack", "during Sundays
+    # operation": text whose apostrophes were stripped), not the plural "on Sundays"
+    r"|(?<![Oo]n )\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?=s\s+(?!and\b|or\b|through\b|to\b)[a-z])"
 )
 _TRAILING_DIRECTION = frozenset({"after", "before", "later", "earlier", "ago", "afterwards"})
 
@@ -973,8 +976,10 @@ def _published_date(article: Article) -> Date | None:
 def _spans(doc: Doc, text: str) -> list[tuple[int, int]]:
     """DATE/TIME entities plus the regex dates spaCy misses, overlaps resolved in favour of the longer."""
     spans: list[tuple[int, int]] = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
-    for m in _EXTRA_DATES.finditer(text):
-        spans.append((m.start(), m.end()))
+    extra = [(m.start(), m.end()) for m in _EXTRA_DATES.finditer(text)]
+    possessive = {s for s, e in extra if text[e : e + 1] == "s"}  # "Saturdays attack": the day, not days
+    spans = [(s, e - 1) if s in possessive and text[s:e].endswith("days") else (s, e) for s, e in spans]
+    spans += extra
     spans.sort(key=lambda se: (se[0], -(se[1] - se[0])))
     kept: list[tuple[int, int]] = []
     for s, e in spans:

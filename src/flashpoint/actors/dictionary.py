@@ -60,6 +60,9 @@ class GenericRule:
     template: str | None
     inter: int
     link: tuple[int, ...] = ()
+    # True: the phrase itself must say whose it is ("Russian warplanes", "regime jets"); without a
+    # nationality or government word it names nobody, rather than the article's country by default.
+    needs_owner: bool = False
 
 
 @dataclass(slots=True)
@@ -72,6 +75,7 @@ class ActorDictionary:
     demonyms: dict[str, tuple[str, str]]  # lower-case demonym -> (country, iso2)
     countries: dict[str, str] = field(default_factory=dict)  # iso2 -> country name
     countries_with_article: frozenset[str] = frozenset()  # "the Philippines" after "of"
+    government_words: frozenset[str] = frozenset()  # "regime", "government": the article's own state
 
     alias_index: dict[str, str] = field(default_factory=dict)  # normalize_name(alias) -> canonical
 
@@ -119,7 +123,8 @@ def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
 
     gen = read_yaml(data_dir / "generic_actors.yaml")
     rules = [
-        GenericRule(tuple(g["lemmas"]), g["template"], g["inter"], tuple(g.get("link", ())))
+        GenericRule(tuple(g["lemmas"]), g["template"], g["inter"], tuple(g.get("link", ())),
+                    bool(g.get("needs_owner", False)))
         for g in gen["generic"]
     ]
     demonyms: dict[str, tuple[str, str]] = {}
@@ -139,4 +144,5 @@ def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
         demonyms=demonyms,
         countries=countries,
         countries_with_article=frozenset(gen.get("countries_with_article", [])),
+        government_words=frozenset(gen.get("government_words", [])),
     )

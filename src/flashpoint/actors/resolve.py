@@ -279,14 +279,24 @@ class ActorResolver:
             elif rule.template is None:
                 continue  # "the group" with no named group before it names nobody
             else:
+                if rule.needs_owner and demonym is None and not self._names_own_state(full, head):
+                    continue  # "warplanes" alone: whose, the phrase does not say
                 country = demonym or focus_country
                 name = self._fill(rule.template, country)
+                inter = rule.inter
+                if inter == 1 and rule.template.startswith(_STATE_FORCES) and country and country != focus_country:
+                    inter = 8  # "Russian warplanes" in a Syria story: a foreign state's forces
                 m = ActorMention(
                     start=full.start_char, end=full.end_char, text=full.text, actor=name,
-                    actor_type=ACTOR_TYPES[rule.inter], country=country, inter=rule.inter, method="generic",
+                    actor_type=ACTOR_TYPES[inter], country=country, inter=inter, method="generic",
                 )
             out.append((full, m))
         return out
+
+    def _names_own_state(self, full: Span, head: Token) -> bool:
+        """"regime warplanes", "government jets", "the army's helicopters": the article's state."""
+        words = self.dictionary.government_words
+        return any(t.lemma_.lower() in words or t.lower_ in words for t in full if t.i != head.i)
 
     def _names_a_group(self, head: Token, taken: set[int]) -> bool:
         for c in head.children:
@@ -345,6 +355,7 @@ def _resolution_settings() -> dict:
     return read_yaml(DATA_DIR / "resolution.yaml")
 
 
+_STATE_FORCES = ("Military Forces of", "Police Forces of")
 _SPONSOR_WORDS = {"backed", "led", "allied", "aligned", "supported", "sponsored", "funded", "armed", "trained",
                   "linked", "affiliated", "inspired", "controlled", "held", "run", "brokered"}
 

@@ -25,6 +25,7 @@ class Count:
     start: int
     end: int
     text: str
+    noun: str | None = None  # lemma of the victims' noun ("people", "soldier"), when the parse gives one
 
 
 def parse_number(token: Token, ontology: Ontology) -> Count | None:
@@ -117,6 +118,7 @@ def count_casualties(sentences: list[Span], ontology: Ontology) -> dict[str, Cou
                 if counts:
                     first, last = counts[0], counts[-1]
                     total = sum(c.value for c in counts)
-                    found[kind] = Count(total, first.start, last.end, doc_text(sent.doc)[first.start : last.end])
+                    noun = parts[0].lemma_.lower() if parts and not parts[0].like_num else None
+                    found[kind] = Count(total, first.start, last.end, doc_text(sent.doc)[first.start : last.end], noun)
                     break
     return found

@@ -1,15 +1,16 @@
-"""Code the events of one article: detection -> roles -> type -> time -> place -> casualties -> merge.
+"""Code the events of one article: mentions -> type -> article-level events -> fields -> rows.
 
-Each step lives in its own module; this one decides how they combine, and merges the several
-tellings of one event in one article (a lede, a retelling, a quote) into one event with all their
-evidence, as a careful coder would.
+Detection finds event mentions over the parse (``detect``), ``roles`` reads who acted on whom, the
+classifier settles each mention's type; then ``grouping`` joins the mentions of one real event
+(headline, lead, retellings, "the blast took place in ...") and ``filling`` gives each event the
+fields the whole article supports (a dateline for current news, a place from any telling or the
+headline, a perpetrator from a later claim). This module decides how those steps combine.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 import numpy as np
 from spacy.tokens import Doc, Span, Token
@@ -21,52 +22,37 @@ from ..model import (
     Article,
     Event,
     Evidence,
-    Location,
     PlaceMention,
     PloverCoding,
     TimeMention,
     stable_id,
 )
 from ..nlp import doc_text, sentence_of
-from ..places import country_location, event_location
+from ..places import event_location
 from ..times import TimeValue, resolve_relative
-from .casualties import Count, count_casualties
+from .casualties import count_casualties
 from .classifier import EventClassifier
 from .decision import Params, decide, load_params
 from .detect import Hit
+from .draft import Draft, is_state
+from .filling import (
+    REPORT_DATE,
+    ArticleFacts,
+    civilian_victims,
+    fill_claimed_actor,
+    fill_date,
+    fill_place,
+    is_history,
+)
+from .filling import load_rules as load_filling_rules
+from .grouping import group_mentions, says_another
+from .grouping import load_rules as load_grouping_rules
 from .modality import CODED, classify
 from .ontology import Ontology, Trigger
 from .roles import MentionIndex, Roles, fill_roles
 
-_STATE_PREFIXES = ("Military Forces of", "Police Forces of")
 _RELATIVE_TAIL = ("after", "before", "following", "later")
-# Background older than this, relative to publication, is history, not news to code as fresh.
-_HISTORY_DAYS = 400
 _SPEECH_VERBS = {"say", "tell", "add", "announce", "claim", "state", "report", "declare", "insist", "confirm"}
-
-
-@dataclass(slots=True)
-class Draft:
-    """An event under construction, with the tokens and spans it came from."""
-
-    hit: Hit
-    code: str | None
-    plover: str
-    roles: Roles
-    modality: str
-    actor1: ActorMention | None = None
-    actor2: ActorMention | None = None
-    time: TimeValue | None = None
-    time_span: tuple[int, int] | None = None
-    location: Location | None = None
-    location_span: tuple[int, int] | None = None
-    counts: dict[str, Count] = field(default_factory=dict)
-    tellings: list[Span] = field(default_factory=list)
-    proposed: float | None = None  # the classifier's probability, for events it proposed
-
-
-def _is_state(m: ActorMention | None) -> bool:
-    return m is not None and (m.inter == 1 or m.actor.startswith(_STATE_PREFIXES))
 
 
 def _interaction(a: int | None, b: int | None) -> int | None:
@@ -78,13 +64,13 @@ def _interaction(a: int | None, b: int | None) -> int | None:
 
 class EventCoder:
     def __init__(self, ontology: Ontology, dictionary: ActorDictionary, *,
-                 classifier: EventClassifier | None = None, params: Params | None = None,
-                 observer: Callable[[Article, Draft, Event], None] | None = None) -> None:
+                 classifier: EventClassifier | None = None, params: Params | None = None) -> None:
         self.ontology = ontology
         self.dictionary = dictionary
         self.classifier = classifier  # None: the lexicon decides alone
         self.params = params or load_params()
-        self.observer = observer  # sees every event before the classifier rules (eval, tuning)
+        self.grouping = load_grouping_rules()
+        self.filling = load_filling_rules()
 
     # --- public -------------------------------------------------------------------------------
     def code(
@@ -105,7 +91,8 @@ class EventCoder:
         for hit in hits:
             modality = classify(hit.anchor, verbal_event=hit.trigger.code is None)
             if modality not in CODED:
-                unsaid.add(sentence_of(hit.anchor).start)
+                if not hit.anaphoric:
+                    unsaid.add(sentence_of(hit.anchor).start)
                 continue
             draft = self._draft(hit, index, focus_country, modality)
             if draft is not None:
@@ -114,22 +101,24 @@ class EventCoder:
         if self.classifier is not None:
             drafts += self._proposals(doc, article, drafts, index, focus_country, unsaid)
             drafts.sort(key=lambda d: d.hit.span.start)
-        event_sents = {sentence_of(d.hit.anchor).start for d in drafts}
+        event_sents = {sentence_of(d.hit.anchor).start for d in drafts if not d.hit.anaphoric}
         for i, d in enumerate(drafts):
             self._date(d, drafts[:i], times, published)
-            if d.time is not None and published is not None and d.time.date_end:
-                end = _parse_date(d.time.date_end)
-                if end is not None and (published - end).days > _HISTORY_DAYS:
-                    d.modality = "historical"
-            self._place(d, places, focus_country)
+            self._place(d, places)
             d.counts = count_casualties(_telling(d.hit.anchor, event_sents), self.ontology)
-        kept = [d for d in drafts if d.modality in CODED]
-        merged = _merge_tellings(kept, self.ontology)
-        events = [self._event(d, article, focus_country) for d in merged]
-        if self.observer is not None:
-            for d, e in zip(merged, events, strict=True):
-                self.observer(article, d, e)
-        return _fold_retellings(self._classify(merged, events))
+        drafts = self._classify(drafts)
+        facts = ArticleFacts(doc, published, article.body_start, places, focus_country)
+        events = group_mentions(drafts, self.ontology, self.grouping)
+        lead = next((e for e in events if e.code is not None), None)
+        kept: list[Draft] = []
+        for e in events:
+            fill_date(e, facts, self.filling)
+            if e.background or is_history(e, facts, self.filling):
+                continue
+            fill_place(e, facts, lead=e is lead, same_place_km=self.grouping.same_place_km)
+            fill_claimed_actor(e, index, self.filling)
+            kept.append(e)
+        return [self._event(d, article, focus_country) for d in kept]
 
     def _proposals(self, doc: Doc, article: Article, drafts: list[Draft], index: MentionIndex,
                    focus_country: str | None, unsaid: set[int]) -> list[Draft]:
@@ -184,35 +173,50 @@ class EventCoder:
                        code=code, plover_type=sub.plover, plover_mode=None, roles=roles,
                        default_agent=default, weight=round(prob, 3))
 
-    def _classify(self, drafts: list[Draft], events: list[Event]) -> list[Event]:
-        """The classifier reads each ACLED event's sentence: it may drop the event (NONE) or
-        re-type it, and it shares in the confidence. PLOVER-only events are the lexicon's alone."""
+    def _classify(self, drafts: list[Draft]) -> list[Draft]:
+        """The classifier reads each ACLED mention's sentence before mentions are grouped: it may drop
+        the mention (NONE) or re-type it, and it shares in the confidence. PLOVER-only mentions are
+        the lexicon's alone. A mention the classifier proposed keeps its own probability."""
+        for d in drafts:
+            d.confidence = self._lexicon_confidence(d)
         if self.classifier is None:
-            return events
-        todo = [i for i, e in enumerate(events) if e.acled is not None]
+            return drafts
+        todo = [d for d in drafts if d.code is not None and d.proposed is None]
         if not todo:
-            return events
-        sentences = [next(ev.text for ev in events[i].evidence if ev.field == "sentence") for i in todo]
-        probs = self._admissible(self.classifier.predict(sentences),
-                                 [sentence_of(drafts[i].hit.anchor) for i in todo],
-                                 keep=[drafts[i].code for i in todo])
-        out = list(events)
-        for row, i in enumerate(todo):
-            d, e = drafts[i], events[i]
-            if d.proposed is not None:
-                e.confidence = round(min(0.99, d.proposed), 3)  # the classifier's own call
-                continue
-            verdict = decide(d.code or "", d.hit.trigger.weight, e.confidence, probs[row],
+            return drafts
+        sentences = [sentence_of(d.hit.anchor) for d in todo]
+        probs = self._admissible(self.classifier.predict([s.text for s in sentences]), sentences,
+                                 keep=[d.code for d in todo])
+        dropped: set[int] = set()
+        for row, d in enumerate(todo):
+            verdict = decide(d.code or "", d.hit.trigger.weight, d.confidence, probs[row],
                              self.classifier.labels, self.params)
             if verdict.code is None:
-                out[i] = None
+                dropped.add(id(d))
                 continue
-            if verdict.code != d.code:
-                sub = self.ontology.sub_event(verdict.code)
-                e.acled = AcledCoding(sub.event_type, sub.sub_event_type, e.acled.interaction)
-                e.plover = PloverCoding(sub.plover, None)
-            e.confidence = verdict.confidence
-        return [e for e in out if e is not None]
+            if verdict.code != d.code and self._may_retype(d, verdict.code):
+                d.code = verdict.code
+                d.plover = self.ontology.sub_event(verdict.code).plover
+            d.confidence = verdict.confidence
+        return [d for d in drafts if id(d) not in dropped]
+
+    def _may_retype(self, d: Draft, code: str) -> bool:
+        """A trigger that names the means ("shelling", "car bomb", "air strike") fixes the event type:
+        the classifier may change the sub-type within it, never move it out (shelling that kills
+        civilians stays Explosions/Remote violence, as ACLED codes it)."""
+        own = d.hit.trigger.code
+        if own is None or own not in self.ontology.means_precedence:
+            return True
+        a, b = self.ontology.sub_event(own), self.ontology.sub_event(code)
+        return a is not None and b is not None and a.event_type == b.event_type
+
+    def _lexicon_confidence(self, d: Draft) -> float:
+        if d.proposed is not None:
+            return round(min(0.99, d.proposed), 3)  # the classifier's own call
+        complete = sum([d.actor1 is not None, d.time is not None,
+                        d.location is not None and d.location.geonameid is not None])
+        confidence = d.hit.trigger.weight * (0.7 + 0.1 * complete)
+        return confidence * 0.9 if d.modality == "claimed" else confidence
 
     def _admissible(self, probs: np.ndarray, sentences: list[Span], keep: list[str | None] | None = None) -> np.ndarray:
         """The classifier's probabilities with the codes it may not choose for each sentence set to 0:
@@ -265,6 +269,9 @@ class EventCoder:
             keep, drop = (partner, d) if weight(partner) <= wd else (d, partner)
             keep.actor1 = keep.actor1 or drop.actor1
             keep.actor2 = keep.actor2 or drop.actor2
+            if keep.hit.anaphoric and not drop.hit.anaphoric:
+                # "were killed after intense airstrikes": the means names the killing told here
+                keep.hit = replace(keep.hit, anaphoric=False)
             if keep is d:
                 out[out.index(partner)] = d
         return out
@@ -283,7 +290,7 @@ class EventCoder:
         if trig.object_is == "person" and roles.target_token is not None and roles.target is None:
             tok = roles.target_token
             if roles.target_is_place and trig.id == "abduct":
-                code = "GOV_REGAINS_TERIT" if _is_state(roles.agent) else "NON_STATE_ACTOR_OVERTAKES_TER"
+                code = "GOV_REGAINS_TERIT" if is_state(roles.agent) else "NON_STATE_ACTOR_OVERTAKES_TER"
             elif not _could_be_person(tok, self.ontology):
                 return None  # "seized weapons", "killed the deal": not people
         if trig.object_is == "group" and roles.target is None:
@@ -299,7 +306,7 @@ class EventCoder:
 
     def _refine(self, code: str | None, by_target: dict, by_agent: dict, roles: Roles) -> str | None:
         target = roles.target
-        if "state" in by_agent and _is_state(roles.agent):
+        if "state" in by_agent and is_state(roles.agent):
             return by_agent["state"]
         if target is not None:
             civilian = target.inter == 7 or (target.method == "person" and target.actor_type == "Person")
@@ -312,7 +319,8 @@ class EventCoder:
     def _date(self, d: Draft, earlier: list[Draft], times: list[TimeMention], published: dt.date | None) -> None:
         sent = sentence_of(d.hit.anchor)
         clause = {t.i for t in _clause_root(d.hit.anchor).subtree}
-        in_sent = [t for t in times if sent.start_char <= t.start < sent.end_char]
+        in_sent = [t for t in times if sent.start_char <= t.start < sent.end_char
+                   and not _report_time(t, sent.doc, clause)]
         in_sent.sort(key=lambda t: (not _overlaps_tokens(t, sent.doc, clause), abs(t.start - d.hit.span.start_char)))
         anchor_draft = next((e for e in reversed(earlier) if e.time is not None and e.time.precision in {1, 2}), None)
         for t in in_sent:
@@ -332,26 +340,28 @@ class EventCoder:
                 d.time_span = (t.start, t.end)
                 return
         if not in_sent:
-            # Narrative continuity: an undated event told right after a dated one, in the same
-            # paragraph, shares its date ("A few days after the killing, X ... He was captured").
+            # Narrative continuity: an undated event told in the sentence right after a dated one, in
+            # the same paragraph, shares its date ("A few days after the killing, X ... He was
+            # captured"); an earlier sentence's date is another event's, not this one's.
             prev = earlier[-1] if earlier else None
-            if prev is not None and prev.time is not None and _same_paragraph(prev.hit.anchor, d.hit.anchor):
+            if prev is not None and prev.time is not None and prev.time.precision <= 2 \
+                    and _same_paragraph(prev.hit.anchor, d.hit.anchor) and _next_sentence(prev.hit.anchor, d.hit.anchor) \
+                    and not says_another(d, self.grouping.new_event_words):
                 d.time, d.time_span = prev.time, prev.time_span
 
-    def _place(self, d: Draft, places: list[PlaceMention], focus_country: str | None) -> None:
+    def _place(self, d: Draft, places: list[PlaceMention]) -> None:
+        """The place the mention's own sentence ties to it (``filling`` adds the article's)."""
         sent = sentence_of(d.hit.anchor)
         loc = event_location(places, d.hit.span.start_char, d.hit.span.end_char, doc_text(sent.doc),
                              sent.start_char, sent.end_char)
-        if loc is not None:
-            d.location = loc
-            near = [p for p in places if sent.start_char <= p.start < sent.end_char
-                    and (p.geonameid == loc.geonameid or p.name == loc.name)]
-            if near:
-                best = min(near, key=lambda p: abs(p.start - d.hit.span.start_char))
-                d.location_span = (best.start, best.end)
+        if loc is None:
             return
-        if d.code is not None and focus_country:
-            d.location = country_location(focus_country)
+        d.location = loc
+        near = [p for p in places if sent.start_char <= p.start < sent.end_char
+                and (p.geonameid == loc.geonameid or p.name == loc.name)]
+        if near:
+            best = min(near, key=lambda p: abs(p.start - d.hit.span.start_char))
+            d.location_span = (best.start, best.end)
 
     # --- output -------------------------------------------------------------------------------
     def _event(self, d: Draft, article: Article, focus_country: str | None) -> Event:
@@ -369,6 +379,8 @@ class EventCoder:
         if a1 is None and d.hit.trigger.default_agent and country:
             name1, inter1 = d.hit.trigger.default_agent.format(country=country), 6 if "Protesters" in d.hit.trigger.default_agent else 5
         name2, inter2 = (a2.actor, a2.inter) if a2 else (None, None)
+        if a2 is None and sub is not None and country and civilian_victims(d, self.filling):
+            name2, inter2 = f"Civilians ({country})", 7  # "killing 12 people": ACLED's civilians
         assoc2 = "; ".join(m.actor for m in d.roles.assoc_target) or None
         if a2 is not None and a2.method == "person" and sub is not None and sub.event_type == "Violence against civilians":
             if a2.inter == 7 or a2.actor_type == "Person":
@@ -382,6 +394,8 @@ class EventCoder:
         for telling in d.tellings:
             add("sentence", telling.start_char, telling.end_char)
         add("trigger", d.hit.span.start_char, d.hit.span.end_char)
+        for m in d.members:
+            add("mention", m.hit.span.start_char, m.hit.span.end_char)
         if a1 is not None:
             add("actor1", a1.start, a1.end)
         if a2 is not None:
@@ -404,11 +418,9 @@ class EventCoder:
         t = d.time
         date = None
         if t is not None:
-            date = t.value if t.precision == 1 else _midpoint(t.date_start, t.date_end)
-        completeness = sum([a1 is not None, t is not None, d.location is not None and d.location.geonameid is not None])
-        confidence = d.hit.trigger.weight * (0.7 + 0.1 * completeness)
-        if d.modality == "claimed":
-            confidence *= 0.9
+            # the publication date itself for current news dated by it; a range's middle otherwise
+            date = t.value if t.precision == 1 or t.anchor == REPORT_DATE else _midpoint(t.date_start, t.date_end)
+        confidence = d.confidence
         if len(d.tellings) > 1:
             confidence = min(0.99, confidence + 0.05 * (len(d.tellings) - 1))
         return Event(
@@ -518,82 +530,19 @@ def _military_if_material(m: ActorMention | None, plover: str, focus_country: st
                         "State forces" if inter == 1 else "External/Other forces", m.country, inter, "inferred")
 
 
-def _orphan(d: Draft) -> bool:
-    """A casualty told without a perpetrator ("Those killed were mostly residents ...")."""
-    return d.hit.trigger.casualty is not None and d.actor1 is None
-
-
-def _places_and_times_agree(a: Draft, b: Draft) -> bool:
-    la, lb = a.location, b.location
-    if la and lb and la.geonameid and lb.geonameid and la.geonameid != lb.geonameid:
-        if not (la.geo_precision == 3 or lb.geo_precision == 3) or la.country != lb.country:
-            return False
-    ta, tb = a.time, b.time
-    if ta and tb and (ta.date_end < tb.date_start or tb.date_end < ta.date_start):
+def _report_time(t: TimeMention, doc: Doc, event_clause: set[int]) -> bool:
+    """"... killed six people, a monitoring group said Friday": a time that belongs to the verb of
+    saying, outside the event's own clause, dates the report, not the event."""
+    span = doc.char_span(t.start, t.end, alignment_mode="expand")
+    if span is None or any(tok.i in event_clause for tok in span):
         return False
-    return True
+    head = span.root.head
+    while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
+        head = head.head
+    return head.lemma_.lower() in _SPEECH_VERBS and head.i not in event_clause
 
 
-def _compatible(a: Draft, b: Draft) -> bool:
-    if (a.code or a.plover) != (b.code or b.plover):
-        return False
-    names_a = {m.actor for m in (a.actor1, a.actor2) if m}
-    names_b = {m.actor for m in (b.actor1, b.actor2) if m}
-    if names_a and names_b and not (names_a <= names_b or names_b <= names_a):
-        return False
-    return _places_and_times_agree(a, b)
-
-
-def _merge_tellings(drafts: list[Draft], ontology: Ontology) -> list[Draft]:
-    """One event told several times in one article is coded once, with every telling as evidence."""
-    out: list[Draft] = []
-    for d in drafts:
-        into = next((o for o in out if _compatible(o, d)), None)
-        if into is None and _orphan(d):
-            violent = [o for o in out if o.code is not None and o.plover == "ASSAULT"]
-            if violent and _places_and_times_agree(violent[-1], d):
-                into = violent[-1]
-        if into is None:
-            out.append(d)
-            continue
-        into.tellings += [s for s in d.tellings if all(s.start != t.start for t in into.tellings)]
-        into.actor1 = into.actor1 or d.actor1
-        into.actor2 = into.actor2 or d.actor2
-        if into.time is None or (d.time is not None and d.time.precision < into.time.precision):
-            into.time, into.time_span = d.time, d.time_span
-        if d.location is not None and (
-            into.location is None
-            or (d.location.geo_precision or 3) < (into.location.geo_precision or 3)
-            or (d.location.detail and not into.location.detail and d.location.geonameid == into.location.geonameid)
-        ):
-            into.location, into.location_span = d.location, d.location_span
-        for kind, count in d.counts.items():
-            into.counts.setdefault(kind, count)
-    return out
-
-
-def _fold_retellings(events: list[Event]) -> list[Event]:
-    """After classification, a second event whose trigger sits in a sentence the first already
-    cites, with the same sub-type, date and no contradicting actor, is the same event told again
-    ("exchanged fire ... Two policemen were wounded in the clash, which began when police stopped
-    a convoy"): before classification their types differed, so ``_merge_tellings`` kept both."""
-    out: list[Event] = []
-    for e in events:
-        trigger = next((ev for ev in e.evidence if ev.field == "trigger"), None)
-        sub = e.acled.sub_event_type if e.acled else None
-        host = None
-        if trigger is not None and sub is not None:
-            for o in out:
-                if not o.acled or o.acled.sub_event_type != sub or o.date != e.date:
-                    continue
-                names_o = {a for a in (o.actor1, o.actor2) if a}
-                names_e = {a for a in (e.actor1, e.actor2) if a}
-                if names_e and names_o and not (names_e <= names_o or names_o <= names_e):
-                    continue
-                if any(ev.field == "sentence" and ev.start <= trigger.start and trigger.end <= ev.end
-                       for ev in o.evidence):
-                    host = o
-                    break
-        if host is None:
-            out.append(e)
-    return out
+def _next_sentence(earlier: Token, later: Token) -> bool:
+    """Whether ``later`` is in the same sentence as ``earlier`` or the one right after it."""
+    a, b = sentence_of(earlier), sentence_of(later)
+    return a.start == b.start or a.end == b.start

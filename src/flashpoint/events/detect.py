@@ -25,6 +25,9 @@ class Hit:
     trigger: Trigger
     span: Span  # the matched words
     anchor: Token  # their syntactic head
+    # "the blast", "the attack" with nothing said about it: a back-reference to an event already
+    # told. It may add what its sentence says (a place, a toll) to that event, never found one.
+    anaphoric: bool = False
 
 
 class TriggerFinder:
@@ -58,8 +61,10 @@ class TriggerFinder:
                 span = doc[span.start : anchor.i + 1]
             if span.start > 0 and doc[span.start - 1].text == "-" and not doc[span.start - 1].whitespace_:
                 continue  # "fire-fighting", "anti-riot": part of another word
+            if span.end < len(doc) and doc[span.end].text == "-" and not span[-1].whitespace_:
+                continue  # "rocket-propelled", "attack-helicopter": the first part of another word
             if self._admissible(trig, anchor):
-                hits.append(Hit(trig, span, anchor))
+                hits.append(Hit(trig, span, anchor, anaphoric=_is_noun(anchor) and _anaphoric(anchor)))
         return hits
 
     @staticmethod
@@ -69,14 +74,12 @@ class TriggerFinder:
             return False
         if pos == "VERB" and anchor.dep_ == "amod":
             return False  # "designated terrorist groups", "wounded soldiers": a description, not an act
+        if trig.not_modifiers and any(c.lower_ in trig.not_modifiers for c in anchor.lefts):
+            return False  # "hunger strike", "general strike"
         if pos in {"NOUN", "PROPN"}:
-            if anchor.dep_ == "pobj" and anchor.head.lower_ in _ANAPHORIC_PREPS:
-                return False
             if anchor.dep_ == "compound" and anchor.head.pos_ in {"NOUN", "PROPN"}:
                 return False  # "clash sites", "protest movement"
             if trig.governors and anchor.head.lemma_ not in trig.governors:
-                return False
-            if _anaphoric(anchor):
                 return False
         if trig.object_lemmas:
             objects = [c for c in anchor.children if c.dep_ in {"dobj", "nsubjpass", "pobj"}]
@@ -85,12 +88,20 @@ class TriggerFinder:
         return True
 
 
+def _is_noun(token: Token) -> bool:
+    return token.pos_ in {"NOUN", "PROPN"}
+
+
 _ARGUMENT_DEPS = {"prep", "poss", "compound", "amod", "nummod", "acl", "relcl", "nmod", "appos"}
 
 
 def _anaphoric(noun: Token) -> bool:
-    """"the attack", "the fighting" with nothing else said about it points back at an event the
-    article already told; coding it again would count one event twice."""
+    """"the attack", "the fighting" with nothing else said about it, or any event noun after "after",
+    "since", "following" ("killed after intense airstrikes", "after the clashes"), points at an event
+    told elsewhere (or in the same clause): coding it on its own would count one event twice, but it
+    may name the means of a killing told beside it, or add a place to its event."""
+    if noun.dep_ == "pobj" and noun.head.lower_ in _ANAPHORIC_PREPS:
+        return True
     dets = [c for c in noun.children if c.dep_ == "det"]
     if not dets or dets[0].lower_ not in {"the", "this", "that", "these", "those"}:
         return False

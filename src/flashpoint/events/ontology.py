@@ -42,6 +42,8 @@ class Trigger:
     requires_place_object: bool = False
     default_agent: str | None = None
     weight: float = 0.5
+    # Modifier words that make the trigger another thing ("hunger strike", "general strike").
+    not_modifiers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
             requires_place_object=bool(t.get("requires_place_object", False)),
             default_agent=t.get("default_agent"),
             weight=float(t.get("weight", 0.5)),
+            not_modifiers=frozenset(w.lower() for w in t.get("not_modifiers", ())),
         ))
     return Ontology(
         sub_events=sub_events,

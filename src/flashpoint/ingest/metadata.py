@@ -183,6 +183,27 @@ def same_headline(a: str, b: str) -> bool:
     return key(a) == key(b)
 
 
+# How far into the body a retold headline may start: room for a dateline ("Tue 05 Jul 2016",
+# "AP Thursday 1 Aug 2013", "Published October 10 2014") before it, not for a paragraph.
+RETOLD_TITLE_REACH = 80
+
+
+def retold_title_end(text: str, start: int, title: str) -> int:
+    """Where the body really starts when it opens by retelling its headline (web pages flattened to
+    one line often repeat it after a dateline: "Tue 05 Jul 2016 Suicide bombing kills 16 in Syria. A
+    suicide bomb blast ..."); ``start`` when it does not. The retold headline is part of the headline:
+    coding it again would tell the lead's event twice."""
+    words = title.split()
+    if len(words) < 3:
+        return start
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    m = re.compile(pattern, re.I).search(text, start, start + RETOLD_TITLE_REACH + len(title) + 20)
+    if m is None or m.start() - start > RETOLD_TITLE_REACH or "\n" in text[start : m.start()]:
+        return start
+    tail = re.match(r"[\s.:;|–—-]*", text[m.end():])
+    return m.end() + (tail.end() if tail else 0)
+
+
 def after_first_line(text: str) -> int:
     """Offset of the first non-space character after the first non-empty line, or len(text)."""
     m = re.search(r"\S[^\n]*\s*", text)

@@ -26,6 +26,7 @@ from flashpoint.ingest.metadata import (
     headline,
     normalise_date,
     read_metadata,
+    retold_title_end,
     same_headline,
 )
 from flashpoint.model import Article, IngestError, Span
@@ -137,6 +138,7 @@ def make_article(
         if first is None or not same_headline(first, given_title):
             body = f"{given_title}\n\n{body}"
         final_title, body_start = given_title, after_first_line(body)
+        body_start = retold_title_end(body, body_start, given_title)
     else:
         final_title, body_start = headline(body)
 

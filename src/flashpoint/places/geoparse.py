@@ -88,7 +88,7 @@ _LOCATIVE_WORDS = frozenset(
     over along beyond via between entered entering enter enters reach reaches reached reaching captured capturing seized
     seizing shelled shelling attacked attacking bombed bombing stormed storming liberated retook retaking
     recaptured besieged besieging raided raiding struck hit targeted fled leaving left visited visiting
-    outskirts""".split()
+    outskirts on pounded pounding hammered hammering targeting""".split()
 )
 _ADMIN_CUES = frozenset(
     "province governorate governate region state district oblast county department prefecture wilaya".split()
@@ -1051,7 +1051,7 @@ _NEAR = re.compile(
 _LINK = re.compile(r"(?:\s*,)?\s+(?:in|of|at)\s+(?:the\s+)?$|\s*,\s*$", re.I)
 # words that introduce a country, admin area or capital as the place of an event; "of" and "on" are left
 # out because "militias of the Iran-backed ...", "sanctions on Tehran" name governments
-_EVENT_LOCATIVES = (_LOCATIVE_WORDS - {"of", "outskirts"}) | {"and"}
+_EVENT_LOCATIVES = (_LOCATIVE_WORDS - {"of", "outskirts", "on"}) | {"and"}
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:" + "|".join(sorted(_EVENT_LOCATIVES, key=len, reverse=True)) + r")\s+(?:the\s+)?$", re.I
 )

@@ -1,0 +1,56 @@
+"""An event under construction: one mention at first, then every mention of one real event.
+
+Why its own module: detection and classification (``coder``), grouping of mentions across the
+article (``grouping``) and article-level field filling (``filling``) all work on the same record;
+keeping it here lets each of them be a small module that imports no other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from ..model import ActorMention, Location
+from ..times import TimeValue
+from .casualties import Count
+from .detect import Hit
+from .roles import Roles
+
+STATE_PREFIXES = ("Military Forces of", "Police Forces of")
+
+
+@dataclass(slots=True)
+class Draft:
+    """One mention of an event (a trigger with its roles and the fields its own sentence gives),
+    or, after grouping, one event with every mention that tells it (``members``)."""
+
+    hit: Hit
+    code: str | None
+    plover: str
+    roles: Roles
+    modality: str
+    actor1: ActorMention | None = None
+    actor2: ActorMention | None = None
+    time: TimeValue | None = None
+    time_span: tuple[int, int] | None = None
+    location: Location | None = None
+    location_span: tuple[int, int] | None = None
+    counts: dict[str, Count] = field(default_factory=dict)
+    tellings: list[Span] = field(default_factory=list)
+    proposed: float | None = None  # the classifier's probability, for events it proposed
+    anaphoric: bool = False  # "the blast took place in ...": tells an event already told, founds none
+    confidence: float = 0.0  # lexicon and classifier together, before the article-level evidence
+    members: list[Draft] = field(default_factory=list)  # the other mentions grouped into this event
+    background: bool = False  # told as earlier history ("had shelled", "since January")
+
+    @property
+    def start(self) -> int:
+        return self.hit.span.start_char
+
+    def mentions(self) -> list[Draft]:
+        return [self, *self.members]
+
+
+def is_state(m: ActorMention | None) -> bool:
+    return m is not None and (m.inter == 1 or m.actor.startswith(STATE_PREFIXES))

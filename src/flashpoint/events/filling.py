@@ -1,0 +1,181 @@
+"""Each event's fields from everything the article says about it, not only its first sentence.
+
+Why: a coder reads the whole article before writing a row. The date of a lead event told as current
+news ("a suicide bomb blast killed 16 people in Hasaka", no day given) is the dateline's; the place
+said in the headline ("Bomb blast kills 60 in Damascus suburb") or in any telling is the event's; the
+perpetrator named in a later claim ("Islamic State claimed the attack") is actor1. And what the
+article tells as history ("had shelled", "previously") is not dated today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from ..actors.mentions import MentionIndex
+from ..datafiles import read_yaml
+from ..model import ActorMention, PlaceMention
+from ..nlp import doc_text, sentence_of
+from ..places import country_location, event_location
+from ..settings import DATA_DIR
+from ..times import TimeValue
+from .draft import Draft
+from .grouping import places_agree
+
+
+# The anchor of a date taken from the report itself (its publication or dateline date), for an event
+# told as current news with no date of its own: the row's date is that day, at time_precision 2.
+REPORT_DATE = "report"
+
+
+@dataclass(frozen=True, slots=True)
+class FillingRules:
+    current_news_days: int
+    background_words: frozenset[str]
+    history_days: int
+    claim_verbs: frozenset[str]
+    claim_objects: frozenset[str]
+    claim_reach_sentences: int
+    civilian_victims: frozenset[str]
+
+
+@functools.lru_cache(maxsize=2)
+def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> FillingRules:
+    raw = read_yaml(path)["filling"]
+    return FillingRules(
+        current_news_days=int(raw["current_news_days"]),
+        background_words=frozenset(w.lower() for w in raw["background_words"]),
+        history_days=int(raw["history_days"]),
+        claim_verbs=frozenset(raw["claim_verbs"]),
+        claim_objects=frozenset(raw["claim_objects"]),
+        claim_reach_sentences=int(raw["claim_reach_sentences"]),
+        civilian_victims=frozenset(raw["civilian_victims"]),
+    )
+
+
+@dataclass(slots=True)
+class ArticleFacts:
+    """What the article says once for all its events: when it was published, where its headline
+    and body begin, the places it names and the country it is about."""
+
+    doc: Doc
+    published: dt.date | None
+    body_start: int
+    places: list[PlaceMention]
+    focus_country: str | None
+
+
+# ------------------------------------------------------------------------------------------ time
+def _clause_verb(token: Token) -> Token:
+    tok = token
+    while tok.pos_ not in {"VERB", "AUX"} and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def told_as_background(d: Draft, rules: FillingRules) -> bool:
+    """A mention told as earlier history: a past perfect ("had shelled"), or a word of history in
+    its clause ("previously", "since", "in the past")."""
+    verb = _clause_verb(d.hit.anchor)
+    if any(c.dep_ == "aux" and c.lower_ in {"had", "'d"} for c in verb.children):
+        return True
+    clause = set(verb.subtree) | set(d.hit.anchor.subtree)
+    return any(t.lower_ in rules.background_words for t in clause)
+
+
+def fill_date(event: Draft, facts: ArticleFacts, rules: FillingRules) -> None:
+    """No date of its own in any telling: current news takes the publication date (precision 2,
+    reported within ``current_news_days``); history takes none."""
+    if event.time is not None or facts.published is None:
+        return
+    if all(told_as_background(m, rules) for m in event.mentions() if not m.hit.anaphoric):
+        event.background = True
+        return
+    pub = facts.published
+    start = pub - dt.timedelta(days=rules.current_news_days)
+    event.time = TimeValue(pub.isoformat(), 2, start.isoformat(), pub.isoformat(), REPORT_DATE)
+
+
+def is_history(event: Draft, facts: ArticleFacts, rules: FillingRules) -> bool:
+    """Dated long before the article: not news to code as an event."""
+    if event.time is None or facts.published is None:
+        return False
+    try:
+        end = dt.date.fromisoformat(event.time.date_end[:10])
+    except ValueError:
+        return False
+    return (facts.published - end).days > rules.history_days
+
+
+# ------------------------------------------------------------------------------------------ place
+def _headline_location(facts: ArticleFacts):
+    if facts.body_start <= 0:
+        return None
+    text = doc_text(facts.doc)
+    return event_location(facts.places, facts.body_start, facts.body_start, text, 0, facts.body_start)
+
+
+def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, same_place_km: float) -> None:
+    """The most specific place any telling gives (grouping kept it); for the lead event, the
+    headline's place when it is finer and agrees; else the country the article is about."""
+    loc = event.location
+    if lead and (loc is None or (loc.geo_precision or 3) >= 3):
+        head = _headline_location(facts)
+        if head is not None and (loc is None or ((head.geo_precision or 3) < 3 and places_agree(loc, head, same_place_km))):
+            event.location, event.location_span = head, None
+            return
+    if event.location is None and event.code is not None and facts.focus_country:
+        event.location = country_location(facts.focus_country)
+
+
+# ------------------------------------------------------------------------------------------ actors
+def _claimant(sent: Span, index: MentionIndex, rules: FillingRules) -> ActorMention | None:
+    """"IS claimed responsibility for the attack", "the group claimed the bombing": the subject."""
+    for tok in sent:
+        if tok.lemma_.lower() not in rules.claim_verbs or tok.pos_ not in {"VERB", "AUX"}:
+            continue
+        objects = [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+        if not any(o.lemma_.lower() in rules.claim_objects for o in objects):
+            continue
+        if any(c.dep_ == "neg" for c in tok.children):
+            continue  # "no group claimed responsibility"
+        subj = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None and not any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
+            mention = index.at(subj)
+            if mention is not None and mention.inter in {1, 2, 3, 4, 8}:
+                return mention
+    return None
+
+
+def fill_claimed_actor(event: Draft, index: MentionIndex, rules: FillingRules) -> None:
+    """A violent event with no named perpetrator takes the one who claims it in the next sentences."""
+    if event.plover != "ASSAULT" or (event.actor1 is not None and not event.actor1.actor.startswith("Unidentified")):
+        return
+    doc = event.hit.anchor.doc
+    sent = sentence_of(event.hit.anchor)
+    for tell in event.tellings:
+        sent = tell if tell.end > sent.end else sent
+    for _ in range(rules.claim_reach_sentences + 1):
+        found = _claimant(sent, index, rules)
+        if found is not None:
+            if event.actor2 is None or found.actor != event.actor2.actor:
+                event.actor1 = found
+            return
+        if sent.end >= len(doc):
+            return
+        sent = sentence_of(doc[sent.end])
+
+
+def civilian_victims(event: Draft, rules: FillingRules) -> bool:
+    """Whether the event's counted victims are civilians by their noun ("killing 12 people")."""
+    if event.plover != "ASSAULT":
+        return False
+    for kind in ("fatalities", "injured"):
+        count = event.counts.get(kind)
+        if count is not None and count.noun in rules.civilian_victims:
+            return True
+    return False

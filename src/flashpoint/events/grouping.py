@@ -1,0 +1,176 @@
+"""One real event, however many times the article tells it: mentions grouped into events.
+
+Why: news tells its main event several times (the lead, a retelling, a quote, "the blast took place
+in ...", "the death toll rose to ..."), often with other words and a different first guess at the
+type ("air raids" in the lead, "the attack" later, "were killed" in between). A coder writes one row
+for it and takes each field from whichever telling gives it. So each mention, in text order, joins
+the most recent event it agrees with (same kind of event, no other place, no other day, no other
+perpetrator), or founds one. A mention that only points back ("the attack") never founds an event,
+and a sentence that says it tells another one ("another seven people were killed in ...") joins
+only an event of its own sub-type at its own town.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..datafiles import read_yaml
+from ..distance import haversine_km
+from ..model import Location
+from ..nlp import sentence_of
+from ..settings import DATA_DIR
+from ..times import TimeValue
+from .draft import Draft
+from .ontology import Ontology
+
+
+@dataclass(frozen=True, slots=True)
+class GroupingRules:
+    same_place_km: float
+    new_event_words: frozenset[str]
+
+
+@functools.lru_cache(maxsize=2)
+def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> GroupingRules:
+    raw = read_yaml(path)["grouping"]
+    return GroupingRules(float(raw["same_place_km"]), frozenset(w.lower() for w in raw["new_event_words"]))
+
+
+# ------------------------------------------------------------------------------------------ agreement
+def loose(d: Draft, ontology: Ontology) -> bool:
+    """A mention that names violence without saying what kind: an outcome ("were killed"), a
+    generic act ("the attack", "clashes"), a back-reference or a classifier's guess. Its type is a
+    first guess that a more telling mention of the same event overrides."""
+    trig = d.hit.trigger
+    return (d.hit.anaphoric or d.proposed is not None or trig.id in ontology.outcomes
+            or trig.id in ontology.generic_violence)
+
+
+def same_kind(a: Draft, b: Draft, ontology: Ontology) -> bool:
+    """Whether two mentions could tell one event by their type alone."""
+    if a.code is None or b.code is None:
+        return a.code is None and b.code is None and a.plover == b.plover
+    if a.code == b.code:
+        return True
+    sa, sb = ontology.sub_event(a.code), ontology.sub_event(b.code)
+    if sa is None or sb is None:
+        return False
+    if sa.event_type == sb.event_type and sa.event_type != "Strategic developments":
+        return True
+    violent = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+    return (loose(a, ontology) or loose(b, ontology)) and sa.event_type in violent and sb.event_type in violent
+
+
+def _coarse(loc: Location) -> bool:
+    return (loc.geo_precision or 3) >= 3
+
+
+def places_agree(a: Location | None, b: Location | None, km: float) -> bool:
+    """No place, or places that can be one: the same town, towns within ``km``, or a town inside
+    the province or country the other names."""
+    if a is None or b is None:
+        return True
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    if _coarse(a) and _coarse(b):
+        return a.admin1 is None or b.admin1 is None or a.admin1 == b.admin1
+    if _coarse(a) or _coarse(b):
+        area, town = (a, b) if _coarse(a) else (b, a)
+        return area.admin1 is None or area.admin1 == town.admin1
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return a.name == b.name
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
+
+
+def times_agree(a: TimeValue | None, b: TimeValue | None) -> bool:
+    if a is None or b is None:
+        return True
+    return not (a.date_end < b.date_start or b.date_end < a.date_start)
+
+
+def _named(m: object) -> str | None:
+    actor = getattr(m, "actor", None)
+    if actor is None or actor.startswith("Unidentified") or getattr(m, "method", "") == "generic":
+        return None
+    return actor
+
+
+def actors_agree(a: Draft, b: Draft) -> bool:
+    """No two different named perpetrators; the sides of a clash may be told in either order."""
+    a1, b1 = _named(a.actor1), _named(b.actor1)
+    if a1 is None or b1 is None or a1 == b1:
+        return True
+    return a1 == _named(b.actor2) or b1 == _named(a.actor2)
+
+
+def _tolls_agree(a: Draft, b: Draft) -> bool:
+    """Two different death tolls with two different sub-types are two events; one sub-type with two
+    figures is one event whose toll was updated ("rose to 112")."""
+    fa, fb = a.counts.get("fatalities"), b.counts.get("fatalities")
+    if fa is None or fb is None or fa.value == fb.value or a.code == b.code:
+        return True
+    return False
+
+
+def says_another(d: Draft, words: frozenset[str]) -> bool:
+    """A word before the trigger that says a further event is told ("Another seven people were ...")."""
+    sent = sentence_of(d.hit.anchor)
+    return any(t.lower_ in words for t in sent if t.i < d.hit.anchor.i)
+
+
+def agrees(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
+    """Whether mention ``d`` can tell the event ``group`` (with all its mentions so far)."""
+    if not same_kind(group, d, ontology) and not any(same_kind(m, d, ontology) for m in group.members):
+        return False
+    if not (places_agree(group.location, d.location, rules.same_place_km) and times_agree(group.time, d.time)
+            and actors_agree(group, d) and _tolls_agree(group, d)):
+        return False
+    if not d.hit.anaphoric and says_another(d, rules.new_event_words):
+        own_town = (d.location is not None and group.location is not None and not _coarse(d.location)
+                    and not _coarse(group.location))
+        return d.code == group.code and own_town
+    return True
+
+
+# ------------------------------------------------------------------------------------------ grouping
+def _absorb(group: Draft, d: Draft, ontology: Ontology) -> None:
+    """``d`` tells ``group`` again: its evidence and whatever fields it adds join the event."""
+    group.members.append(d)
+    group.tellings += [s for s in d.tellings if all(s.start != t.start for t in group.tellings)]
+    if loose(group, ontology) and not loose(d, ontology) and d.code is not None:
+        group.code, group.plover = d.code, d.plover  # "were killed" ... "the air strike": the means names it
+        group.confidence = max(group.confidence, d.confidence)
+    if group.actor1 is None and d.actor1 is not None and (d.actor2 is None or group.actor2 is None
+                                                         or d.actor1.actor != group.actor2.actor):
+        group.actor1 = d.actor1
+    if group.actor2 is None and d.actor2 is not None and (group.actor1 is None or d.actor2.actor != group.actor1.actor):
+        group.actor2 = d.actor2
+    if d.time is not None and (group.time is None or d.time.precision < group.time.precision):
+        group.time, group.time_span = d.time, d.time_span
+    if d.location is not None and (
+        group.location is None
+        or (d.location.geo_precision or 3) < (group.location.geo_precision or 3)
+        or (d.location.detail and not group.location.detail and d.location.geonameid == group.location.geonameid)
+    ):
+        group.location, group.location_span = d.location, d.location_span
+    for kind, count in d.counts.items():
+        group.counts.setdefault(kind, count)
+    group.background = group.background and d.background
+
+
+def group_mentions(drafts: list[Draft], ontology: Ontology, rules: GroupingRules | None = None) -> list[Draft]:
+    """The article's events: each mention, in text order, joins the latest event it agrees with,
+    or founds one (a back-reference that agrees with none is dropped)."""
+    rules = rules or load_rules()
+    groups: list[Draft] = []
+    for d in sorted(drafts, key=lambda x: x.start):
+        home = next((g for g in reversed(groups) if agrees(g, d, ontology, rules)), None)
+        if home is not None:
+            _absorb(home, d, ontology)
+        elif not d.hit.anaphoric:
+            groups.append(d)
+    return groups
