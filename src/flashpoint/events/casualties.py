@@ -17,6 +17,8 @@ from .modality import CODED, classify, nobody
 from .ontology import Ontology
 
 _RANGE_WORDS = {"to", "-", "–", "or"}
+# Verbs whose object is "the lives of" the victims: the kind is fatalities only with that object.
+_LIVES_VERBS = {"claim", "take", "cost"}
 
 
 @dataclass(slots=True)
@@ -39,12 +41,32 @@ def parse_number(token: Token, ontology: Ontology) -> Count | None:
     if value is None:
         return None
     start, end = token.idx, token.idx + len(token.text)
+    # "twenty-six", "sixty two": tens told as two words
+    tens = _tens_before(token, ontology)
+    if tens is not None and value < 10:
+        value += tens.value
+        start = tens.start
     # "a dozen", "two dozen": scale
     nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if nxt is not None and nxt.lower_ in {"dozen", "hundred", "thousand"}:
         value *= {"dozen": 12, "hundred": 100, "thousand": 1000}[nxt.lower_]
         end = nxt.idx + len(nxt.text)
     return Count(value, start, end, doc_text(token.doc)[start:end])
+
+
+def _tens_before(token: Token, ontology: Ontology) -> Count | None:
+    """The "twenty" of "twenty-six" (the parser hangs it on "six" as a compound)."""
+    doc = token.doc
+    j = token.i - 1
+    if j >= 0 and doc[j].text == "-" and not doc[j].whitespace_:
+        j -= 1
+    if j < 0 or j == token.i:
+        return None
+    word = doc[j].lower_
+    value = ontology.number_words.get(word)
+    if value is None or value < 20 or value % 10 or value >= 100:
+        return None
+    return Count(value, doc[j].idx, doc[j].idx + len(doc[j].text), doc[j].text)
 
 
 def _count_of(noun: Token, ontology: Ontology) -> Count | None:
@@ -67,6 +89,7 @@ def _is_casualty_noun(token: Token, ontology: Ontology) -> bool:
         or token.lower_ in ontology.casualty_nouns
         or token.ent_type_ == "PERSON"
         or token.like_num
+        or (token.ent_type_ == "NORP" and token.tag_ in {"NNS", "NNPS"})  # "two Syrians were killed"
     )
 
 
@@ -83,6 +106,15 @@ def _victims(pred: Token) -> list[Token]:
     deps_active = {"dobj"}
     deps_passive = {"nsubjpass"}
     out = [c for c in pred.children if c.dep_ in deps_active | deps_passive]
+    if pred.lemma_.lower() in _LIVES_VERBS:
+        # "claiming the lives of 8 persons", "took the lives of ten": the people are after "of"
+        lives = [c for c in out if c.lemma_.lower() == "life"]
+        out = [g for life in lives for p in life.children if p.dep_ == "prep" and p.lower_ == "of"
+               for g in p.children if g.dep_ == "pobj"]
+        return out
+    if not out and pred.dep_ == "conj" and pred.head.pos_ == "VERB" and pred.tag_ == "VBN":
+        # "were rounded up and executed": the victims are the shared passive subject
+        out = [c for c in pred.head.children if c.dep_ == "nsubjpass"]
     if pred.lemma_ in {"die", "perish", "dead"}:
         out += [c for c in pred.children if c.dep_ == "nsubj"]
     if pred.dep_ in {"amod", "acl"} and pred.head.pos_ in {"NOUN", "NUM", "PROPN"}:
@@ -118,7 +150,9 @@ def count_casualties(sentences: list[Span], ontology: Ontology) -> dict[str, Cou
                 if counts:
                     first, last = counts[0], counts[-1]
                     total = sum(c.value for c in counts)
-                    noun = parts[0].lemma_.lower() if parts and not parts[0].like_num else None
+                    head = parts[0] if parts else None
+                    noun = None if head is None or head.like_num else (
+                        "people" if head.ent_type_ == "NORP" else head.lemma_.lower())  # "Syrians": people
                     found[kind] = Count(total, first.start, last.end, doc_text(sent.doc)[first.start : last.end], noun)
                     break
     return found

@@ -115,7 +115,8 @@ class EventCoder:
             fill_date(e, facts, self.filling)
             if e.background or is_history(e, facts, self.filling):
                 continue
-            fill_place(e, facts, lead=e is lead, same_place_km=self.grouping.same_place_km)
+            others = {t.start_char for o in events if o is not e for t in o.tellings}
+            fill_place(e, facts, lead=e is lead, others=others, same_place_km=self.grouping.same_place_km)
             fill_claimed_actor(e, index, self.filling)
             kept.append(e)
         return [self._event(d, article, focus_country) for d in kept]

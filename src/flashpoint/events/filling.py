@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..actors.mentions import MentionIndex
 from ..datafiles import read_yaml
-from ..model import ActorMention, PlaceMention
+from ..model import ActorMention, Location, PlaceMention
 from ..nlp import doc_text, sentence_of
 from ..places import country_location, event_location
 from ..settings import DATA_DIR
@@ -112,22 +113,70 @@ def is_history(event: Draft, facts: ArticleFacts, rules: FillingRules) -> bool:
 
 
 # ------------------------------------------------------------------------------------------ place
-def _headline_location(facts: ArticleFacts):
-    if facts.body_start <= 0:
+def _coarse(loc: Location | None) -> bool:
+    return loc is None or (loc.geo_precision or 3) >= 3
+
+
+def _rank(loc: Location) -> float:
+    """Finer is smaller: a town (1), near or in part of a town (2), a province (3), a country (3.5)."""
+    precision = float(loc.geo_precision or 3)
+    return precision + 0.5 if precision >= 3 and loc.admin1 is None else precision
+
+
+def _sentence_location(facts: ArticleFacts, start: int, end: int, at: int) -> Location | None:
+    return event_location(facts.places, at, at, doc_text(facts.doc), start, end)
+
+
+def _dominant_place(facts: ArticleFacts) -> Location | None:
+    """The town or province the article keeps coming back to (named at least twice, the headline
+    counting double): where a story about one place sets the events it does not place itself."""
+    votes: Counter[int] = Counter()
+    first: dict[int, PlaceMention] = {}
+    for p in facts.places:
+        if p.geonameid is None or p.lat is None or (p.feature_class == "A" and p.admin1 is None):
+            continue  # a country is no finer than the fallback
+        votes[p.geonameid] += 2 if p.start < facts.body_start else 1
+        first.setdefault(p.geonameid, p)
+    if not votes:
         return None
-    text = doc_text(facts.doc)
-    return event_location(facts.places, facts.body_start, facts.body_start, text, 0, facts.body_start)
+    gid, n = max(votes.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
+    if n < 2:
+        return None
+    p = first[gid]
+    precision = 1 if p.feature_class in ("P", "S", "L") else 3
+    return Location(name=p.name, admin1=p.admin1, country=p.country, geonameid=p.geonameid, lat=p.lat,
+                    lon=p.lon, geo_precision=precision)
 
 
-def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, same_place_km: float) -> None:
-    """The most specific place any telling gives (grouping kept it); for the lead event, the
-    headline's place when it is finer and agrees; else the country the article is about."""
-    loc = event.location
-    if lead and (loc is None or (loc.geo_precision or 3) >= 3):
-        head = _headline_location(facts)
-        if head is not None and (loc is None or ((head.geo_precision or 3) < 3 and places_agree(loc, head, same_place_km))):
-            event.location, event.location_span = head, None
-            return
+def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int], same_place_km: float) -> None:
+    """A place finer than a province or country, from everything the article ties to the event:
+    its tellings' sentences (any place the event wording there allows), the sentence right after a
+    telling when no other event is told in it ("The blast took place in al-Mashi"), for the lead
+    event the headline, and last the place the article keeps coming back to. A candidate counts only
+    inside the province or country the event already has. With nothing at all, the article's country."""
+    if not _coarse(event.location):
+        return
+    doc = facts.doc
+    candidates: list[Location | None] = []
+    for tell in event.tellings:
+        at = event.start if tell.start_char <= event.start < tell.end_char else tell.start_char
+        candidates.append(_sentence_location(facts, tell.start_char, tell.end_char, at))
+    for tell in event.tellings:
+        if tell.end < len(doc):
+            nxt = sentence_of(doc[tell.end])
+            if nxt.start_char not in others and "\n\n" not in doc_text(doc)[tell.end_char : nxt.start_char]:
+                candidates.append(_sentence_location(facts, nxt.start_char, nxt.end_char, nxt.start_char))
+    if lead and facts.body_start > 0:
+        candidates.append(_sentence_location(facts, 0, facts.body_start, facts.body_start))
+    candidates.append(_dominant_place(facts))
+    best = event.location
+    for loc in candidates:
+        if loc is None or not places_agree(best, loc, same_place_km):
+            continue
+        if best is None or _rank(loc) < _rank(best):
+            best = loc
+    if best is not event.location:
+        event.location, event.location_span = best, None
     if event.location is None and event.code is not None and facts.focus_country:
         event.location = country_location(facts.focus_country)
 

@@ -348,9 +348,23 @@ def _cue_after(toks: _Tokens, end: int) -> str | None:
     return None
 
 
+def _cue_before(toks: _Tokens, start: int) -> str | None:
+    """"the city of Raqqah", "the village of Tall Tawil": the words before say it is a town."""
+    if start >= 2 and toks.lower[start - 1] == "of" and toks.lower[start - 2] in _TOWN_CUES:
+        return "town"
+    return None
+
+
+# Direction and part words between a locative word and a place ("in eastern Aleppo", "in northern
+# rural Hama"): the place is still introduced by the locative word.
+_PLACE_PARTS = frozenset("""east eastern west western north northern south southern northeast northeastern northwest
+    northwestern southeast southeastern southwest southwestern central rural greater downtown old""".split())
+
+
 def _locative_before(toks: _Tokens, start: int, words: frozenset[str] = _LOCATIVE_WORDS) -> bool:
     i = start - 1
-    while i >= 0 and (toks.lower[i] in ("the", "a") or toks.punct[i] and toks.words[i] in "-'’"):
+    while i >= 0 and (toks.lower[i] in ("the", "a") or toks.lower[i] in _PLACE_PARTS
+                      or toks.punct[i] and toks.words[i] in "-'’"):
         i -= 1
     return i >= 0 and toks.lower[i] in words
 
@@ -383,7 +397,7 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
             for i in range(s, e):
                 taken[i] = True
             continue
-        cue = _cue_after(toks, e)
+        cue = _cue_after(toks, e) or _cue_before(toks, s)
         cands = []
         if cue:  # "Hasaka province": the phrase names the admin area, and the mention takes the word in
             phrase = toks.span_text(s, e + 1)
@@ -563,7 +577,8 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
         j, span_text, cands, container = hit
         start = toks.idx[i]
         yield _Toponym(start, start + len(span_text), span_text, None, _sentence_of(start, toks.sentences),
-                       _cue_after(toks, j) or ("admin" if toks.lower[j - 1] in _ADMIN_CUES else None), cands)
+                       _cue_after(toks, j) or ("admin" if toks.lower[j - 1] in _ADMIN_CUES else None)
+                       or _cue_before(toks, i), cands)
         for k in range(i, j):
             taken[k] = True
         i = j
