@@ -66,6 +66,26 @@ def sentence_of(token: Token) -> Span:
     return spans[i]
 
 
+# Words that open a run of page furniture glued to a sentence when a web page is flattened to one line:
+# "Tags Syria Idlib regime airstrikes Kafr Takharim Sixteen civilians were killed ...".
+_FURNITURE_WORDS = frozenset({"tags", "tagged", "related", "keywords", "topics"})
+
+
+def furniture_end(token: Token) -> int:
+    """The index of the first token after a tag list that opens the token's sentence, or the
+    sentence's start when it opens with none. The list runs up to where the sentence's own subject
+    (or, without one, its main verb) begins: "Tags Syria Russia Chemical Attack | British scientists
+    said ..." A trigger, actor or place inside it names a topic, not an event."""
+    sent = sentence_of(token)
+    first = sent[0]
+    if first.lower_ not in _FURNITURE_WORDS:
+        return sent.start
+    root = sent.root
+    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"} and c.i > first.i]
+    end = min((c.left_edge.i for c in subjects), default=root.i)
+    return max(sent.start + 1, end)
+
+
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """Character bounds of the sentences (the cache ``sentence_of`` uses); the whole text as one
     sentence when the pipeline sets no boundaries."""

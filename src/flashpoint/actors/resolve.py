@@ -19,7 +19,7 @@ from spacy.util import filter_spans
 
 from ..datafiles import read_yaml
 from ..model import ActorMention
-from ..nlp import lemma_matchers, sentence_of
+from ..nlp import furniture_end, lemma_matchers, sentence_of
 from ..settings import DATA_DIR
 from .dictionary import (
     ACTOR_TYPES,
@@ -97,8 +97,9 @@ class ActorResolver:
         taken |= {t for span, _ in mentions for t in range(span.start, span.end)}
         mentions.sort(key=lambda m: m[0].start)
         generic = self._generic_mentions(doc, taken, mentions, focus_country)
-        out = sorted((m for _, m in mentions + generic), key=lambda m: (m.start, m.end))
-        return out
+        # "Tags Aleppo Idlib Syria ...": names in a page's tag line are topics, not actors
+        kept = [(span, m) for span, m in mentions + generic if span.start >= furniture_end(span[0])]
+        return sorted((m for _, m in kept), key=lambda m: (m.start, m.end))
 
     # --- named actors -------------------------------------------------------------------------
     def _dictionary_spans(self, doc: Doc, focus_country: str | None) -> list[tuple[Span, str]]:
@@ -142,7 +143,7 @@ class ActorResolver:
             name = self._fuzzy(span.text)
             if name is not None:
                 out.append((span, self._named_mention(span, name, method="fuzzy")))
-            elif ent.label_ == "ORG" and not self._is_place_name(span.text):
+            elif ent.label_ == "ORG" and not self._is_place_name(span.text) and not self._place_then_role(span):
                 inter = self._guess_inter(span.text)
                 out.append((span, ActorMention(
                     start=span.start_char, end=span.end_char, text=span.text, actor=" ".join(span.text.split()),
@@ -164,13 +165,27 @@ class ActorResolver:
 
     @staticmethod
     def _is_place_name(name: str) -> bool:
-        """spaCy often calls a town an organisation ("Djibo", "Niamey recorded ..."); the gazetteer knows."""
+        """spaCy often calls a town an organisation ("Djibo", "Niamey recorded ..."); the gazetteer knows.
+        A place's possessive written without its apostrophe ("Syrias") is the place too."""
         from ..places import Gazetteer
 
         try:
-            return bool(Gazetteer.load().lookup(name, loose=False))
+            gaz = Gazetteer.load()
+            if gaz.lookup(name, loose=False):
+                return True
+            return name.endswith("s") and len(name) > 4 and " " not in name and bool(gaz.lookup(name[:-1], loose=False))
         except Exception:  # noqa: BLE001 - without a gazetteer, keep the organisation
             return False
+
+    def _place_then_role(self, span: Span) -> bool:
+        """"Lattakia Army", "Daraa Police": spaCy ran a place and a role noun into one name; the role
+        noun is then read as the generic actor it is, not as a new organisation."""
+        roles = {lemma for rule in self.dictionary.generic for lemma in rule.lemmas}
+        for k in range(1, len(span)):
+            rest = " ".join(t.lemma_.lower() for t in span[k:])
+            if rest in roles and self._is_place_name(span[:k].text):
+                return True
+        return False
 
     def _guess_inter(self, name: str) -> int | None:
         words = " " + " ".join(normalize_name(name).split()) + " "

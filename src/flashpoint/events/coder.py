@@ -52,6 +52,7 @@ from .ontology import Ontology, Trigger
 from .roles import MentionIndex, Roles, fill_roles
 
 _RELATIVE_TAIL = ("after", "before", "following", "later")
+_TERRITORY = {"GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER"}
 _SPEECH_VERBS = {"say", "tell", "add", "announce", "claim", "state", "report", "declare", "insist", "confirm"}
 
 
@@ -205,7 +206,13 @@ class EventCoder:
         """A trigger that names the means ("shelling", "car bomb", "air strike") fixes the event type:
         the classifier may change the sub-type within it, never move it out (shelling that kills
         civilians stays Explosions/Remote violence, as ACLED codes it)."""
-        own = d.hit.trigger.code
+        trig = d.hit.trigger
+        own = trig.code
+        by_roles = {trig.code, *trig.by_target.values(), *trig.by_agent.values()}
+        if d.code in by_roles and code in by_roles and (d.roles.target is not None or d.roles.agent is not None):
+            return False  # who acted on whom decided it ("gunmen killed two soldiers": a clash, not an attack)
+        if d.code in _TERRITORY and code in _TERRITORY and d.roles.agent is not None:
+            return False  # the state retakes, anyone else overtakes: the agent decides, not the wording
         if own is None or own not in self.ontology.means_precedence:
             return True
         a, b = self.ontology.sub_event(own), self.ontology.sub_event(code)
@@ -368,7 +375,7 @@ class EventCoder:
     def _event(self, d: Draft, article: Article, focus_country: str | None) -> Event:
         text = article.text
         sub = self.ontology.sub_event(d.code)
-        a1, a2 = d.actor1, d.actor2
+        a1, a2 = _armed_or_victim(d.actor1, sub), _armed_or_victim(d.actor2, sub)
         country = (d.location.country if d.location else None) or focus_country
         a1 = _military_if_material(a1, d.plover, focus_country)
         a2 = _military_if_material(a2, d.plover, focus_country) if sub is not None else a2
@@ -519,6 +526,15 @@ def _telling(anchor: Token, event_sents: set[int]) -> list[Span]:
 
 def _linked(a: Token, b: Token) -> bool:
     return a in b.subtree or b in a.subtree or a.head == b.head
+
+
+def _armed_or_victim(m: ActorMention | None, sub: object) -> ActorMention | None:
+    """An organisation found only in the text, whose name says nothing of arms ("Syrian Observatory
+    for Human Rights", "Hijackers", a news agency, a run of place names), is no side of an ACLED
+    event: the monitor that reports a strike did not strike."""
+    if m is not None and sub is not None and m.method == "new" and m.inter is None:
+        return None
+    return m
 
 
 def _military_if_material(m: ActorMention | None, plover: str, focus_country: str | None) -> ActorMention | None:

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from ..nlp import lemma_matchers
+from ..nlp import furniture_end, lemma_matchers
 from .ontology import Ontology, Trigger, load_ontology
 
 # Nouns after these prepositions point back at an event already told ("after the clashes").
@@ -46,6 +46,8 @@ class TriggerFinder:
             span = doc[start:end]
             if span.start_char < body_start:
                 continue  # the headline retells the body; code the body only
+            if span.start < furniture_end(span[0]):
+                continue  # "Tags Syria Russia Chemical Attack ...": a page's tag line, not an event
             key = (start, end)
             if key in which and which[key].weight >= trig.weight:
                 continue

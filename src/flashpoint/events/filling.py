@@ -38,6 +38,7 @@ class FillingRules:
     current_news_days: int
     background_words: frozenset[str]
     history_days: int
+    vague_days: int
     claim_verbs: frozenset[str]
     claim_objects: frozenset[str]
     claim_reach_sentences: int
@@ -51,6 +52,7 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> FillingRules:
         current_news_days=int(raw["current_news_days"]),
         background_words=frozenset(w.lower() for w in raw["background_words"]),
         history_days=int(raw["history_days"]),
+        vague_days=int(raw["vague_days"]),
         claim_verbs=frozenset(raw["claim_verbs"]),
         claim_objects=frozenset(raw["claim_objects"]),
         claim_reach_sentences=int(raw["claim_reach_sentences"]),
@@ -102,14 +104,18 @@ def fill_date(event: Draft, facts: ArticleFacts, rules: FillingRules) -> None:
 
 
 def is_history(event: Draft, facts: ArticleFacts, rules: FillingRules) -> bool:
-    """Dated long before the article: not news to code as an event."""
-    if event.time is None or facts.published is None:
+    """Not news to code as an event: dated long before the article, or only to a stretch longer
+    than ``vague_days`` ("last year", "in 2015", "earlier this year"), which no row can carry."""
+    if event.time is None:
         return False
     try:
+        start = dt.date.fromisoformat(event.time.date_start[:10])
         end = dt.date.fromisoformat(event.time.date_end[:10])
     except ValueError:
         return False
-    return (facts.published - end).days > rules.history_days
+    if (end - start).days > rules.vague_days:
+        return True
+    return facts.published is not None and (facts.published - end).days > rules.history_days
 
 
 # ------------------------------------------------------------------------------------------ place

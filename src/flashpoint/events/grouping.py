@@ -12,9 +12,12 @@ only an event of its own sub-type at its own town.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+
+from spacy.tokens import Span
 
 from ..datafiles import read_yaml
 from ..distance import haversine_km
@@ -30,12 +33,14 @@ from .ontology import Ontology
 class GroupingRules:
     same_place_km: float
     new_event_words: frozenset[str]
+    reach_sentences: int
 
 
 @functools.lru_cache(maxsize=2)
 def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> GroupingRules:
     raw = read_yaml(path)["grouping"]
-    return GroupingRules(float(raw["same_place_km"]), frozenset(w.lower() for w in raw["new_event_words"]))
+    return GroupingRules(float(raw["same_place_km"]), frozenset(w.lower() for w in raw["new_event_words"]),
+                         int(raw["reach_sentences"]))
 
 
 # ------------------------------------------------------------------------------------------ agreement
@@ -122,28 +127,59 @@ def says_another(d: Draft, words: frozenset[str]) -> bool:
     return any(t.lower_ in words for t in sent if t.i < d.hit.anchor.i)
 
 
+def _all_loose(group: Draft, ontology: Ontology) -> bool:
+    return all(loose(m, ontology) for m in group.mentions())
+
+
+def _sentence_index(span: Span) -> int:
+    starts = span.doc.user_data.get("flashpoint_sent_starts")
+    if not starts:
+        sentence_of(span[0])  # builds the cache
+        starts = span.doc.user_data["flashpoint_sent_starts"]
+    return bisect.bisect_right(starts, span.start) - 1
+
+
+def near(group: Draft, d: Draft, reach: int) -> bool:
+    """Whether ``d`` is told within ``reach`` sentences after one of the event's tellings."""
+    here = _sentence_index(sentence_of(d.hit.anchor))
+    return any(0 <= here - _sentence_index(t) <= reach for t in group.tellings)
+
+
+def _same_spot(a: Location | None, b: Location | None, km: float) -> bool:
+    """Both placed at a town (or part of one), and the same one."""
+    return a is not None and b is not None and not _coarse(a) and not _coarse(b) and places_agree(a, b, km)
+
+
 def agrees(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
-    """Whether mention ``d`` can tell the event ``group`` (with all its mentions so far)."""
-    if not same_kind(group, d, ontology) and not any(same_kind(m, d, ontology) for m in group.members):
+    """Whether mention ``d`` can tell the event ``group`` (with all its mentions so far).
+
+    Two mentions that each name their means ("rockets", "air strikes") are two events; a mention
+    that names none ("were killed", "clashes", "the attack") may tell either. A mention far from the
+    event's tellings joins it only by pointing back ("the blast") or by naming the same town."""
+    if not same_kind(group, d, ontology):
+        return False
+    either_loose = loose(d, ontology) or _all_loose(group, ontology)
+    if group.code != d.code and not either_loose:
         return False
     if not (places_agree(group.location, d.location, rules.same_place_km) and times_agree(group.time, d.time)
             and actors_agree(group, d) and _tolls_agree(group, d)):
         return False
+    if not d.hit.anaphoric and not near(group, d, rules.reach_sentences) \
+            and not _same_spot(group.location, d.location, rules.same_place_km):
+        return False
     if not d.hit.anaphoric and says_another(d, rules.new_event_words):
-        own_town = (d.location is not None and group.location is not None and not _coarse(d.location)
-                    and not _coarse(group.location))
-        return d.code == group.code and own_town
+        return d.code == group.code and _same_spot(group.location, d.location, rules.same_place_km)
     return True
 
 
 # ------------------------------------------------------------------------------------------ grouping
 def _absorb(group: Draft, d: Draft, ontology: Ontology) -> None:
     """``d`` tells ``group`` again: its evidence and whatever fields it adds join the event."""
-    group.members.append(d)
-    group.tellings += [s for s in d.tellings if all(s.start != t.start for t in group.tellings)]
-    if loose(group, ontology) and not loose(d, ontology) and d.code is not None:
+    if _all_loose(group, ontology) and not loose(d, ontology) and d.code is not None:
         group.code, group.plover = d.code, d.plover  # "were killed" ... "the air strike": the means names it
         group.confidence = max(group.confidence, d.confidence)
+    group.members.append(d)
+    group.tellings += [s for s in d.tellings if all(s.start != t.start for t in group.tellings)]
     if group.actor1 is None and d.actor1 is not None and (d.actor2 is None or group.actor2 is None
                                                          or d.actor1.actor != group.actor2.actor):
         group.actor1 = d.actor1

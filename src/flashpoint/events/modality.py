@@ -65,12 +65,15 @@ def classify(anchor: Token, *, verbal_event: bool = False) -> str:
             return "forecast"
     if verb.dep_ in {"xcomp", "ccomp"} and verb.head.lemma_ in _FUTURE_GOVERNORS:
         return "forecast"
+    if _intended(verb):
+        return "forecast"  # "an offensive to retake Aleppo", "calls to fight the Kurds": an aim, not a deed
     # "Confrontation ... is inevitable": the event noun is the subject of a forecast adjective.
     if anchor.dep_ in {"nsubj", "nsubjpass"}:
         for c in anchor.head.children:
             if c.dep_ in {"acomp", "attr"} and c.lower_ in _FORECAST_ADJ:
                 return "forecast"
-    if _generic(anchor) or _aggregate(verb) or _copular_generic(anchor):
+    if _generic(anchor) or _aggregate(verb) or _copular_generic(anchor) or _habitual(anchor, verb) \
+            or _running(verb):
         return "generic"
     if any(c.lower_ in _HEDGES for c in list(verb.children) + list(anchor.children)):
         return "claimed"
@@ -83,6 +86,48 @@ def classify(anchor: Token, *, verbal_event: bool = False) -> str:
         if _inside_quote(anchor):
             return "claimed"
     return "asserted"
+
+
+# Infinitives under these verbs tell what happened ("managed to capture", "continued to pound");
+# any other infinitive tells an aim, a plan or a wish ("an operation to retake", "trying to set up").
+_FACTUAL_GOVERNORS = {"manage", "succeed", "continue", "begin", "start", "resume", "proceed", "keep", "go",
+                      "come", "use"}
+_HABITUAL = {"often", "repeatedly", "regularly", "frequently", "routinely", "daily", "nightly", "usually", "always",
+             "constantly", "continually", "periodically", "sometimes", "near-daily", "habitually", "generally"}
+
+
+def _intended(verb: Token) -> bool:
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    governor = verb.head
+    return governor.i == verb.i or governor.lemma_.lower() not in _FACTUAL_GOVERNORS
+
+
+def _habitual(anchor: Token, verb: Token) -> bool:
+    """"regime forces often strike rebel-held areas", "has repeatedly targeted": what is done again
+    and again, not one event."""
+    heads = [verb]
+    while heads[-1].dep_ in {"advcl", "conj", "xcomp"} and heads[-1].head.i != heads[-1].i:
+        heads.append(heads[-1].head)  # "often strike rebel-held areas, killing civilians"
+    words = [c for h in heads for c in h.children] + list(anchor.children) + list(anchor.lefts)
+    return any(w.lower_ in _HABITUAL for w in words)
+
+
+def _running(verb: Token) -> bool:
+    """"has carried out strikes since last December", "have been battling for six years": a perfect
+    over a stretch of time is a running state or total, not one event."""
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+    if not perfect:
+        return False
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "since":
+            return True
+        if c.dep_ == "prep" and c.lower_ == "for" and any(g.lemma_.lower() in _SPAN_UNITS for g in c.subtree):
+            return True
+    return False
+
+
+_SPAN_UNITS = {"year", "month", "week", "decade"}
 
 
 def _generic(anchor: Token) -> bool:

@@ -104,6 +104,8 @@ def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
         roles.target_token = patient
     else:
         subj = _subject(verb)
+        if subj is None:
+            subj = _actor_just_before(verb, index)
         roles.agent = index.at(subj) if subj is not None else None
         roles.agent_token = subj
         obj = next((c for c in verb.children if c.dep_ in _OBJ), None)
@@ -116,6 +118,22 @@ def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
         roles.target_is_place = _is_place_token(roles.target_token)
         if not roles.target_is_place:
             roles.target = index.at(roles.target_token)
+
+
+_BETWEEN_ACTOR_AND_VERB = {"also", "reportedly", "allegedly", "then", "later", "again", "have", "has", "had"}
+
+
+def _actor_just_before(verb: Token, index: MentionIndex) -> Token | None:
+    """A verb the parser left without a subject, right after an actor's name: "in Syrian regime
+    shelling" (parsed as a verb), "In the same context army units killed ..." (the units swallowed by
+    the preposition). The name read as the subject, as a reader does."""
+    i = verb.i - 1
+    sent = sentence_of(verb)
+    while i >= sent.start and verb.doc[i].lower_ in _BETWEEN_ACTOR_AND_VERB:
+        i -= 1
+    if i < sent.start or i not in index.by_token:
+        return None
+    return verb.doc[i]
 
 
 def _associates(roles: Roles, index: MentionIndex) -> None:
@@ -219,13 +237,19 @@ def _demonym_government(token: Token, dictionary: ActorDictionary) -> ActorMenti
 
 
 def _demonym_forces(noun: Token, dictionary: ActorDictionary, focus_country: str | None) -> ActorMention | None:
-    """"Russian airstrikes", "Turkish shelling": the military of the country the adjective names."""
-    for t in noun.lefts:
-        if t.dep_ not in {"amod", "compound"}:
+    """"Russian airstrikes", "Turkish shelling": the military of the country the adjective names;
+    "regime shelling", "government air strikes", "army operations": the article's own state's."""
+    for left in noun.lefts:
+        if left.dep_ not in {"amod", "compound", "nmod", "poss"}:
             continue
-        country = dictionary.country_of_demonym(t.text)
-        if country:
-            inter = 1 if country == focus_country else 8
-            return ActorMention(t.idx, t.idx + len(t.text), t.text, f"Military Forces of {country}",
-                                "State forces" if inter == 1 else "External/Other forces", country, inter, "inferred")
+        for t in left.subtree:
+            country = dictionary.country_of_demonym(t.text)
+            if country is None and (t.lemma_.lower() in dictionary.government_words
+                                    or t.lower_ in dictionary.government_words):
+                country = focus_country
+            if country:
+                inter = 1 if country == focus_country else 8
+                return ActorMention(t.idx, t.idx + len(t.text), t.text, f"Military Forces of {country}",
+                                    "State forces" if inter == 1 else "External/Other forces", country, inter,
+                                    "inferred")
     return None
