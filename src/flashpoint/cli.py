@@ -619,7 +619,9 @@ def eval_seeds(gold: str, seeds_dir: str | None) -> None:
 @click.option("--split", type=click.Choice(("all", "tune", "test")), default="all", show_default=True,
               help="Score only one half of the gold (test: the held-out half).")
 @click.option("--details", is_flag=True, help="List every miss, wrong field, duplicate and false row.")
-def eval_articles(gold: tuple[str, ...], texts: tuple[str, ...], split: str, details: bool) -> None:
+@click.option("--fit-confidence", "fit_conf", is_flag=True,
+              help="Refit the confidence model (data/confidence.yaml) on the tune half, then score.")
+def eval_articles(gold: tuple[str, ...], texts: tuple[str, ...], split: str, details: bool, fit_conf: bool) -> None:
     """Articles in, events out, against a careful coder's events for the same real articles:
     required recall, precision, duplicates, per-field accuracy (end to end, then found-only)
     and confidence reliability."""
@@ -641,12 +643,27 @@ def eval_articles(gold: tuple[str, ...], texts: tuple[str, ...], split: str, det
                        "(AG news lives outside the repository; pass --texts)", err=True)
         if not present:
             _fail("none of the gold articles' texts were found: pass --texts")
+        if fit_conf:
+            from .events.confidence import MODEL_PATH, load_model, write_model
+            from .eval.articles import fit_confidence
+
+            model, n = fit_confidence([i for i in present if i.split == "tune"], sources)
+            write_model(model, MODEL_PATH, f"Fitted on {n} rows of the tune half.")
+            load_model.cache_clear()
+            _coder_cache_clear()
+            click.echo(f"confidence model fitted on {n} rows of the tune half: {MODEL_PATH}", err=True)
         result = evaluate(present, sources, details=details)
     except (OSError, GoldError, ValueError) as exc:
         _fail(f"cannot score articles: {exc}")
     click.echo(report(result, details=details))
     result.pop("details", None)
     click.echo(json.dumps(result))
+
+
+def _coder_cache_clear() -> None:
+    from .pipeline import _coder
+
+    _coder.cache_clear()
 
 
 @eval_.command("fakes")

@@ -335,3 +335,26 @@ def evaluate(items: list[GoldArticle], texts: dict[str, dict[str, Any]], *, deta
     if details:
         out["details"] = detail_lines(scores, {a.doc_id: a.text for a in articles})
     return out
+
+
+def fit_confidence(items: list[GoldArticle], texts: dict[str, dict[str, Any]]) -> tuple[Any, int]:
+    """Fit the confidence model on these articles (the tune half): each emitted row's support
+    against whether it is right (a new event with the right type, date and place)."""
+    from ..actors.dictionary import load_dictionary
+    from ..events.classifier import get_classifier
+    from ..events.coder import EventCoder
+    from ..events.confidence import features, fit
+    from ..pipeline import extract_articles
+    from ..settings import get_settings
+
+    if any(g.split != "tune" for g in items):
+        raise ValueError("the confidence model is fitted on the tune half only")
+    classifier = get_classifier() if get_settings().use_classifier else None
+    coder = EventCoder(load_ontology(), load_dictionary(), classifier=classifier, calibrate=False)
+    ontology = load_ontology()
+    articles = [build_article(g, texts[g.id]) for g in items]
+    rows: list[tuple[dict[str, float], bool]] = []
+    for g, article, result in zip(items, articles, extract_articles(articles, coder=coder), strict=True):
+        for row in score_article(g, article.text, texts[g.id], result.events, ontology).rows:
+            rows.append((features(row.event, row.event.confidence), row.right))
+    return fit(rows), len(rows)

@@ -32,6 +32,8 @@ from ..places import event_location
 from ..times import TimeValue, resolve_relative
 from .casualties import count_casualties
 from .classifier import EventClassifier
+from .confidence import features as confidence_features
+from .confidence import load_model as load_confidence_model
 from .decision import Params, decide, load_params
 from .detect import Hit
 from .draft import Draft, is_state
@@ -65,11 +67,14 @@ def _interaction(a: int | None, b: int | None) -> int | None:
 
 class EventCoder:
     def __init__(self, ontology: Ontology, dictionary: ActorDictionary, *,
-                 classifier: EventClassifier | None = None, params: Params | None = None) -> None:
+                 classifier: EventClassifier | None = None, params: Params | None = None,
+                 calibrate: bool = True) -> None:
         self.ontology = ontology
         self.dictionary = dictionary
         self.classifier = classifier  # None: the lexicon decides alone
         self.params = params or load_params()
+        # the confidence model fitted on the article gold; calibrate=False keeps the raw score (fitting)
+        self.confidence_model = load_confidence_model() if calibrate else None
         self.grouping = load_grouping_rules()
         self.filling = load_filling_rules()
 
@@ -330,7 +335,8 @@ class EventCoder:
         in_sent = [t for t in times if sent.start_char <= t.start < sent.end_char
                    and not _report_time(t, sent.doc, clause)]
         in_sent.sort(key=lambda t: (not _overlaps_tokens(t, sent.doc, clause), abs(t.start - d.hit.span.start_char)))
-        anchor_draft = next((e for e in reversed(earlier) if e.time is not None and e.time.precision in {1, 2}), None)
+        told = [e for e in earlier if not e.hit.anaphoric]  # "after a similar gun battle" tells no date of its own
+        anchor_draft = next((e for e in reversed(told) if e.time is not None and e.time.precision in {1, 2}), None)
         for t in in_sent:
             if t.value is not None and t.anchor not in ("event", "text"):
                 d.time = TimeValue(t.value, t.precision or 3, t.date_start or t.value, t.date_end or t.value, t.anchor)
@@ -351,7 +357,7 @@ class EventCoder:
             # Narrative continuity: an undated event told in the sentence right after a dated one, in
             # the same paragraph, shares its date ("A few days after the killing, X ... He was
             # captured"); an earlier sentence's date is another event's, not this one's.
-            prev = earlier[-1] if earlier else None
+            prev = told[-1] if told else None
             if prev is not None and prev.time is not None and prev.time.precision <= 2 \
                     and _same_paragraph(prev.hit.anchor, d.hit.anchor) and _next_sentence(prev.hit.anchor, d.hit.anchor) \
                     and not says_another(d, self.grouping.new_event_words):
@@ -431,7 +437,7 @@ class EventCoder:
         confidence = d.confidence
         if len(d.tellings) > 1:
             confidence = min(0.99, confidence + 0.05 * (len(d.tellings) - 1))
-        return Event(
+        event = Event(
             id=stable_id(article.id, d.code or d.plover, d.hit.span.start_char),
             acled=AcledCoding(sub.event_type, sub.sub_event_type, _interaction(inter1, inter2)) if sub else None,
             plover=PloverCoding(d.plover, d.hit.trigger.plover_mode),
@@ -453,6 +459,9 @@ class EventCoder:
             evidence=ev,
             article_id=article.id,
         )
+        if self.confidence_model is not None:
+            event.confidence = round(self.confidence_model(confidence_features(event, confidence)), 3)
+        return event
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -668,9 +668,9 @@ def _misread(toks: _Tokens, i: int, j: int, labels: set[str], cands: list[Candid
         return False
     if (j - i == 1 and toks.words[i].isupper()) or (j < toks.n and toks.lower[j] in _ANY_POSSESSIVE):
         return False
-    if _attribution_before(toks, i) or not _locative_before(toks, i, _SPATIAL_WORDS if "PERSON" in labels
-                                                               else _LOCATIVE_WORDS):
-        return False
+    if _attribution_before(toks, i) or not (_locative_before(toks, i, _SPATIAL_WORDS if "PERSON" in labels
+                                                                else _LOCATIVE_WORDS) or _cue_before(toks, i)):
+        return False  # "the town of Douma" says a town as plainly as "in Douma"
     return any(c.feature_class == "P" and (c.match == "name" and c.country_code in region
                                            or c.match == "alternate" and c.country_code in named) for c in cands)
 
@@ -703,7 +703,8 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
     if not (_cue_after(toks, j) is not None or toks.lower[j - 1] in _PLACE_HEADS or _locative_before(toks, i)
             or possessive):
         return False
-    cued = cue_word in _HEAD_CUES  # "X district", "X village"; not "X County", which is no town X
+    # "X district", "X village", "the village of X"; not "X County", which is no town X
+    cued = cue_word in _HEAD_CUES or _cue_before(toks, i) is not None
     for c in cands:
         curated = c.geonameid is None or c.match == "alias" or c.feature_class in ("S", "L")
         if curated:

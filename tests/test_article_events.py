@@ -1,0 +1,212 @@
+"""Article-level coding: one row per real event, fields from the whole article (issue 17).
+
+Every rule of events/grouping.py, events/filling.py and the lexicon, modality, casualty, time,
+actor and place rules added with them is checked here on sentences written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from flashpoint import extract
+from flashpoint.events.confidence import FEATURES, ConfidenceModel, features, fit, load_model
+from flashpoint.model import Event
+
+PUB = "2016-10-24"  # a Monday
+
+
+def _acled(text: str, published: str | None = PUB, title: str | None = None) -> list[Event]:
+    return [e for e in extract(text, published=published, title=title).events if e.acled is not None]
+
+
+def _one(text: str, **kw) -> Event:
+    events = _acled(text, **kw)
+    assert len(events) == 1, [(e.acled.sub_event_type, e.date) for e in events]
+    return events[0]
+
+
+# ------------------------------------------------------------------------------------------ grouping
+def test_retellings_of_one_event_are_one_row_with_every_telling_as_evidence() -> None:
+    e = _one("Air strikes hit Douma\n\nWarplanes bombed the town of Douma on Monday, killing seven civilians. "
+             "The bombardment destroyed a school, residents said. The air strikes also wounded twelve people.")
+    assert e.acled.sub_event_type == "Air/drone strike"
+    assert e.fatalities == 7 and e.date == "2016-10-24"
+    assert len([ev for ev in e.evidence if ev.field == "sentence"]) >= 2
+
+
+def test_the_means_names_a_killing_told_with_it() -> None:
+    e = _one("Syria news\n\nAt least 45 people have been killed after intense airstrikes on Saturday on Aleppo.")
+    assert e.acled.sub_event_type == "Air/drone strike" and e.fatalities == 45 and e.date == "2016-10-22"
+
+
+def test_two_named_means_are_two_events() -> None:
+    events = _acled("Syria news\n\nRebels fired rockets at the airport of Aleppo on Monday, killing two soldiers. "
+                    "Russian warplanes bombed the rebel-held town of Kafr Nabl on Monday, killing nine civilians.")
+    assert sorted(e.acled.sub_event_type for e in events) == ["Air/drone strike", "Shelling/artillery/missile attack"]
+
+
+def test_a_sentence_that_tells_another_event_founds_one() -> None:
+    events = _acled("Syria news\n\nSeven people were killed in air raids on Khan Sheikhun on Monday. "
+                    "Another five people were killed in air raids on Kafr Takharim on Monday.")
+    assert len(events) == 2 and sorted(e.fatalities for e in events) == [5, 7]
+
+
+def test_a_back_reference_adds_its_place_but_founds_no_event() -> None:
+    e = _one("Syria news\n\nA suicide bomber blew himself up in a village in northern Syria on Monday, killing ten "
+             "people. The blast took place in al-Bab.")
+    assert e.acled.sub_event_type == "Suicide bomb" and e.location.name == "Al Bab"
+    assert _acled("Syria news\n\nThe attack was condemned by the United Nations on Monday.") == []
+
+
+# ------------------------------------------------------------------------------------------ dates
+def test_current_news_without_a_day_takes_the_report_date_honestly() -> None:
+    e = _one("Syria news\n\nA car bomb exploded in Homs, killing four people.")
+    assert e.date == PUB and e.time_precision == 2 and e.date_start == "2016-10-22"
+
+
+def test_a_time_of_saying_is_not_the_events_date() -> None:
+    e = _one("Syria news\n\nA car bomb killed four people in Homs, a monitoring group said on Sunday.", published=None)
+    assert e.date is None
+
+
+def test_history_told_in_passing_is_not_coded() -> None:
+    assert _acled("Syria news\n\nRebels had shelled the district before the truce.") == []
+    assert _acled("Syria news\n\nLast year regime forces shelled the town of Douma.") == []
+
+
+def test_an_undated_event_right_after_a_dated_one_shares_its_date_but_not_after_a_back_reference() -> None:
+    e = _one("Mosul news\n\nIraqi police clashed with militia fighters in Mosul on Sunday, a week after a similar "
+             "gun battle. Four fighters were killed, police said.")
+    assert e.date == "2016-10-23" and e.fatalities == 4
+
+
+def test_a_weekday_possessive_without_its_apostrophe_is_a_date() -> None:
+    e = _one("Syria news\n\nDuring Sundays operation 23 militants were killed in a clash with the army in Homs.")
+    assert e.date == "2016-10-23"
+
+
+# ------------------------------------------------------------------------------------------ modality
+@pytest.mark.parametrize("text", [
+    "Syria news\n\nRebels launched an operation to retake the eastern district on Monday.",
+    "Syria news\n\nRegime forces often strike rebel-held areas, killing civilians.",
+    "Syria news\n\nThe air force has carried out near-daily strikes on Aleppo since last December, killing hundreds.",
+    "Syria news\n\nRebels have been battling the army for six years in Douma.",
+])
+def test_aims_habits_and_running_totals_are_not_events(text: str) -> None:
+    assert _acled(text) == []
+
+
+def test_an_infinitive_that_tells_a_deed_is_coded() -> None:
+    e = _one("Syria news\n\nThe army managed to recapture Palmyra on Monday.")
+    assert e.acled.sub_event_type == "Government regains territory"
+
+
+# ------------------------------------------------------------------------------------------ lexicon
+def test_new_trigger_words() -> None:
+    assert _one("Syria news\n\nUS-led strikes hit Islamic State positions near Raqqa on Tuesday.").acled.event_type \
+        == "Explosions/Remote violence"
+    assert _one("Syria news\n\nRegime warplanes pounded Douma on Monday, killing 12 civilians.").acled.event_type \
+        == "Explosions/Remote violence"
+    assert _one("Syria news\n\nRebels recaptured the village of Rityan on Tuesday.").acled.sub_event_type \
+        == "Non-state actor overtakes territory"
+    assert _one("Syria news\n\nThe army retook Palmyra on Sunday.").acled.sub_event_type == "Government regains territory"
+
+
+def test_strikes_that_are_walkouts_and_first_halves_of_words_are_not_events() -> None:
+    assert _acled("Syria news\n\nWorkers began a general strike in Damascus on Monday.") == []
+    from flashpoint.events.detect import get_finder
+    from flashpoint.nlp import get_nlp
+
+    nlp = get_nlp()
+    hits = get_finder(nlp).find(nlp("Troops found rocket-propelled grenade launchers in a depot."))
+    assert [h.trigger.id for h in hits if h.span.text.startswith("rocket")] == []
+
+
+# ------------------------------------------------------------------------------------------ casualties
+@pytest.mark.parametrize(("text", "dead"), [
+    ("Terrorists fired shells on Aleppo claiming the lives of 8 persons and injuring more than 58 others.", 8),
+    ("Three citizens were martyred in a suicide car bombing in Homs.", 3),
+    ("Around 41 rebels were rounded up and executed by the extremist group in Raqqa.", 41),
+    ("Twenty-six civilians were killed in shelling on Aleppo.", 26),
+    ("Two Syrians were killed in a rocket attack on Aleppo.", 2),
+    ("An Israeli air strike killed five Syrian forces in Quneitra.", 5),
+])
+def test_death_tolls_as_news_tells_them(text: str, dead: int) -> None:
+    e = _one("Syria news\n\n" + text.replace(".", " on Monday."))
+    assert e.fatalities == dead
+
+
+def test_people_killed_are_civilians() -> None:
+    e = _one("Syria news\n\nWarplanes bombed Idlib on Monday, killing 12 people.")
+    assert e.actor2 == "Civilians (Syria)"
+
+
+# ------------------------------------------------------------------------------------------ actors
+def test_aircraft_act_for_the_state_the_phrase_names_and_no_other() -> None:
+    assert _one("Syria news\n\nRussian warplanes bombed Idlib on Monday, killing 12 civilians.").actor1 \
+        == "Military Forces of Russia"
+    assert _one("Syria news\n\nWarplanes bombed Idlib on Monday, killing 12 civilians.").actor1 is None
+    assert _one("Syria news\n\nRegime warplanes pounded Douma on Monday, killing 12 civilians.").actor1 \
+        == "Military Forces of Syria"
+
+
+def test_government_words_name_the_articles_state() -> None:
+    e = _one("Syria news\n\nEight people were killed in Syrian regime shelling in Eastern Ghouta on Tuesday.")
+    assert e.actor1 == "Military Forces of Syria"
+    e = _one("Syria news\n\nIn the same context army units killed al-Nusra terrorists in al-Mansoureh village.")
+    assert e.actor1 == "Military Forces of Syria"
+
+
+def test_a_claim_of_responsibility_names_the_perpetrator() -> None:
+    e = _one("Iraq news\n\nA car bomb killed nine people at a market in Baquba on Monday. "
+             "The Islamic State group claimed responsibility for the attack.")
+    assert e.actor1 == "Islamic State"
+
+
+def test_monitors_tag_lines_and_places_are_no_sides() -> None:
+    events = _acled("Syria news\n\nTags Aleppo Idlib Syria The Syrian Observatory for Human Rights said warplanes "
+                    "bombed Idlib on Monday, killing 12 civilians.")
+    assert all(e.actor1 is None or "Observatory" not in e.actor1 and "Tags" not in e.actor1 for e in events)
+    e = _one("Syria news\n\nLattakia Army units shelled rebel positions near Kabani on Monday.")
+    assert e.actor1 == "Military Forces of Syria"
+
+
+def test_the_classifier_does_not_undo_what_the_roles_decided() -> None:
+    assert _one("Syria news\n\nGunmen killed two soldiers in Homs on Monday.").acled.sub_event_type == "Armed clash"
+    e = _one("Syria news\n\nOne civilian was killed while 16 others were injured in shelling on Douma on Monday.")
+    assert e.acled.sub_event_type == "Shelling/artillery/missile attack" and (e.fatalities, e.injured) == (1, 16)
+
+
+# ------------------------------------------------------------------------------------------ places
+def test_the_city_of_a_name_is_the_town_not_its_province() -> None:
+    e = _one("Syria news\n\nOn Monday US jets targeted a district in the city of Raqqah, killing 45 people.")
+    assert e.location.name == "Ar Raqqah" and e.location.geo_precision <= 2
+
+
+def test_a_place_after_a_direction_word_is_found() -> None:
+    e = _one("Syria news\n\nAir strikes killed 21 people in eastern Aleppo on Friday.")
+    assert e.location.name == "Aleppo"
+
+
+def test_the_headline_places_the_lead_event() -> None:
+    e = _one("A car bomb exploded near a mosque on Friday, killing 60 people.", title="Bomb blast kills 60 in Homs")
+    assert e.location.name == "Homs"
+
+
+def test_the_article_s_own_town_places_an_event_it_does_not_place_itself() -> None:
+    e = _one("Syria news\n\nFighting raged in Daraa on Monday as rebels attacked army posts. The army said its "
+             "positions in Daraa held. Rebels shelled an army checkpoint on Monday, killing two soldiers.")
+    assert e.location.name in {"Daraa", "Dar'a"}
+
+
+# ------------------------------------------------------------------------------------------ confidence
+def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
+    e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")
+    assert e.location is not None and e.location.name == "Duma"
+    x = features(e, 0.6)
+    assert set(x) == set(FEATURES) and x["town"] == 1.0 and x["day"] == 1.0
+    model = load_model()
+    assert model is not None and 0.0 < e.confidence < 1.0
+    good = [({**x, "town": 1.0, "day": 1.0}, True)] * 20 + [({**x, "town": 0.0, "day": 0.0}, False)] * 20
+    fitted = fit(good, l2=0.1)
+    assert fitted({**x, "town": 1.0, "day": 1.0}) > 0.8 > 0.2 > fitted({**x, "town": 0.0, "day": 0.0})
+    assert isinstance(fitted, ConfidenceModel)
