@@ -24,6 +24,10 @@ def _one(text: str, **kw) -> Event:
     return events[0]
 
 
+def _quote(e: Event, field: str) -> str | None:
+    return next((ev.text for ev in e.evidence if ev.field == field), None)
+
+
 # ------------------------------------------------------------------------------------------ grouping
 def test_retellings_of_one_event_are_one_row_with_every_telling_as_evidence() -> None:
     e = _one("Air strikes hit Douma\n\nWarplanes bombed the town of Douma on Monday, killing seven civilians. "
@@ -54,6 +58,7 @@ def test_a_back_reference_adds_its_place_but_founds_no_event() -> None:
     e = _one("Syria news\n\nA suicide bomber blew himself up in a village in northern Syria on Monday, killing ten "
              "people. The blast took place in al-Bab.")
     assert e.acled.sub_event_type == "Suicide bomb" and e.location.name == "Al Bab"
+    assert _quote(e, "location") == "al-Bab"  # the place read from the next sentence keeps its evidence
     assert _acled("Syria news\n\nThe attack was condemned by the United Nations on Monday.") == []
 
 
@@ -189,13 +194,13 @@ def test_a_place_after_a_direction_word_is_found() -> None:
 
 def test_the_headline_places_the_lead_event() -> None:
     e = _one("A car bomb exploded near a mosque on Friday, killing 60 people.", title="Bomb blast kills 60 in Homs")
-    assert e.location.name == "Homs"
+    assert e.location.name == "Homs" and _quote(e, "location") == "Homs"
 
 
 def test_the_article_s_own_town_places_an_event_it_does_not_place_itself() -> None:
     e = _one("Syria news\n\nFighting raged in Daraa on Monday as rebels attacked army posts. The army said its "
              "positions in Daraa held. Rebels shelled an army checkpoint on Monday, killing two soldiers.")
-    assert e.location.name in {"Daraa", "Dar'a"}
+    assert e.location.name in {"Daraa", "Dar'a"} and _quote(e, "location") == "Daraa"
 
 
 # ------------------------------------------------------------------------------------------ confidence

@@ -163,28 +163,38 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
     if not _coarse(event.location):
         return
     doc = facts.doc
-    candidates: list[Location | None] = []
+    # each candidate with the stretch of text it was read from, so the chosen place keeps its evidence
+    candidates: list[tuple[Location | None, int, int]] = []
     for tell in event.tellings:
         at = event.start if tell.start_char <= event.start < tell.end_char else tell.start_char
-        candidates.append(_sentence_location(facts, tell.start_char, tell.end_char, at))
+        candidates.append((_sentence_location(facts, tell.start_char, tell.end_char, at), tell.start_char, tell.end_char))
     for tell in event.tellings:
         if tell.end < len(doc):
             nxt = sentence_of(doc[tell.end])
             if nxt.start_char not in others and "\n\n" not in doc_text(doc)[tell.end_char : nxt.start_char]:
-                candidates.append(_sentence_location(facts, nxt.start_char, nxt.end_char, nxt.start_char))
+                candidates.append((_sentence_location(facts, nxt.start_char, nxt.end_char, nxt.start_char),
+                                   nxt.start_char, nxt.end_char))
     if lead and facts.body_start > 0:
-        candidates.append(_sentence_location(facts, 0, facts.body_start, facts.body_start))
-    candidates.append(_dominant_place(facts))
-    best = event.location
-    for loc in candidates:
+        candidates.append((_sentence_location(facts, 0, facts.body_start, facts.body_start), 0, facts.body_start))
+    candidates.append((_dominant_place(facts), 0, len(doc_text(doc))))
+    best, where = event.location, None
+    for loc, start, end in candidates:
         if loc is None or not places_agree(best, loc, same_place_km):
             continue
         if best is None or _rank(loc) < _rank(best):
-            best = loc
-    if best is not event.location:
-        event.location, event.location_span = best, None
+            best, where = loc, (start, end)
+    if where is not None and best is not None:
+        event.location, event.location_span = best, _place_span(facts, best, *where)
     if event.location is None and event.code is not None and facts.focus_country:
         event.location = country_location(facts.focus_country)
+
+
+def _place_span(facts: ArticleFacts, loc: Location, start: int, end: int) -> tuple[int, int] | None:
+    """The first mention of the chosen place inside the text it was read from: its evidence."""
+    for p in facts.places:
+        if start <= p.start and p.end <= end and (p.geonameid == loc.geonameid or p.name == loc.name):
+            return p.start, p.end
+    return None
 
 
 # ------------------------------------------------------------------------------------------ actors
