@@ -116,6 +116,34 @@ def test_new_trigger_words() -> None:
     assert _one("Syria news\n\nThe army retook Palmyra on Sunday.").acled.sub_event_type == "Government regains territory"
 
 
+def test_battles_operations_and_eliminations_are_fights() -> None:
+    e = _one("Iraq news\n\nFierce battles between insurgents and soldiers killed at least 12 people in Baqubah on Monday.")
+    assert e.acled.sub_event_type == "Armed clash" and e.fatalities == 12  # the battle names the killing
+    assert _acled("Iraq news\n\nThe minister faces a long political battle over the budget.") == []
+    e = _one("Syria news\n\nAn army unit carried out operations against the militants in Hama on Monday.")
+    assert e.acled.sub_event_type == "Armed clash" and e.actor1 == "Military Forces of Syria"
+    assert _one("Syria news\n\nTroops eliminated a number of militants near Hama on Monday.").acled.event_type == "Battles"
+
+
+def test_a_violent_word_is_not_re_typed_as_a_strategic_development() -> None:
+    from types import SimpleNamespace
+
+    from flashpoint.pipeline import _coder
+
+    coder = _coder()
+    trigger = {t.id: t for t in coder.ontology.triggers}
+    roles = SimpleNamespace(target=None, agent=None)
+
+    def may(trig: str, code: str, to: str) -> bool:
+        return coder._may_retype(SimpleNamespace(hit=SimpleNamespace(trigger=trigger[trig]), code=code, roles=roles), to)
+
+    assert not may("operation_against", "ARMED_CLASH", "NON_VIOL_TERRIT_TRANSFER")
+    assert not may("attack", "ARMED_CLASH", "CHANGE_TO_GROUP_ACT")
+    assert may("attack", "ARMED_CLASH", "AIR_STRIKE")  # within violence: the classifier may say which
+    assert may("ambush", "ARMED_CLASH", "ARREST")  # "police raided a house and arrested two men"
+    assert not may("airstrike", "AIR_STRIKE", "ATTACK")  # a named means keeps its event type
+
+
 def test_strikes_that_are_walkouts_and_first_halves_of_words_are_not_events() -> None:
     assert _acled("Syria news\n\nWorkers began a general strike in Damascus on Monday.") == []
     from flashpoint.events.detect import get_finder

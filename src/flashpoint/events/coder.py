@@ -210,7 +210,9 @@ class EventCoder:
     def _may_retype(self, d: Draft, code: str) -> bool:
         """A trigger that names the means ("shelling", "car bomb", "air strike") fixes the event type:
         the classifier may change the sub-type within it, never move it out (shelling that kills
-        civilians stays Explosions/Remote violence, as ACLED codes it)."""
+        civilians stays Explosions/Remote violence, as ACLED codes it). Any other violent word may
+        leave political violence only for the few sub-types it can turn out to be (an arrest, a foiled
+        attack, force against protesters): "operations against the terrorists" is no territory transfer."""
         trig = d.hit.trigger
         own = trig.code
         by_roles = {trig.code, *trig.by_target.values(), *trig.by_agent.values()}
@@ -218,10 +220,15 @@ class EventCoder:
             return False  # who acted on whom decided it ("gunmen killed two soldiers": a clash, not an attack)
         if d.code in _TERRITORY and code in _TERRITORY and d.roles.agent is not None:
             return False  # the state retakes, anyone else overtakes: the agent decides, not the wording
-        if own is None or own not in self.ontology.means_precedence:
-            return True
         a, b = self.ontology.sub_event(own), self.ontology.sub_event(code)
-        return a is not None and b is not None and a.event_type == b.event_type
+        if a is None or b is None:
+            return True
+        if own in self.ontology.means_precedence:
+            return a.event_type == b.event_type
+        violent = self.ontology.violent_types
+        if a.event_type in violent and b.event_type not in violent:
+            return code in self.ontology.violence_may_become  # a violent word: violence happened
+        return True
 
     def _lexicon_confidence(self, d: Draft) -> float:
         if d.proposed is not None:

@@ -48,6 +48,8 @@ class TriggerFinder:
                 continue  # the headline retells the body; code the body only
             if span.start < furniture_end(span[0]):
                 continue  # "Tags Syria Russia Chemical Attack ...": a page's tag line, not an event
+            if _pos(span.root) not in trig.pos:
+                continue  # "battles" the noun is not the verb's entry, though both read "battle"
             key = (start, end)
             if key in which and which[key].weight >= trig.weight:
                 continue
@@ -71,7 +73,7 @@ class TriggerFinder:
 
     @staticmethod
     def _admissible(trig: Trigger, anchor: Token) -> bool:
-        pos = "VERB" if anchor.pos_ == "AUX" else anchor.pos_
+        pos = _pos(anchor)
         if pos not in trig.pos:
             return False
         if pos == "VERB" and anchor.dep_ == "amod":
@@ -88,6 +90,10 @@ class TriggerFinder:
             if not any(o.lemma_.lower() in trig.object_lemmas for o in objects):
                 return False
         return True
+
+
+def _pos(token: Token) -> str:
+    return "VERB" if token.pos_ == "AUX" else token.pos_
 
 
 def _is_noun(token: Token) -> bool:

@@ -64,6 +64,9 @@ class Ontology:
     classifier_cues: frozenset[str] = frozenset()
     # sub-event code -> words one of which the sentence must have for the classifier to choose it
     classifier_needs_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # event types of political violence, and the other sub-types a violent word may still turn out to be
+    violent_types: frozenset[str] = frozenset()
+    violence_may_become: frozenset[str] = frozenset()
 
     def classifier_may_choose(self, code: str, words: frozenset[str] | set[str]) -> bool:
         """Whether a sentence with these words (lemmas and written forms, lower case) may be given
@@ -138,7 +141,16 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
             + [w for t in lex["triggers"] for p in [*t.get("lemmas", ()), *t.get("phrases", ())] for w in p.split()]
         ),
         classifier_needs_words=_needs_words(lex.get("classifier_needs_words") or {}, sub_events),
+        violent_types=frozenset(lex.get("violent_types", ())),
+        violence_may_become=frozenset(_codes(lex.get("violence_may_become", ()), sub_events, "violence_may_become")),
     )
+
+
+def _codes(codes: list[str], sub_events: dict[str, SubEvent], key: str) -> list[str]:
+    unknown = [c for c in codes if c not in sub_events]
+    if unknown:
+        raise ValueError(f"triggers.yaml: {key} names unknown ACLED code(s) {unknown}")
+    return list(codes)
 
 
 def _needs_words(raw: dict, sub_events: dict[str, SubEvent]) -> dict[str, frozenset[str]]:
