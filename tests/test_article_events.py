@@ -195,6 +195,19 @@ def test_a_claim_of_responsibility_names_the_perpetrator() -> None:
     assert e.actor1 == "Islamic State"
 
 
+def test_the_perpetrator_the_article_attributes_is_actor1() -> None:
+    e = _one("Syria news\n\nAir strikes hit the town of Saraqib on Monday, killing 12 civilians. The strikes were "
+             "carried out by Russian jets, the monitor said.")
+    assert e.actor1 == "Military Forces of Russia"
+    e = _one("Syria news\n\nJet strikes blamed on the Syrian regime hit Idlib on Saturday, killing 40 people.")
+    assert e.actor1 == "Military Forces of Syria"
+    e = _one("Air strikes killed 20 people in the city of Idlib on Monday.", title="Russian air strikes kill 20 in Idlib")
+    assert e.actor1 == "Military Forces of Russia"
+    e = _one("Syria news\n\nAir strikes hit Saraqib on Monday, killing 12 civilians. It is not known whether the "
+             "strikes were carried out by Russian jets.")
+    assert e.actor1 is None  # a denied or unknown attribution names no one
+
+
 def test_monitors_tag_lines_and_places_are_no_sides() -> None:
     events = _acled("Syria news\n\nTags Aleppo Idlib Syria The Syrian Observatory for Human Rights said warplanes "
                     "bombed Idlib on Monday, killing 12 civilians.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 from spacy.tokens import Doc, Span, Token
@@ -123,9 +124,16 @@ class EventCoder:
                 continue
             others = {t.start_char for o in events if o is not e for t in o.tellings}
             fill_place(e, facts, lead=e is lead, others=others, same_place_km=self.grouping.same_place_km)
-            fill_claimed_actor(e, index, self.filling)
+            headline_agent = partial(self._agent_at, e.hit.trigger, index, focus_country) if e is lead else None
+            fill_claimed_actor(e, index, self.filling, facts, headline_agent=headline_agent)
             kept.append(e)
         return [self._event(d, article, focus_country) for d in kept]
+
+    def _agent_at(self, trigger: Trigger, index: MentionIndex, focus_country: str | None,
+                  tok: Token) -> ActorMention | None:
+        """Who acted, by this trigger's roles, on a word outside the coded text (the headline's)."""
+        hit = Hit(trigger, tok.doc[tok.i : tok.i + 1], tok)
+        return fill_roles(hit, index, self.dictionary, focus_country).agent
 
     def _proposals(self, doc: Doc, article: Article, drafts: list[Draft], index: MentionIndex,
                    focus_country: str | None, unsaid: set[int]) -> list[Draft]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,9 @@ class FillingRules:
     claim_objects: frozenset[str]
     claim_reach_sentences: int
     civilian_victims: frozenset[str]
+    attribution_verbs: frozenset[str]
+    blame_verbs: frozenset[str]
+    event_nouns: frozenset[str]
 
 
 @functools.lru_cache(maxsize=2)
@@ -57,6 +61,9 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> FillingRules:
         claim_objects=frozenset(raw["claim_objects"]),
         claim_reach_sentences=int(raw["claim_reach_sentences"]),
         civilian_victims=frozenset(raw["civilian_victims"]),
+        attribution_verbs=frozenset(raw["attribution_verbs"]),
+        blame_verbs=frozenset(raw["blame_verbs"]),
+        event_nouns=frozenset(raw["event_nouns"]),
     )
 
 
@@ -216,23 +223,85 @@ def _claimant(sent: Span, index: MentionIndex, rules: FillingRules) -> ActorMent
     return None
 
 
-def fill_claimed_actor(event: Draft, index: MentionIndex, rules: FillingRules) -> None:
-    """A violent event with no named perpetrator takes the one who claims it in the next sentences."""
+def _event_word(tok: Token, event: Draft, rules: FillingRules) -> bool:
+    lemma = tok.lemma_.lower()
+    return lemma in rules.event_nouns or lemma == event.hit.anchor.lemma_.lower() or lemma in event.hit.trigger.lemmas
+
+
+def _attributed(sent: Span, event: Draft, index: MentionIndex, rules: FillingRules) -> ActorMention | None:
+    """"strikes carried out by Russian jets", "jet strikes blamed on the regime": the one the text
+    says did an event of this kind, however hedged (ACLED codes the attributed perpetrator)."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ not in {"VERB", "AUX"} or lemma not in rules.attribution_verbs | rules.blame_verbs:
+            continue
+        if any(c.dep_ == "neg" for c in tok.children):
+            continue
+        done = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        if tok.dep_ in {"acl", "relcl"}:
+            done.append(tok.head)
+        if not any(_event_word(d, event, rules) for d in done):
+            continue
+        preps = {"on", "to"} if lemma in rules.blame_verbs else {"by"}
+        for prep in tok.children:
+            if prep.dep_ in {"agent", "prep"} and prep.lower_ in preps:
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        mention = index.at(obj)
+                        if mention is not None and mention.inter in {1, 2, 3, 4, 8}:
+                            return mention
+    return None
+
+
+def _named_in_headline(facts: ArticleFacts, event: Draft, agent_of: Callable[[Token], ActorMention | None]
+                       ) -> ActorMention | None:
+    """"Russian air strikes kill 20 in Idlib": who the headline says did the lead event, read by the
+    event stage's own roles (``agent_of``) on the headline's word for it."""
+    for tok in facts.doc:
+        if tok.idx >= facts.body_start:
+            break
+        if _event_word_strict(tok, event):
+            mention = agent_of(tok)
+            if mention is not None and mention.inter in {1, 2, 3, 4, 8}:
+                return mention
+    return None
+
+
+def _event_word_strict(tok: Token, event: Draft) -> bool:
+    """The headline's word is the event's own trigger word (its lemma or one of its entry's lemmas)."""
+    lemma = tok.lemma_.lower()
+    return tok.pos_ in {"NOUN", "PROPN"} and (lemma == event.hit.anchor.lemma_.lower() or lemma in event.hit.trigger.lemmas)
+
+
+def fill_claimed_actor(event: Draft, index: MentionIndex, rules: FillingRules, facts: ArticleFacts | None = None,
+                       *, headline_agent: Callable[[Token], ActorMention | None] | None = None) -> None:
+    """A violent event with no named perpetrator takes the one the article names for it: "carried out
+    by" or "blamed on" in any of its tellings, a claim of responsibility in the next sentences, and for
+    the lead event (``headline_agent`` given) the actor the headline puts on the same word."""
     if event.plover != "ASSAULT" or (event.actor1 is not None and not event.actor1.actor.startswith("Unidentified")):
         return
+
+    def take(found: ActorMention | None) -> bool:
+        if found is None or (event.actor2 is not None and found.actor == event.actor2.actor):
+            return False
+        event.actor1 = found
+        return True
+
+    for tell in event.tellings:
+        if take(_attributed(tell, event, index, rules)):
+            return
     doc = event.hit.anchor.doc
     sent = sentence_of(event.hit.anchor)
     for tell in event.tellings:
         sent = tell if tell.end > sent.end else sent
     for _ in range(rules.claim_reach_sentences + 1):
-        found = _claimant(sent, index, rules)
-        if found is not None:
-            if event.actor2 is None or found.actor != event.actor2.actor:
-                event.actor1 = found
+        if take(_claimant(sent, index, rules)):
             return
         if sent.end >= len(doc):
-            return
+            break
         sent = sentence_of(doc[sent.end])
+    if headline_agent is not None and facts is not None and facts.body_start > 0:
+        take(_named_in_headline(facts, event, headline_agent))
 
 
 def civilian_victims(event: Draft, rules: FillingRules) -> bool:
