@@ -195,6 +195,12 @@ def test_a_claim_of_responsibility_names_the_perpetrator() -> None:
     assert e.actor1 == "Islamic State"
 
 
+def test_another_story_s_headline_flattened_into_the_text_is_no_event() -> None:
+    assert _acled("Syria news\n\nThe ministry published its figures on Monday. Photo Agency Syrian Airstrikes "
+                  "Kill Over 100 Fighters in Hama Province") == []
+    assert len(_acled("Syria news\n\nSyrian airstrikes killed over 100 fighters in Hama province on Monday.")) == 1
+
+
 def test_the_perpetrator_the_article_attributes_is_actor1() -> None:
     e = _one("Syria news\n\nAir strikes hit the town of Saraqib on Monday, killing 12 civilians. The strikes were "
              "carried out by Russian jets, the monitor said.")

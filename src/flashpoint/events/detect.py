@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from ..nlp import furniture_end, lemma_matchers
+from ..nlp import furniture_end, lemma_matchers, sentence_of
 from .ontology import Ontology, Trigger, load_ontology
 
 # Nouns after these prepositions point back at an event already told ("after the clashes").
@@ -48,6 +48,8 @@ class TriggerFinder:
                 continue  # the headline retells the body; code the body only
             if span.start < furniture_end(span[0]):
                 continue  # "Tags Syria Russia Chemical Attack ...": a page's tag line, not an event
+            if _in_headline_case(span):
+                continue  # "... Related Rebels Continue Shelling Kurdish District": another page's headline
             if _pos(span.root) not in trig.pos:
                 continue  # "battles" the noun is not the verb's entry, though both read "battle"
             key = (start, end)
@@ -90,6 +92,21 @@ class TriggerFinder:
             if not any(o.lemma_.lower() in trig.object_lemmas for o in objects):
                 return False
         return True
+
+
+def _title(token: Token) -> bool:
+    return token.is_alpha and token.text[:1].isupper() and not token.is_upper
+
+
+def _in_headline_case(span: Span) -> bool:
+    """A trigger written in title case between title-case words, not at a sentence's start: a headline
+    of another story (a "Related" block, a caption's title) flattened into the text. Prose writes event
+    words in lower case; names of operations ("Operation Olive Branch") are no events either."""
+    first, last = span[0], span[-1]
+    if not _title(first) or sentence_of(first).start == first.i or first.i == 0 or last.i + 1 >= len(span.doc):
+        return False
+    before, after = span.doc[first.i - 1], span.doc[last.i + 1]
+    return _title(before) and _title(after)
 
 
 def _pos(token: Token) -> str:
