@@ -36,7 +36,7 @@ from .classifier import EventClassifier
 from .confidence import features as confidence_features
 from .confidence import load_model as load_confidence_model
 from .decision import Params, decide, load_params
-from .detect import Hit
+from .detect import Hit, in_headline_case
 from .draft import Draft, is_state
 from .filling import (
     REPORT_DATE,
@@ -162,6 +162,8 @@ class EventCoder:
             content = [c for c in anchor.children if c.dep_ in {"ccomp", "parataxis"}]
             if anchor.lemma_ in _SPEECH_VERBS and content:
                 anchor = content[0]  # “It continues to fund ...,” the official said: read what was said
+            if in_headline_case(doc[anchor.i : anchor.i + 1]):
+                continue  # "Syrian Airstrikes Kill Over 100 ...": another story's headline
             hit = Hit(trigger, doc[anchor.i : anchor.i + 1], anchor)
             draft = self._draft(hit, index, focus_country)
             if draft is not None:

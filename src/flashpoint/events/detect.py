@@ -48,7 +48,7 @@ class TriggerFinder:
                 continue  # the headline retells the body; code the body only
             if span.start < furniture_end(span[0]):
                 continue  # "Tags Syria Russia Chemical Attack ...": a page's tag line, not an event
-            if _in_headline_case(span):
+            if in_headline_case(span):
                 continue  # "... Related Rebels Continue Shelling Kurdish District": another page's headline
             if _pos(span.root) not in trig.pos:
                 continue  # "battles" the noun is not the verb's entry, though both read "battle"
@@ -98,7 +98,7 @@ def _title(token: Token) -> bool:
     return token.is_alpha and token.text[:1].isupper() and not token.is_upper
 
 
-def _in_headline_case(span: Span) -> bool:
+def in_headline_case(span: Span) -> bool:
     """A trigger written in title case between title-case words, not at a sentence's start: a headline
     of another story (a "Related" block, a caption's title) flattened into the text. Prose writes event
     words in lower case; names of operations ("Operation Olive Branch") are no events either."""
