@@ -54,6 +54,12 @@ def test_a_sentence_that_tells_another_event_founds_one() -> None:
     assert len(events) == 2 and sorted(e.fatalities for e in events) == [5, 7]
 
 
+def test_a_blast_later_told_as_a_suicide_bombing_is_one_suicide_bombing() -> None:
+    e = _one("Syria news\n\nA bomb blast hit a bus convoy near Aleppo on Saturday. Local media said a suicide "
+             "attacker detonated a car bomb and killed at least 22 people.")
+    assert e.acled.sub_event_type == "Suicide bomb" and e.fatalities == 22
+
+
 def test_a_back_reference_adds_its_place_but_founds_no_event() -> None:
     e = _one("Syria news\n\nA suicide bomber blew himself up in a village in northern Syria on Monday, killing ten "
              "people. The blast took place in al-Bab.")
@@ -162,6 +168,8 @@ def test_strikes_that_are_walkouts_and_first_halves_of_words_are_not_events() ->
     ("Twenty-six civilians were killed in shelling on Aleppo.", 26),
     ("Two Syrians were killed in a rocket attack on Aleppo.", 2),
     ("An Israeli air strike killed five Syrian forces in Quneitra.", 5),
+    ("A military aircraft crashed while on a bombing run over the town of Ariha on Monday leaving at least 27 "
+     "people dead a monitoring group said.", 27),
 ])
 def test_death_tolls_as_news_tells_them(text: str, dead: int) -> None:
     e = _one("Syria news\n\n" + text.replace(".", " on Monday."))

@@ -121,6 +121,10 @@ def _victims(pred: Token) -> list[Token]:
         out.append(pred.head)  # "16 dead", "people killed"
     if pred.dep_ in {"oprd", "xcomp", "acomp"} and pred.head.pos_ == "VERB":
         out += [c for c in pred.head.children if c.dep_ == "dobj"]  # "leaving 16 dead"
+    if not out and pred.i > 0:
+        before = pred.doc[pred.i - 1]
+        if before.dep_ == "dobj" and before.head.lemma_ == "leave":
+            out.append(before)  # "leaving at least 27 people dead", with "dead" misparsed elsewhere
     return out
 
 

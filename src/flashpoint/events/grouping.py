@@ -34,13 +34,16 @@ class GroupingRules:
     same_place_km: float
     new_event_words: frozenset[str]
     reach_sentences: int
+    # (first telling's sub-type, a later telling's finer one): "a bomb blast" later told as a suicide bombing
+    refinements: frozenset[tuple[str, str]] = frozenset()
 
 
 @functools.lru_cache(maxsize=2)
 def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> GroupingRules:
     raw = read_yaml(path)["grouping"]
     return GroupingRules(float(raw["same_place_km"]), frozenset(w.lower() for w in raw["new_event_words"]),
-                         int(raw["reach_sentences"]))
+                         int(raw["reach_sentences"]),
+                         frozenset((str(a), str(b)) for a, b in raw.get("refinements", ())))
 
 
 # ------------------------------------------------------------------------------------------ agreement
@@ -159,7 +162,7 @@ def agrees(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> 
     if not same_kind(group, d, ontology):
         return False
     either_loose = loose(d, ontology) or _all_loose(group, ontology)
-    if group.code != d.code and not either_loose:
+    if group.code != d.code and not either_loose and not refines(group.code, d.code, rules):
         return False
     if not (places_agree(group.location, d.location, rules.same_place_km) and times_agree(group.time, d.time)
             and actors_agree(group, d) and _tolls_agree(group, d)):
@@ -172,11 +175,19 @@ def agrees(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> 
     return True
 
 
+def refines(a: str | None, b: str | None, rules: GroupingRules) -> bool:
+    """Whether a telling of sub-type ``b`` may reveal more of an event first told as ``a`` (either order)."""
+    return (a, b) in rules.refinements or (b, a) in rules.refinements
+
+
 # ------------------------------------------------------------------------------------------ grouping
-def _absorb(group: Draft, d: Draft, ontology: Ontology) -> None:
+def _absorb(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> None:
     """``d`` tells ``group`` again: its evidence and whatever fields it adds join the event."""
     if _all_loose(group, ontology) and not loose(d, ontology) and d.code is not None:
         group.code, group.plover = d.code, d.plover  # "were killed" ... "the air strike": the means names it
+        group.confidence = max(group.confidence, d.confidence)
+    elif (group.code, d.code) in rules.refinements:
+        group.code, group.plover = d.code, d.plover  # "a bomb blast" ... "a suicide attacker detonated"
         group.confidence = max(group.confidence, d.confidence)
     group.members.append(d)
     group.tellings += [s for s in d.tellings if all(s.start != t.start for t in group.tellings)]
@@ -206,7 +217,7 @@ def group_mentions(drafts: list[Draft], ontology: Ontology, rules: GroupingRules
     for d in sorted(drafts, key=lambda x: x.start):
         home = next((g for g in reversed(groups) if agrees(g, d, ontology, rules)), None)
         if home is not None:
-            _absorb(home, d, ontology)
+            _absorb(home, d, ontology, rules)
         elif not d.hit.anaphoric:
             groups.append(d)
     return groups
