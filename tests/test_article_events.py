@@ -131,6 +131,19 @@ def test_battles_operations_and_eliminations_are_fights() -> None:
     assert _one("Syria news\n\nTroops eliminated a number of militants near Hama on Monday.").acled.event_type == "Battles"
 
 
+def test_blasts_of_unnamed_kind_are_explosions_and_the_classifier_names_only_a_named_means() -> None:
+    e = _one("Syria news\n\n25 fighters were killed when a bomb exploded in a mosque in Idlib on Friday.")
+    assert e.acled.sub_event_type == "Remote explosive/landmine/IED" and e.fatalities == 25
+    assert _acled("Syria news\n\nA gas explosion hit a bakery in Idlib on Friday.") == []
+    from flashpoint.events.ontology import load_ontology
+
+    onto = load_ontology()
+    ambush = {"rebel", "fighter", "kill", "killed", "in", "a", "syrian", "army", "ambush"}
+    assert not onto.classifier_may_choose("GRENADE", ambush)
+    assert not onto.classifier_may_choose("AIR_STRIKE", ambush)
+    assert onto.classifier_may_choose("AIR_STRIKE", ambush | {"warplane"})
+
+
 def test_a_violent_word_is_not_re_typed_as_a_strategic_development() -> None:
     from types import SimpleNamespace
 

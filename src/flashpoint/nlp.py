@@ -27,7 +27,10 @@ def line_breaks(doc: Doc) -> Doc:
     without this the parser glues them to the first sentence of the body."""
     for tok in doc[:-1]:
         if "\n" in tok.text_with_ws or tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+            first = doc[tok.i + 1]
+            first.is_sent_start = True
+            if first.like_num and first.i + 1 < len(doc) and not doc[first.i + 1].is_space:
+                doc[first.i + 1].is_sent_start = False  # "25 fighters were killed": a figure opens a sentence
     return doc
 
 
