@@ -60,6 +60,23 @@ def test_a_blast_later_told_as_a_suicide_bombing_is_one_suicide_bombing() -> Non
     assert e.acled.sub_event_type == "Suicide bomb" and e.fatalities == 22
 
 
+def test_a_headline_founds_an_event_only_when_the_body_tells_none_like_it() -> None:
+    e = _one("Nobody was hurt, police said, and the mayor called for calm.", title="Mosque set on fire in Utrecht")
+    assert e.acled.sub_event_type == "Looting/property destruction" and e.location.name == "Utrecht"
+    e = _one("Syria news\n\nWarplanes bombed the town of Douma on Monday, killing seven civilians.",
+             title="Air strikes kill seven in Douma")
+    assert e.acled.sub_event_type == "Air/drone strike" and any(ev.text.startswith("Air strikes kill")
+                                                                 for ev in e.evidence if ev.field == "sentence")
+    # a headline word that names no means ("clash") retells the body's event, whatever the body calls it
+    e = _one("Iraq news\n\nProtesters clashed with police in Basra on Monday.", title="Clashes in Basra")
+    assert e.acled.sub_event_type == "Violent demonstration"
+
+
+def test_protesters_who_are_a_side_of_another_event_are_no_protest_of_their_own() -> None:
+    e = _one("Ivory Coast news\n\nFrench troops clashed with protesters in Abidjan on Tuesday.")
+    assert e.acled.sub_event_type == "Violent demonstration" and e.actor2 == "Protesters (Ivory Coast)"
+
+
 def test_a_back_reference_adds_its_place_but_founds_no_event() -> None:
     e = _one("Syria news\n\nA suicide bomber blew himself up in a village in northern Syria on Monday, killing ten "
              "people. The blast took place in al-Bab.")

@@ -98,7 +98,7 @@ class EventCoder:
         for hit in hits:
             modality = classify(hit.anchor, verbal_event=hit.trigger.code is None)
             if modality not in CODED:
-                if not hit.anaphoric:
+                if not hit.anaphoric and not hit.in_headline:
                     unsaid.add(sentence_of(hit.anchor).start)
                 continue
             draft = self._draft(hit, index, focus_country, modality)
@@ -108,7 +108,7 @@ class EventCoder:
         if self.classifier is not None:
             drafts += self._proposals(doc, article, drafts, index, focus_country, unsaid)
             drafts.sort(key=lambda d: d.hit.span.start)
-        event_sents = {sentence_of(d.hit.anchor).start for d in drafts if not d.hit.anaphoric}
+        event_sents = {sentence_of(d.hit.anchor).start for d in drafts if not d.hit.anaphoric and not d.hit.in_headline}
         for i, d in enumerate(drafts):
             self._date(d, drafts[:i], times, published)
             self._place(d, places)
@@ -281,6 +281,10 @@ class EventCoder:
                 return len(rank) + 1
             return None  # not a violent act: never merged this way
 
+        # "troops clashed with protesters": a protest word that is another event's side is no protest of its own
+        sides = [(m.start, m.end, d) for d in drafts for m in (d.actor1, d.actor2) if m is not None]
+        drafts = [d for d in drafts if not self._protest(d)
+                  or not any(start <= d.hit.anchor.idx < end and o is not d for start, end, o in sides)]
         out: list[Draft] = []
         for d in drafts:
             wd = weight(d)
@@ -305,6 +309,10 @@ class EventCoder:
             if keep is d:
                 out[out.index(partner)] = d
         return out
+
+    def _protest(self, d: Draft) -> bool:
+        sub = self.ontology.sub_event(d.code)
+        return sub is not None and sub.event_type == "Protests"
 
     def _draft(self, hit: Hit, index: MentionIndex, focus_country: str | None,
                modality: str | None = None) -> Draft | None:
@@ -336,6 +344,8 @@ class EventCoder:
 
     def _refine(self, code: str | None, by_target: dict, by_agent: dict, roles: Roles) -> str | None:
         target = roles.target
+        if "protesters" in by_target and any(m is not None and m.inter in {5, 6} for m in (roles.agent, target)):
+            return by_target["protesters"]  # "troops clashed with protesters": a violent demonstration
         if "state" in by_agent and is_state(roles.agent):
             return by_agent["state"]
         if target is not None:

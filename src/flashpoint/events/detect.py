@@ -28,6 +28,8 @@ class Hit:
     # "the blast", "the attack" with nothing said about it: a back-reference to an event already
     # told. It may add what its sentence says (a place, a toll) to that event, never found one.
     anaphoric: bool = False
+    # In the headline: it retells the body's event, so it founds one only when the body tells none like it.
+    in_headline: bool = False
 
 
 class TriggerFinder:
@@ -38,17 +40,17 @@ class TriggerFinder:
         )
 
     def find(self, doc: Doc, *, body_start: int = 0) -> list[Hit]:
+        """Trigger hits over the whole text; those before ``body_start`` (the headline) are flagged
+        ``in_headline``: the coder lets them found an event only when the body tells none like it."""
         spans: list[Span] = []
         which: dict[tuple[int, int], Trigger] = {}
         matches = {m for matcher in self.matchers for m in matcher(doc)}
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2], m[0])):
             trig = self.ontology.triggers[int(doc.vocab.strings[match_id])]
             span = doc[start:end]
-            if span.start_char < body_start:
-                continue  # the headline retells the body; code the body only
             if span.start < furniture_end(span[0]):
                 continue  # "Tags Syria Russia Chemical Attack ...": a page's tag line, not an event
-            if in_headline_case(span):
+            if span.start_char >= body_start and in_headline_case(span):
                 continue  # "... Related Rebels Continue Shelling Kurdish District": another page's headline
             if _pos(span.root) not in trig.pos:
                 continue  # "battles" the noun is not the verb's entry, though both read "battle"
@@ -70,7 +72,8 @@ class TriggerFinder:
             if span.end < len(doc) and doc[span.end].text == "-" and not span[-1].whitespace_:
                 continue  # "rocket-propelled", "attack-helicopter": the first part of another word
             if self._admissible(trig, anchor):
-                hits.append(Hit(trig, span, anchor, anaphoric=_is_noun(anchor) and _anaphoric(anchor)))
+                hits.append(Hit(trig, span, anchor, anaphoric=_is_noun(anchor) and _anaphoric(anchor),
+                                in_headline=span.start_char < body_start))
         return hits
 
     @staticmethod

@@ -210,14 +210,53 @@ def _absorb(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) ->
 
 
 def group_mentions(drafts: list[Draft], ontology: Ontology, rules: GroupingRules | None = None) -> list[Draft]:
-    """The article's events: each mention, in text order, joins the latest event it agrees with,
-    or founds one (a back-reference that agrees with none is dropped)."""
+    """The article's events: each body mention, in text order, joins the latest event it agrees with,
+    or founds one (a back-reference that agrees with none is dropped). Then each headline mention
+    joins the first body event it tells, or founds an event of its own when the body tells none of
+    its kind (a short item whose headline alone tells the event); a headline word that names no
+    means ("clash", "attack") founds one only when the body tells no event at all.""" 
     rules = rules or load_rules()
     groups: list[Draft] = []
     for d in sorted(drafts, key=lambda x: x.start):
+        if d.hit.in_headline:
+            continue
         home = next((g for g in reversed(groups) if agrees(g, d, ontology, rules)), None)
         if home is not None:
             _absorb(home, d, ontology, rules)
         elif not d.hit.anaphoric:
             groups.append(d)
-    return groups
+    founded: list[Draft] = []
+    for h in (d for d in drafts if d.hit.in_headline and not d.hit.anaphoric):
+        # a headline word that names no means ("attack", "killed") can only tell the article's lead
+        candidates = groups if not loose(h, ontology) else groups[:1]
+        home = next((g for g in candidates if _headline_tells(g, h, ontology, rules)), None)
+        if home is not None:
+            _absorb_headline(home, h, ontology, rules)
+        elif not any(same_kind(g, h, ontology) for g in groups + founded) and not (loose(h, ontology) and groups):
+            founded.append(h)  # "Mosque set on fire in Netherlands" and a body that only tells the reactions
+    return founded + groups
+
+
+def _absorb_headline(group: Draft, h: Draft, ontology: Ontology, rules: GroupingRules) -> None:
+    """The headline tells the body's event: its words are evidence, its means may name a loosely told
+    event ("Air strikes kill 45" over "45 people were killed") and its figure stands in for a missing one.
+    Its place, day and actors do not: a headline runs into captions and datelines, and its actor is
+    read on the lead's own word by ``filling``."""
+    if (_all_loose(group, ontology) and not loose(h, ontology) and h.code is not None) \
+            or (group.code, h.code) in rules.refinements:
+        group.code, group.plover = h.code, h.plover
+    group.members.append(h)
+    group.tellings[:0] = [s for s in h.tellings if all(s.start != t.start for t in group.tellings)]
+    for kind, count in h.counts.items():
+        group.counts.setdefault(kind, count)
+
+
+def _headline_tells(group: Draft, h: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
+    """Whether the headline mention ``h`` tells the body's event ``group`` (the first such event is the
+    article's lead): the same kind, and nothing said that differs."""
+    if not same_kind(group, h, ontology):
+        return False
+    if group.code != h.code and not (loose(h, ontology) or _all_loose(group, ontology) or refines(group.code, h.code, rules)):
+        return False
+    return (places_agree(group.location, h.location, rules.same_place_km) and times_agree(group.time, h.time)
+            and actors_agree(group, h) and _tolls_agree(group, h))
