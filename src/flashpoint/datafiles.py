@@ -10,6 +10,8 @@ PyYAML was built without it, the pure-Python loader is used.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,3 +24,16 @@ def read_yaml(path: Path) -> Any:
     """The parsed file; ``None`` for an empty one, as ``yaml.safe_load`` gives."""
     with path.open(encoding="utf-8") as fh:
         return yaml.load(fh, Loader=_LOADER)  # noqa: S506 - a safe loader, C or Python
+
+
+def read_jsonl(path: Path, error: type[Exception] = ValueError) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed object) for each non-blank line of a JSONL gold or data file; a line that
+    is not JSON raises ``error`` naming the file and line, so one bad line is one clear message."""
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise error(f"{path.name}:{n}: not JSON: {exc.msg}") from None

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..datafiles import read_jsonl
+
 REPO = Path(__file__).resolve().parents[3]
 DEFAULT_TEXTS = (REPO / "examples" / "fa-kes" / "fa-kes.jsonl",
                  REPO.parent / "shared" / "corpora" / "ag_news_world_test.csv")
@@ -210,19 +212,12 @@ def load_gold(path: Path) -> list[GoldArticle]:
     """Every article of a gold JSONL file; a bad line is one clear error naming it."""
     out: list[GoldArticle] = []
     seen: set[str] = set()
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise GoldError(f"{path.name}:{n}: not JSON: {exc.msg}") from None
-            item = parse_article(raw, f"{path.name}:{n}")
-            if item.id in seen:
-                raise GoldError(f"{path.name}:{n}: {item.id} is labelled twice")
-            seen.add(item.id)
-            out.append(item)
+    for n, raw in read_jsonl(path, GoldError):
+        item = parse_article(raw, f"{path.name}:{n}")
+        if item.id in seen:
+            raise GoldError(f"{path.name}:{n}: {item.id} is labelled twice")
+        seen.add(item.id)
+        out.append(item)
     return out
 
 

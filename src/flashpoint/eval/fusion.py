@@ -13,7 +13,6 @@ so missed events cost fusion recall as they would a user.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..datafiles import read_jsonl
 from ..events.ontology import load_ontology
 from ..fuse.cluster import Assigner, sort_key
 from ..fuse.features import FusionConfig, Report, load_config
@@ -35,13 +35,7 @@ Clusters = list[set[str]]
 def read_gold(path: Path) -> list[dict[str, Any]]:
     rows = []
     codes = set(load_ontology().sub_events)
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    for n, row in read_jsonl(path):
         if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
             raise ValueError(f"{path}:{n}: each line needs an id and a text")
         gold = row.get("gold")
