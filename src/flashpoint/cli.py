@@ -591,6 +591,30 @@ def eval_events(gold: str, tune: bool) -> None:
     click.echo(json.dumps(result))
 
 
+@eval_.command("real")
+@click.option("--split", type=click.Choice(("test", "all")), default="test", show_default=True,
+              help="Score only the held-out rows (test), or every split side by side (all).")
+@click.option("--ag-texts", "ag_texts", type=click.Path(dir_okay=False), default=None,
+              help="The AG world-news CSV (id, title, description); default ../shared/corpora/ag_news_world_test.csv.")
+def eval_real(split: str, ag_texts: str | None) -> None:
+    """Event typing on real text labelled by hand: FA-KES sentences (data/event_bank_fakes.tsv) and AG
+    world-news items (tests/data/events_real/ag_labels.tsv): sub-type F1 and "some event" precision."""
+    from pathlib import Path
+
+    from .eval.real import AG_LABELS, AG_TEXTS, evaluate, read_ag, read_fakes, report
+
+    try:
+        items = read_fakes() + read_ag(AG_LABELS, Path(ag_texts) if ag_texts else AG_TEXTS)
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot read the real labels: {exc}")
+    if not any(it.source == "ag" for it in items):
+        click.echo("note: AG items skipped: their text was not found (pass --ag-texts)", err=True)
+    items = [it for it in items if split == "all" or it.split == "test"]
+    result = evaluate(items)
+    click.echo(report(result))
+    click.echo(json.dumps(result))
+
+
 @eval_.command("seeds")
 @click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False),
               default="../shared/gold/seeds.gold.json", show_default=True)
