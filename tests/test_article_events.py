@@ -146,6 +146,12 @@ def test_battles_operations_and_eliminations_are_fights() -> None:
     e = _one("Syria news\n\nAn army unit carried out operations against the militants in Hama on Monday.")
     assert e.acled.sub_event_type == "Armed clash" and e.actor1 == "Military Forces of Syria"
     assert _one("Syria news\n\nTroops eliminated a number of militants near Hama on Monday.").acled.event_type == "Battles"
+    e = _one("Sudan news\n\nThe government launched an offensive on rebel-held towns in South Darfur on Monday.")
+    assert e.acled.sub_event_type == "Armed clash"
+    assert _acled("Sudan news\n\nThe minister said the remarks were offensive.") == []
+    e = _one("Egypt news\n\nAn Israeli tank crew fired on an Egyptian patrol near Rafah on Thursday, killing three "
+             "police officers.")
+    assert e.acled.event_type in {"Battles", "Violence against civilians"} and e.fatalities == 3
 
 
 def test_blasts_of_unnamed_kind_are_explosions_and_the_classifier_names_only_a_named_means() -> None:
@@ -247,9 +253,9 @@ def test_the_perpetrator_the_article_attributes_is_actor1() -> None:
     assert e.actor1 == "Military Forces of Syria"
     e = _one("Air strikes killed 20 people in the city of Idlib on Monday.", title="Russian air strikes kill 20 in Idlib")
     assert e.actor1 == "Military Forces of Russia"
-    e = _one("Syria news\n\nAir strikes hit Saraqib on Monday, killing 12 civilians. It is not known whether the "
-             "strikes were carried out by Russian jets.")
-    assert e.actor1 is None  # a denied or unknown attribution names no one
+    e = _one("Syria news\n\nAir strikes hit Saraqib on Monday, killing 12 civilians. The strikes were not "
+             "carried out by Russian jets, the ministry said.")
+    assert e.actor1 is None  # a denied attribution names no one
 
 
 def test_monitors_tag_lines_and_places_are_no_sides() -> None:

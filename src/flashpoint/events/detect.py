@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from ..nlp import furniture_end, lemma_matchers, sentence_of
+from ..nlp import acts_as_verb, furniture_end, lemma_matchers, sentence_of
 from .ontology import Ontology, Trigger, load_ontology
 
 # Nouns after these prepositions point back at an event already told ("after the clashes").
@@ -113,7 +113,7 @@ def in_headline_case(span: Span) -> bool:
 
 
 def _pos(token: Token) -> str:
-    return "VERB" if token.pos_ == "AUX" else token.pos_
+    return "VERB" if acts_as_verb(token) else token.pos_
 
 
 def _is_noun(token: Token) -> bool:

@@ -14,7 +14,7 @@ from spacy.tokens import Token
 from ..actors.dictionary import ActorDictionary
 from ..actors.mentions import MentionIndex
 from ..model import ActorMention
-from ..nlp import sentence_of
+from ..nlp import acts_as_verb, sentence_of
 from .detect import Hit
 
 _SUBJ = {"nsubj", "csubj"}
@@ -70,7 +70,7 @@ def _is_place_token(token: Token) -> bool:
 def fill_roles(hit: Hit, index: MentionIndex, dictionary: ActorDictionary, focus_country: str | None) -> Roles:
     anchor = hit.anchor
     roles = Roles()
-    verbal = anchor.pos_ in {"VERB", "AUX"}
+    verbal = acts_as_verb(anchor)
     if hit.trigger.roles == "agent":
         _verbal(anchor, index, roles) if verbal else _nominal(anchor, index, roles)
         roles.target = roles.target_token = None  # protesters protest against policies, not actors
