@@ -184,6 +184,8 @@ def test_a_violent_word_is_not_re_typed_as_a_strategic_development() -> None:
     assert may("attack", "ARMED_CLASH", "AIR_STRIKE")  # within violence: the classifier may say which
     assert may("ambush", "ARMED_CLASH", "ARREST")  # "police raided a house and arrested two men"
     assert not may("airstrike", "AIR_STRIKE", "ATTACK")  # a named means keeps its event type
+    assert not may("ied", "REM_EXPLOS", "AIR_STRIKE")  # a car bomb is no air strike, whatever the sentence reads like
+    assert may("ied", "REM_EXPLOS", "SUIC_BOMB")  # ... but may be a suicide bomber's
 
 
 def test_strikes_that_are_walkouts_and_first_halves_of_words_are_not_events() -> None:

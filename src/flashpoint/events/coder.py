@@ -233,6 +233,8 @@ class EventCoder:
         a, b = self.ontology.sub_event(own), self.ontology.sub_event(code)
         if a is None or b is None:
             return True
+        if trig.id in self.ontology.fixed_means:
+            return (own, code) in self.grouping.refinements  # a car bomb is no air strike
         if own in self.ontology.means_precedence:
             return a.event_type == b.event_type
         violent = self.ontology.violent_types

@@ -67,6 +67,7 @@ class Ontology:
     # event types of political violence, and the other sub-types a violent word may still turn out to be
     violent_types: frozenset[str] = frozenset()
     violence_may_become: frozenset[str] = frozenset()
+    fixed_means: frozenset[str] = frozenset()  # trigger ids whose means the classifier may not change
 
     def classifier_may_choose(self, code: str, words: frozenset[str] | set[str]) -> bool:
         """Whether a sentence with these words (lemmas and written forms, lower case) may be given
@@ -119,6 +120,9 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
             weight=float(t.get("weight", 0.5)),
             not_modifiers=frozenset(w.lower() for w in t.get("not_modifiers", ())),
         ))
+    unknown = set(lex.get("fixed_means", ())) - {t.id for t in triggers}
+    if unknown:
+        raise ValueError(f"triggers.yaml: fixed_means names unknown trigger(s) {sorted(unknown)}")
     return Ontology(
         sub_events=sub_events,
         actor_types={int(k): v for k, v in onto["acled_actor_types"].items()},
@@ -143,6 +147,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         classifier_needs_words=_needs_words(lex.get("classifier_needs_words") or {}, sub_events),
         violent_types=frozenset(lex.get("violent_types", ())),
         violence_may_become=frozenset(_codes(lex.get("violence_may_become", ()), sub_events, "violence_may_become")),
+        fixed_means=frozenset(lex.get("fixed_means", ())),
     )
 
 
