@@ -167,6 +167,13 @@ def test_blasts_of_unnamed_kind_are_explosions_and_the_classifier_names_only_a_n
     assert onto.classifier_may_choose("AIR_STRIKE", ambush | {"warplane"})
 
 
+def test_shot_and_killed_is_one_act_and_troopers_are_soldiers() -> None:
+    e = _one("Gaza news\n\nIsraeli soldiers shot and killed a Palestinian gunman near an outpost in Rafah on Monday.")
+    assert e.acled.sub_event_type == "Armed clash" and e.actor2 == "Unidentified Armed Group (Palestine)"
+    e = _one("Syria news\n\nFour Turkish troopers were killed in a Daesh attack near al-Bab on Monday.")
+    assert e.acled.event_type == "Battles" and e.actor2 == "Military Forces of Turkey"
+
+
 def test_a_violent_word_is_not_re_typed_as_a_strategic_development() -> None:
     from types import SimpleNamespace
 

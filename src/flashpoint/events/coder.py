@@ -270,7 +270,8 @@ class EventCoder:
     # --- steps --------------------------------------------------------------------------------
     def _absorb_linked(self, drafts: list[Draft]) -> list[Draft]:
         """"A suicide bomb blast killed 16 people": the killing is the blast's outcome, not a
-        second event. Linked triggers in one sentence collapse into the most telling one."""
+        second event; "shot and killed a gunman" is one act. Linked triggers in one sentence collapse
+        into the most telling one (two generic acts, "attacked ... and clashed with ...", stay two)."""
         onto = self.ontology
         rank = {code: i for i, code in enumerate(onto.means_precedence)}
 
@@ -296,13 +297,15 @@ class EventCoder:
                     wo = weight(o)
                     if wo is None or sentence_of(o.hit.anchor).start != sentence_of(d.hit.anchor).start:
                         continue
-                    if _linked(o.hit.anchor, d.hit.anchor) and (wo != wd or wd < len(rank)):
+                    if _linked(o.hit.anchor, d.hit.anchor) and (wo != wd or wd != len(rank)):
                         partner = o
                         break
             if partner is None:
                 out.append(d)
                 continue
             keep, drop = (partner, d) if weight(partner) <= wd else (d, partner)
+            if weight(partner) == wd and partner.actor2 is None and d.actor2 is not None:
+                keep, drop = d, partner  # "shot and killed a gunman": the outcome that names whom
             keep.actor1 = keep.actor1 or drop.actor1
             keep.actor2 = keep.actor2 or drop.actor2
             if keep.hit.anaphoric and not drop.hit.anaphoric:
