@@ -47,17 +47,22 @@ def read_tsv(path: Path) -> list[tuple[str, str, str]]:
     return rows
 
 
+def prf(gold: Sequence[str], pred: Sequence[str], label: str) -> tuple[float, float, float]:
+    """Precision, recall and F1 of one label."""
+    tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
+    fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    return prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+
+
 def _f1s(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
     labels = sorted(set(gold) | set(pred))
     support = Counter(gold)
     per: dict[str, float] = {}
     for label in labels:
-        tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
-        fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        per[label] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[label] = prf(gold, pred, label)[2]
     gold_labels = [label for label in labels if support[label]]
     micro = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold) if gold else 0.0
     macro = sum(per[label] for label in gold_labels) / len(gold_labels) if gold_labels else 0.0
@@ -153,4 +158,4 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["evaluate", "metrics", "read_tsv", "report"]
+__all__ = ["evaluate", "metrics", "prf", "read_tsv", "report"]

@@ -24,6 +24,7 @@ from typing import Any
 from ..events.ontology import load_ontology
 from ..settings import DATA_DIR
 from .article_gold import REPO
+from .events import prf
 
 NONE = "NONE"
 FAKES_BANK = DATA_DIR / "event_bank_fakes.tsv"
@@ -105,12 +106,7 @@ def scores(items: Sequence[RealItem], pred: Sequence[str]) -> dict[str, Any]:
     support = Counter(gold)
     per: dict[str, dict[str, float]] = {}
     for label in labels:
-        tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
-        fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        prec, rec, f1 = prf(gold, pred, label)
         per[label] = {"f1": round(f1, 3), "precision": round(prec, 3), "recall": round(rec, 3), "support": support[label]}
     n = len(gold)
     present = [label for label in labels if support[label]]
