@@ -137,6 +137,9 @@ def test_new_trigger_words() -> None:
     assert _one("Syria news\n\nRebels recaptured the village of Rityan on Tuesday.").acled.sub_event_type \
         == "Non-state actor overtakes territory"
     assert _one("Syria news\n\nThe army retook Palmyra on Sunday.").acled.sub_event_type == "Government regains territory"
+    # barrel bombs are dropped from helicopters: an air strike in ACLED's coding
+    assert _one("Syria news\n\nBarrel bombs hit the town of Daraya on Monday, killing eight people.").acled.sub_event_type \
+        == "Air/drone strike"
 
 
 def test_battles_operations_and_eliminations_are_fights() -> None:

@@ -136,7 +136,7 @@ def lemma_matchers(vocab: Vocab, entries: list[tuple[str, list[str]]], *,
                    inflect: bool = False) -> tuple[PhraseMatcher, PhraseMatcher]:
     """Two phrase matchers over the same word lists, one on lemmas and one on lower-case forms
     (the tagger sometimes lemmatises a rare word oddly; with ``inflect`` the lower-case matcher
-    also knows each phrase with its first word inflected). Phrase matchers are much faster than
+    also knows each phrase with its first and its last word inflected). Phrase matchers are much faster than
     token-pattern matchers for plain word sequences, which is all a lexicon needs."""
     by_lemma = PhraseMatcher(vocab, attr="LEMMA")
     by_lower = PhraseMatcher(vocab, attr="LOWER")
@@ -145,8 +145,14 @@ def lemma_matchers(vocab: Vocab, entries: list[tuple[str, list[str]]], *,
         for phrase in phrases:
             words = phrase.split()
             docs.append(Doc(vocab, words=words, lemmas=words))
-            for form in sorted(inflections(words[0])) if inflect else [words[0]]:
-                written.append(Doc(vocab, words=[form, *words[1:]]))
+            firsts = sorted(inflections(words[0])) if inflect else [words[0]]
+            # the head of a noun phrase is its last word: "barrel bombs", "car bombs" (needed when
+            # the tagger calls a capitalised first word a proper noun and keeps it as its lemma)
+            lasts = sorted(inflections(words[-1])) if inflect and len(words) > 1 else [words[-1]]
+            for first in firsts:
+                for last in lasts:
+                    middle = words[1:-1] if len(words) > 1 else []
+                    written.append(Doc(vocab, words=[first, *middle, last] if len(words) > 1 else [first]))
         if docs:
             by_lemma.add(key, docs)
             by_lower.add(key, written)
