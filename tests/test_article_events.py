@@ -177,6 +177,16 @@ def test_shot_and_killed_is_one_act_and_troopers_are_soldiers() -> None:
     assert e.acled.event_type == "Battles" and e.actor2 == "Military Forces of Turkey"
 
 
+@pytest.mark.parametrize("text", [
+    "China news\n\nA gas explosion in a coal mine in Shanxi killed 33 miners on Monday.",
+    "Pakistan news\n\nPakistan test-fired a short-range missile near Karachi on Monday.",
+    "Jamaica news\n\nSoldiers searched for fishermen missing after Hurricane Ivan's strike on Kingston on Monday.",
+    "US news\n\nFirefighters battled the flames at the refinery in Houston on Monday.",
+])
+def test_accidents_tests_and_storms_are_not_political_violence(text: str) -> None:
+    assert _acled(text) == []
+
+
 def test_a_violent_word_is_not_re_typed_as_a_strategic_development() -> None:
     from types import SimpleNamespace
 
@@ -186,8 +196,13 @@ def test_a_violent_word_is_not_re_typed_as_a_strategic_development() -> None:
     trigger = {t.id: t for t in coder.ontology.triggers}
     roles = SimpleNamespace(target=None, agent=None)
 
+    from flashpoint.nlp import get_nlp
+
+    anchor = get_nlp()("Troops attacked the town on Monday.")[1]
+
     def may(trig: str, code: str, to: str) -> bool:
-        return coder._may_retype(SimpleNamespace(hit=SimpleNamespace(trigger=trigger[trig]), code=code, roles=roles), to)
+        hit = SimpleNamespace(trigger=trigger[trig], anchor=anchor)
+        return coder._may_retype(SimpleNamespace(hit=hit, code=code, roles=roles), to)
 
     assert not may("operation_against", "ARMED_CLASH", "NON_VIOL_TERRIT_TRANSFER")
     assert not may("attack", "ARMED_CLASH", "CHANGE_TO_GROUP_ACT")

@@ -78,6 +78,12 @@ class EventCoder:
         self.confidence_model = load_confidence_model() if calibrate else None
         self.grouping = load_grouping_rules()
         self.filling = load_filling_rules()
+        # sub-type -> the words that veto its triggers in a sentence (an accident, a test, a storm):
+        # they veto the classifier's proposal of that sub-type too
+        self.vetoes: dict[str, frozenset[str]] = {}
+        for t in ontology.triggers:
+            for code in {t.code, *t.by_target.values(), *t.by_agent.values()} - {None}:
+                self.vetoes[code] = self.vetoes.get(code, frozenset()) | t.not_in_sentence
 
     # --- public -------------------------------------------------------------------------------
     def code(
@@ -157,6 +163,9 @@ class EventCoder:
                 continue
             if float(p[top]) < self.params.propose_after_event_prob and self._follows_event(sent, drafts):
                 continue  # later in a paragraph whose event is coded: a retelling, rarely a new event
+            veto = self.vetoes.get(labels[top], frozenset())
+            if veto and any(t.lower_ in veto or t.lemma_.lower() in veto for t in sent):
+                continue  # "a gas explosion in a coal mine": the accident its triggers would not code
             trigger = self._synthetic_trigger(labels[top], float(p[top]))
             anchor = sent.root
             content = [c for c in anchor.children if c.dep_ in {"ccomp", "parataxis"}]
@@ -230,6 +239,9 @@ class EventCoder:
             return False  # who acted on whom decided it ("gunmen killed two soldiers": a clash, not an attack)
         if d.code in _TERRITORY and code in _TERRITORY and d.roles.agent is not None:
             return False  # the state retakes, anyone else overtakes: the agent decides, not the wording
+        veto = self.vetoes.get(code, frozenset())
+        if veto and any(t.lower_ in veto or t.lemma_.lower() in veto for t in sentence_of(d.hit.anchor)):
+            return False  # the sentence tells an accident, a test or a storm, not that sub-type
         a, b = self.ontology.sub_event(own), self.ontology.sub_event(code)
         if a is None or b is None:
             return True

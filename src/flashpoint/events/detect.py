@@ -60,6 +60,7 @@ class TriggerFinder:
             which[key] = trig
             spans.append(span)
         hits = []
+        vetoed: set[int] = set()  # anchors of triggers their sentence says are something else
         for span in filter_spans(spans):
             trig = which[(span.start, span.end)]
             anchor = span.root
@@ -71,10 +72,14 @@ class TriggerFinder:
                 continue  # "fire-fighting", "anti-riot": part of another word
             if span.end < len(doc) and doc[span.end].text == "-" and not span[-1].whitespace_:
                 continue  # "rocket-propelled", "attack-helicopter": the first part of another word
-            if self._admissible(trig, anchor):
+            if _vetoed(trig, anchor):
+                vetoed.add(anchor.i)
+            elif self._admissible(trig, anchor):
                 hits.append(Hit(trig, span, anchor, anaphoric=_is_noun(anchor) and _anaphoric(anchor),
                                 in_headline=span.start_char < body_start))
-        return hits
+        # "a gas explosion in a coal mine killed 33 miners": the killing is the accident's outcome
+        return [h for h in hits if h.trigger.id not in self.ontology.outcomes
+                or not ({h.anchor.head.i} | {c.i for c in h.anchor.children}) & vetoed]
 
     @staticmethod
     def _admissible(trig: Trigger, anchor: Token) -> bool:
@@ -110,6 +115,13 @@ def in_headline_case(span: Span) -> bool:
         return False
     before, after = span.doc[first.i - 1], span.doc[last.i + 1]
     return _title(before) and _title(after)
+
+
+def _vetoed(trig: Trigger, anchor: Token) -> bool:
+    """A word of the trigger's ``not_in_sentence`` in its sentence: "a gas explosion in a coal mine",
+    "test-fired a missile", "Hurricane Ivan's strike"."""
+    words = trig.not_in_sentence
+    return bool(words) and any(t.lower_ in words or t.lemma_.lower() in words for t in sentence_of(anchor))
 
 
 def _pos(token: Token) -> str:

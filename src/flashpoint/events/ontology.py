@@ -44,6 +44,9 @@ class Trigger:
     weight: float = 0.5
     # Modifier words that make the trigger another thing ("hunger strike", "general strike").
     not_modifiers: frozenset[str] = frozenset()
+    # Words that, anywhere in the trigger's sentence, make it another thing: an accident ("a coal mine
+    # blast"), a weapons test ("test-fired a missile"), a storm ("Hurricane Ivan's strike").
+    not_in_sentence: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
             default_agent=t.get("default_agent"),
             weight=float(t.get("weight", 0.5)),
             not_modifiers=frozenset(w.lower() for w in t.get("not_modifiers", ())),
+            not_in_sentence=frozenset(w.lower() for w in t.get("not_in_sentence", ())),
         ))
     unknown = set(lex.get("fixed_means", ())) - {t.id for t in triggers}
     if unknown:
