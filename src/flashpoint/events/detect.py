@@ -77,9 +77,9 @@ class TriggerFinder:
             elif self._admissible(trig, anchor):
                 hits.append(Hit(trig, span, anchor, anaphoric=_is_noun(anchor) and _anaphoric(anchor),
                                 in_headline=span.start_char < body_start))
-        # "a gas explosion in a coal mine killed 33 miners": the killing is the accident's outcome
-        return [h for h in hits if h.trigger.id not in self.ontology.outcomes
-                or not ({h.anchor.head.i} | {c.i for c in h.anchor.children}) & vetoed]
+        # "a gas explosion in a coal mine killed 33 miners", "miners were killed in a blast in a coal
+        # mine": the killing is the accident's outcome
+        return [h for h in hits if h.trigger.id not in self.ontology.outcomes or not _around(h.anchor) & vetoed]
 
     @staticmethod
     def _admissible(trig: Trigger, anchor: Token) -> bool:
@@ -115,6 +115,13 @@ def in_headline_case(span: Span) -> bool:
         return False
     before, after = span.doc[first.i - 1], span.doc[last.i + 1]
     return _title(before) and _title(after)
+
+
+def _around(token: Token) -> set[int]:
+    """The token's head, its children and the objects of its prepositions: what its event is tied to."""
+    out = {token.head.i} | {c.i for c in token.children}
+    out |= {g.i for c in token.children if c.dep_ in {"prep", "agent"} for g in c.children}
+    return out
 
 
 def _vetoed(trig: Trigger, anchor: Token) -> bool:
