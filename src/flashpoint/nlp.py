@@ -89,6 +89,11 @@ def furniture_end(token: Token) -> int:
     return max(sent.start + 1, end)
 
 
+def says_any(span: Span, words: frozenset[str]) -> bool:
+    """Whether a word of ``words`` (lower case) is in the span, written or as its lemma."""
+    return bool(words) and any(t.lower_ in words or t.lemma_.lower() in words for t in span)
+
+
 def acts_as_verb(token: Token) -> bool:
     """A verb or auxiliary, or a "noun" with a subject and a direct object of its own: a verb the
     small model misread ("The army retook Palmyra" tags retook as a noun)."""
@@ -146,13 +151,13 @@ def lemma_matchers(vocab: Vocab, entries: list[tuple[str, list[str]]], *,
             words = phrase.split()
             docs.append(Doc(vocab, words=words, lemmas=words))
             firsts = sorted(inflections(words[0])) if inflect else [words[0]]
+            if len(words) == 1:
+                written += [Doc(vocab, words=[first]) for first in firsts]
+                continue
             # the head of a noun phrase is its last word: "barrel bombs", "car bombs" (needed when
             # the tagger calls a capitalised first word a proper noun and keeps it as its lemma)
-            lasts = sorted(inflections(words[-1])) if inflect and len(words) > 1 else [words[-1]]
-            for first in firsts:
-                for last in lasts:
-                    middle = words[1:-1] if len(words) > 1 else []
-                    written.append(Doc(vocab, words=[first, *middle, last] if len(words) > 1 else [first]))
+            lasts = sorted(inflections(words[-1])) if inflect else [words[-1]]
+            written += [Doc(vocab, words=[first, *words[1:-1], last]) for first in firsts for last in lasts]
         if docs:
             by_lemma.add(key, docs)
             by_lower.add(key, written)

@@ -10,6 +10,7 @@ half and reports both halves, so the tuned figures can be told from the held-out
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 from collections import Counter
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from ..events.coder import EventCoder
 from ..events.decision import load_params
 from ..events.ontology import load_ontology
 from ..ingest import IngestOptions, make_article
+from ..model import Event
 from ..nlp import get_nlp
 from ..pipeline import analyse
 
@@ -89,16 +91,20 @@ def metrics(gold: Sequence[str], pred: Sequence[str]) -> dict:
             "types": _f1s([to_type(g) for g in gold], [to_type(p) for p in pred])}
 
 
+def top_label(events: Sequence[Event]) -> str:
+    """A snippet's label: the ACLED code of its most confident coded event, else NONE."""
+    coded = [e for e in events if e.acled is not None]
+    best = max(coded, key=lambda e: e.confidence, default=None)
+    return NONE if best is None else _code_by_name()[(best.acled.event_type, best.acled.sub_event_type)]
+
+
+@functools.lru_cache(maxsize=1)
+def _code_by_name() -> dict[tuple[str, str], str]:
+    return {(s.event_type, s.sub_event_type): code for code, s in load_ontology().sub_events.items()}
+
+
 def _predict(docs, articles, coder: EventCoder, idx: Sequence[int]) -> list[str]:
-    """The label of each snippet: the ACLED code of its most confident coded event, else NONE."""
-    onto = load_ontology()
-    by_name = {(sub.event_type, sub.sub_event_type): code for code, sub in onto.sub_events.items()}
-    out = []
-    for i in idx:
-        events = [e for e in analyse(docs[i], articles[i], coder).events if e.acled is not None]
-        best = max(events, key=lambda e: e.confidence, default=None)
-        out.append(by_name[(best.acled.event_type, best.acled.sub_event_type)] if best else NONE)
-    return out
+    return [top_label(analyse(docs[i], articles[i], coder).events) for i in idx]
 
 
 def evaluate(path: Path, *, tune: bool = False) -> dict:
@@ -158,4 +164,4 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["evaluate", "metrics", "prf", "read_tsv", "report"]
+__all__ = ["evaluate", "metrics", "prf", "read_tsv", "report", "top_label"]

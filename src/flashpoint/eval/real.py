@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..datafiles import read_tsv_rows
 from ..events.ontology import load_ontology
 from ..settings import DATA_DIR
 from .article_gold import REPO
-from .events import prf
+from .events import prf, top_label
 
 NONE = "NONE"
 FAKES_BANK = DATA_DIR / "event_bank_fakes.tsv"
@@ -43,22 +44,11 @@ class RealItem:
     title: str | None = None
 
 
-def _rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
-    """A TSV with '#' comment lines and a header row: (line number, row by column name)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        lines = [(n, line) for n, line in enumerate(fh, 1) if line.strip() and not line.startswith("#")]
-    if not lines:
-        raise ValueError(f"{path}: no rows")
-    header = lines[0][1].rstrip("\n").split("\t")
-    for n, line in lines[1:]:
-        values = line.rstrip("\n").split("\t")
-        if len(values) != len(header):
-            raise ValueError(f"{path.name}:{n}: expected {len(header)} tab-separated fields, got {len(values)}")
-        yield n, dict(zip(header, values, strict=True))
+def _codes() -> set[str]:
+    return set(load_ontology().sub_events) | {NONE}
 
 
-def _check(path: Path, n: int, row: dict[str, str], splits: set[str]) -> tuple[str, str | None]:
-    codes = set(load_ontology().sub_events) | {NONE}
+def _check(path: Path, n: int, row: dict[str, str], splits: set[str], codes: set[str]) -> tuple[str, str | None]:
     if row["label"] not in codes:
         raise ValueError(f"{path.name}:{n}: unknown label {row['label']!r}")
     alt = row.get("alt") or None
@@ -71,9 +61,9 @@ def _check(path: Path, n: int, row: dict[str, str], splits: set[str]) -> tuple[s
 
 def read_fakes(path: Path = FAKES_BANK) -> list[RealItem]:
     """The labelled FA-KES sentences (id, article, split, label, alt, text)."""
-    out = []
-    for n, row in _rows(path):
-        label, alt = _check(path, n, row, {"train", "test"})
+    out, codes = [], _codes()
+    for n, row in read_tsv_rows(path):
+        label, alt = _check(path, n, row, {"train", "test"}, codes)
         if not row["text"].strip():
             raise ValueError(f"{path.name}:{n}: empty text")
         out.append(RealItem(row["id"], "fakes", row["split"], label, alt, row["text"]))
@@ -87,9 +77,9 @@ def read_ag(labels: Path = AG_LABELS, texts: Path = AG_TEXTS) -> list[RealItem]:
         return []
     with texts.open(encoding="utf-8", newline="") as fh:
         by_id = {r["id"]: r for r in csv.DictReader(fh)}
-    out = []
-    for n, row in _rows(labels):
-        label, alt = _check(labels, n, row, {"tune", "test"})
+    out, codes = [], _codes()
+    for n, row in read_tsv_rows(labels):
+        label, alt = _check(labels, n, row, {"tune", "test"}, codes)
         src = by_id.get(row["id"])
         if src is None:
             raise ValueError(f"{labels.name}:{n}: {row['id']} is not in {texts.name}")
@@ -130,8 +120,6 @@ def predict(items: Sequence[RealItem], coder: Any = None) -> list[str]:
     from ..ingest.readers import BadInput
     from ..pipeline import extract_articles
 
-    onto = load_ontology()
-    by_name = {(s.event_type, s.sub_event_type): code for code, s in onto.sub_events.items()}
     articles = {}
     for i, it in enumerate(items):
         try:
@@ -141,10 +129,7 @@ def predict(items: Sequence[RealItem], coder: Any = None) -> list[str]:
             continue  # all boilerplate ("Tags ...", a credit line): a user's run would code nothing
     out = [NONE] * len(items)
     for i, result in zip(articles, extract_articles(list(articles.values()), coder=coder), strict=True):
-        events = [e for e in result.events if e.acled is not None]
-        best = max(events, key=lambda e: e.confidence, default=None)
-        if best is not None:
-            out[i] = by_name[(best.acled.event_type, best.acled.sub_event_type)]
+        out[i] = top_label(result.events)
     return out
 
 

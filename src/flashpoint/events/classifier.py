@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..datafiles import read_tsv_rows
 from ..settings import DATA_DIR
 from .quantize import model_path, precision
 
@@ -142,17 +143,7 @@ def read_real_bank(path: Path) -> tuple[list[str], list[str]]:
     row ("20 people were killed in Aleppo", NONE or an attack) teaches the classifier a doubt as
     if it were a rule."""
     labels, texts = [], []
-    header: list[str] | None = None
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if header is None:
-            header = parts
-            continue
-        if len(parts) != len(header):
-            raise ValueError(f"{path.name}:{n}: expected {len(header)} tab-separated fields")
-        row = dict(zip(header, parts, strict=True))
+    for _, row in read_tsv_rows(path):
         if row["split"] == "train" and not row.get("alt"):
             labels.append(row["label"].strip())
             texts.append(row["text"].strip())

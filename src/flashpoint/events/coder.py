@@ -28,7 +28,7 @@ from ..model import (
     TimeMention,
     stable_id,
 )
-from ..nlp import doc_text, sentence_of
+from ..nlp import doc_text, says_any, sentence_of
 from ..places import event_location
 from ..times import TimeValue, resolve_relative
 from .casualties import count_casualties
@@ -37,7 +37,7 @@ from .confidence import features as confidence_features
 from .confidence import load_model as load_confidence_model
 from .decision import Params, decide, load_params
 from .detect import Hit, in_headline_case
-from .draft import Draft, is_state
+from .draft import Draft, is_armed, is_state
 from .filling import (
     REPORT_DATE,
     ArticleFacts,
@@ -163,8 +163,7 @@ class EventCoder:
                 continue
             if float(p[top]) < self.params.propose_after_event_prob and self._follows_event(sent, drafts):
                 continue  # later in a paragraph whose event is coded: a retelling, rarely a new event
-            veto = self.vetoes.get(labels[top], frozenset())
-            if veto and any(t.lower_ in veto or t.lemma_.lower() in veto for t in sent):
+            if says_any(sent, self.vetoes.get(labels[top], frozenset())):
                 continue  # "a gas explosion in a coal mine": the accident its triggers would not code
             trigger = self._synthetic_trigger(labels[top], float(p[top]))
             anchor = sent.root
@@ -239,8 +238,7 @@ class EventCoder:
             return False  # who acted on whom decided it ("gunmen killed two soldiers": a clash, not an attack)
         if d.code in _TERRITORY and code in _TERRITORY and d.roles.agent is not None:
             return False  # the state retakes, anyone else overtakes: the agent decides, not the wording
-        veto = self.vetoes.get(code, frozenset())
-        if veto and any(t.lower_ in veto or t.lemma_.lower() in veto for t in sentence_of(d.hit.anchor)):
+        if says_any(sentence_of(d.hit.anchor), self.vetoes.get(code, frozenset())):
             return False  # the sentence tells an accident, a test or a storm, not that sub-type
         a, b = self.ontology.sub_event(own), self.ontology.sub_event(code)
         if a is None or b is None:
@@ -369,7 +367,7 @@ class EventCoder:
             civilian = target.inter == 7 or (target.method == "person" and target.actor_type == "Person")
             if "civilian" in by_target and civilian:
                 return by_target["civilian"]
-            if "armed" in by_target and (target.inter in {1, 2, 3, 4, 8} or target.actor_type == "Armed person"):
+            if "armed" in by_target and (is_armed(target) or target.actor_type == "Armed person"):
                 return by_target["armed"]
         return code
 

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from ..nlp import acts_as_verb, furniture_end, lemma_matchers, sentence_of
+from ..nlp import acts_as_verb, furniture_end, lemma_matchers, says_any, sentence_of
 from .ontology import Ontology, Trigger, load_ontology
 
 # Nouns after these prepositions point back at an event already told ("after the clashes").
@@ -127,8 +127,7 @@ def _around(token: Token) -> set[int]:
 def _vetoed(trig: Trigger, anchor: Token) -> bool:
     """A word of the trigger's ``not_in_sentence`` in its sentence: "a gas explosion in a coal mine",
     "test-fired a missile", "Hurricane Ivan's strike"."""
-    words = trig.not_in_sentence
-    return bool(words) and any(t.lower_ in words or t.lemma_.lower() in words for t in sentence_of(anchor))
+    return says_any(sentence_of(anchor), trig.not_in_sentence)
 
 
 def _pos(token: Token) -> str:

@@ -52,5 +52,13 @@ class Draft:
         return [self, *self.members]
 
 
+ARMED_INTERS = frozenset({1, 2, 3, 4, 8})  # state, rebel, political and identity militias, external forces
+
+
+def is_armed(m: ActorMention | None) -> bool:
+    """An organised armed actor by ACLED's interaction code: one that can be a side or a perpetrator."""
+    return m is not None and m.inter in ARMED_INTERS
+
+
 def is_state(m: ActorMention | None) -> bool:
     return m is not None and (m.inter == 1 or m.actor.startswith(STATE_PREFIXES))

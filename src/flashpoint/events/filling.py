@@ -25,7 +25,7 @@ from ..nlp import doc_text, sentence_of
 from ..places import country_location, event_location
 from ..settings import DATA_DIR
 from ..times import TimeValue
-from .draft import Draft
+from .draft import Draft, is_armed
 from .grouping import places_agree
 
 
@@ -218,14 +218,19 @@ def _claimant(sent: Span, index: MentionIndex, rules: FillingRules) -> ActorMent
         subj = next((c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         if subj is not None and not any(c.dep_ == "det" and c.lower_ == "no" for c in subj.children):
             mention = index.at(subj)
-            if mention is not None and mention.inter in {1, 2, 3, 4, 8}:
+            if is_armed(mention):
                 return mention
     return None
 
 
-def _event_word(tok: Token, event: Draft, rules: FillingRules) -> bool:
+def _own_word(tok: Token, event: Draft) -> bool:
+    """The event's own trigger word: its lemma, or one of its lexicon entry's lemmas."""
     lemma = tok.lemma_.lower()
-    return lemma in rules.event_nouns or lemma == event.hit.anchor.lemma_.lower() or lemma in event.hit.trigger.lemmas
+    return lemma == event.hit.anchor.lemma_.lower() or lemma in event.hit.trigger.lemmas
+
+
+def _event_word(tok: Token, event: Draft, rules: FillingRules) -> bool:
+    return tok.lemma_.lower() in rules.event_nouns or _own_word(tok, event)
 
 
 def _attributed(sent: Span, event: Draft, index: MentionIndex, rules: FillingRules) -> ActorMention | None:
@@ -248,7 +253,7 @@ def _attributed(sent: Span, event: Draft, index: MentionIndex, rules: FillingRul
                 for obj in prep.children:
                     if obj.dep_ == "pobj":
                         mention = index.at(obj)
-                        if mention is not None and mention.inter in {1, 2, 3, 4, 8}:
+                        if is_armed(mention):
                             return mention
     return None
 
@@ -260,17 +265,11 @@ def _named_in_headline(facts: ArticleFacts, event: Draft, agent_of: Callable[[To
     for tok in facts.doc:
         if tok.idx >= facts.body_start:
             break
-        if _event_word_strict(tok, event):
+        if tok.pos_ in {"NOUN", "PROPN"} and _own_word(tok, event):
             mention = agent_of(tok)
-            if mention is not None and mention.inter in {1, 2, 3, 4, 8}:
+            if is_armed(mention):
                 return mention
     return None
-
-
-def _event_word_strict(tok: Token, event: Draft) -> bool:
-    """The headline's word is the event's own trigger word (its lemma or one of its entry's lemmas)."""
-    lemma = tok.lemma_.lower()
-    return tok.pos_ in {"NOUN", "PROPN"} and (lemma == event.hit.anchor.lemma_.lower() or lemma in event.hit.trigger.lemmas)
 
 
 def fill_claimed_actor(event: Draft, index: MentionIndex, rules: FillingRules, facts: ArticleFacts | None = None,

@@ -153,19 +153,24 @@ def _same_spot(a: Location | None, b: Location | None, km: float) -> bool:
     return a is not None and b is not None and not _coarse(a) and not _coarse(b) and places_agree(a, b, km)
 
 
-def agrees(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
-    """Whether mention ``d`` can tell the event ``group`` (with all its mentions so far).
-
-    Two mentions that each name their means ("rockets", "air strikes") are two events; a mention
-    that names none ("were killed", "clashes", "the attack") may tell either. A mention far from the
-    event's tellings joins it only by pointing back ("the blast") or by naming the same town."""
+def _compatible(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
+    """Nothing the two say differs: the same kind of event (two mentions that each name their means,
+    "rockets" and "air strikes", are two events unless one refines the other; a mention that names
+    none, "were killed", "the attack", may tell either), and no other place, day, perpetrator or toll."""
     if not same_kind(group, d, ontology):
         return False
     either_loose = loose(d, ontology) or _all_loose(group, ontology)
     if group.code != d.code and not either_loose and not refines(group.code, d.code, rules):
         return False
-    if not (places_agree(group.location, d.location, rules.same_place_km) and times_agree(group.time, d.time)
-            and actors_agree(group, d) and _tolls_agree(group, d)):
+    return (places_agree(group.location, d.location, rules.same_place_km) and times_agree(group.time, d.time)
+            and actors_agree(group, d) and _tolls_agree(group, d))
+
+
+def agrees(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
+    """Whether body mention ``d`` can tell the event ``group`` (with all its mentions so far): it is
+    compatible, and a mention far from the event's tellings joins it only by pointing back ("the
+    blast") or by naming the same town."""
+    if not _compatible(group, d, ontology, rules):
         return False
     if not d.hit.anaphoric and not near(group, d, rules.reach_sentences) \
             and not _same_spot(group.location, d.location, rules.same_place_km):
@@ -183,11 +188,8 @@ def refines(a: str | None, b: str | None, rules: GroupingRules) -> bool:
 # ------------------------------------------------------------------------------------------ grouping
 def _absorb(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> None:
     """``d`` tells ``group`` again: its evidence and whatever fields it adds join the event."""
-    if _all_loose(group, ontology) and not loose(d, ontology) and d.code is not None:
-        group.code, group.plover = d.code, d.plover  # "were killed" ... "the air strike": the means names it
-        group.confidence = max(group.confidence, d.confidence)
-    elif (group.code, d.code) in rules.refinements:
-        group.code, group.plover = d.code, d.plover  # "a bomb blast" ... "a suicide attacker detonated"
+    if _names_it_better(group, d, ontology, rules):
+        group.code, group.plover = d.code, d.plover
         group.confidence = max(group.confidence, d.confidence)
     group.members.append(d)
     group.tellings += [s for s in d.tellings if all(s.start != t.start for t in group.tellings)]
@@ -229,7 +231,7 @@ def group_mentions(drafts: list[Draft], ontology: Ontology, rules: GroupingRules
     for h in (d for d in drafts if d.hit.in_headline and not d.hit.anaphoric):
         # a headline word that names no means ("attack", "killed") can only tell the article's lead
         candidates = groups if not loose(h, ontology) else groups[:1]
-        home = next((g for g in candidates if _headline_tells(g, h, ontology, rules)), None)
+        home = next((g for g in candidates if _compatible(g, h, ontology, rules)), None)
         if home is not None:
             _absorb_headline(home, h, ontology, rules)
         elif not any(same_kind(g, h, ontology) for g in groups + founded) and not (loose(h, ontology) and groups):
@@ -242,8 +244,7 @@ def _absorb_headline(group: Draft, h: Draft, ontology: Ontology, rules: Grouping
     event ("Air strikes kill 45" over "45 people were killed") and its figure stands in for a missing one.
     Its place, day and actors do not: a headline runs into captions and datelines, and its actor is
     read on the lead's own word by ``filling``."""
-    if (_all_loose(group, ontology) and not loose(h, ontology) and h.code is not None) \
-            or (group.code, h.code) in rules.refinements:
+    if _names_it_better(group, h, ontology, rules):
         group.code, group.plover = h.code, h.plover
     group.members.append(h)
     group.tellings[:0] = [s for s in h.tellings if all(s.start != t.start for t in group.tellings)]
@@ -251,12 +252,10 @@ def _absorb_headline(group: Draft, h: Draft, ontology: Ontology, rules: Grouping
         group.counts.setdefault(kind, count)
 
 
-def _headline_tells(group: Draft, h: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
-    """Whether the headline mention ``h`` tells the body's event ``group`` (the first such event is the
-    article's lead): the same kind, and nothing said that differs."""
-    if not same_kind(group, h, ontology):
+
+def _names_it_better(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
+    """Whether ``d``'s sub-type is the better name for the event: a means over loose tellings ("were
+    killed" ... "the air strike"), or a refinement ("a bomb blast" ... "a suicide attacker detonated")."""
+    if d.code is None:
         return False
-    if group.code != h.code and not (loose(h, ontology) or _all_loose(group, ontology) or refines(group.code, h.code, rules)):
-        return False
-    return (places_agree(group.location, h.location, rules.same_place_km) and times_agree(group.time, h.time)
-            and actors_agree(group, h) and _tolls_agree(group, h))
+    return (_all_loose(group, ontology) and not loose(d, ontology)) or (group.code, d.code) in rules.refinements
