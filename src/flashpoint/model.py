@@ -16,7 +16,7 @@ SCHEMA_VERSION = "1"
 # Bump when coding changes, so stores know to re-extract articles coded by an older version.
 # Here, beside the records, and not in ``pipeline``: the process that reads and saves a run (the
 # parent of ``--workers``) compares versions but never parses, and must not pay for importing spaCy.
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 
 
 def scalar_fields(record: Any) -> dict[str, Any]:
@@ -146,6 +146,10 @@ class PlaceMention:
     lon: float | None
     feature_class: str | None = None
     country_code: str | None = None
+    # None: a place named as a place. "demonym": a nationality word ("Sudanese"); "in_name": a place inside
+    # an organisation's name ("the Texas Department of Transportation"). Both say where a story is and are
+    # shown as places, but are never where an event happened and never hide an actor.
+    role: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return scalar_fields(self)

@@ -83,14 +83,15 @@ def analyse(doc: Doc, article: Article, coder: EventCoder | None = None) -> Docu
     nlp = get_nlp()
     errors: list[str] = []
     places = _stage("places", errors, lambda: geoparse(doc, article, Gazetteer.load()), [])
+    named = [p for p in places if p.role is None]  # where things happen; not nationality words or names
     times = _stage("times", errors, lambda: tag_times(doc, article), [])
-    country = focus_country(doc, places)
+    country = focus_country(doc, named)
     actors = _stage("actors", errors, lambda: get_resolver(nlp).resolve(
-        doc, focus_country=country, blocked=[(p.start, p.end) for p in places]), [])
+        doc, focus_country=country, blocked=[(p.start, p.end) for p in named]), [])
     relations = _stage("relations", errors, lambda: read_relations(doc, actors, load_dictionary()), [])
     events = _stage("events", errors, lambda: (coder or _coder()).code(
         doc, article, get_finder(nlp).find(doc, body_start=article.body_start),
-        actors=actors, places=places, times=times, focus_country=country), [])
+        actors=actors, places=named, times=times, focus_country=country), [])
     claims = _stage("claims", errors, lambda: read_claims(doc, actors, body_start=article.body_start), [])
     attribute_claims(events, claims, article)
     vectors = _stage("vectors", errors, lambda: event_vectors(events), {})

@@ -67,7 +67,8 @@ def score(items: list[tuple[str, dict]]) -> dict[str, Score]:
     for (where, gold), doc in zip(items, nlp.pipe(texts, batch_size=64), strict=True):
         # As in the pipeline: places found first, so a town spaCy calls an organisation is no actor.
         places = geoparse(doc, Article(id=Article.content_id(doc.text), text=doc.text), gazetteer)
-        mentions = resolver.resolve(doc, focus_country=gold.get("country"), blocked=[(p.start, p.end) for p in places])
+        blocked = [(p.start, p.end) for p in places if p.role is None]
+        mentions = resolver.resolve(doc, focus_country=gold.get("country"), blocked=blocked)
         got = {m.actor for m in mentions if m.method != "person" and not (m.method == "new" and m.inter is None)}
         want = set(gold.get("actors", []))
         for key in ("all", where.split(":")[0]):

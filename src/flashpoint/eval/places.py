@@ -28,6 +28,10 @@ How it is scored:
   found *and* placed within 161 km.
 - ``by_kind`` splits recall and accuracy by the gold entry's kind: country, admin1, admin2 (counties and
   other second-level areas), populated place, other.
+- Splits: ``split_of(docid)`` puts each article in the ``tune`` half (sha1 of its docid even) or the
+  held-out ``test`` half (odd). Rules and the weights in ``data/geoparse.yaml`` are chosen on the tune half
+  only (``eval places --split tune --details`` lists its mistakes; ``--tune`` searches the weights on it);
+  the held-out half is only ever read as summary figures.
 - ``recall_without_adjectives``: recall over the gold toponyms that are not nationality words ("Russian",
   "Palestinians"). Some gold sets (LGL) annotate those as toponyms; Flashpoint does not emit them as places
   on purpose (they name actors' origins, not where things happen), so this figure shows what that
@@ -36,6 +40,7 @@ How it is scored:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 import xml.etree.ElementTree as ET
@@ -91,8 +96,18 @@ def _float(text: str | None) -> float | None:
         return None
 
 
-def read_gold(path: Path, *, limit: int | None = None) -> list[GoldArticle]:
-    """The articles of an LGL-format XML file, in file order (the first ``limit`` only)."""
+SPLITS = ("tune", "test", "all")
+
+
+def split_of(docid: str) -> str:
+    """The half an article belongs to: ``tune`` when the sha1 of its docid is even, else ``test``."""
+    return "tune" if int(hashlib.sha1(docid.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "test"
+
+
+def read_gold(path: Path, *, limit: int | None = None, split: str = "all") -> list[GoldArticle]:
+    """The articles of an LGL-format XML file, in file order (the first ``limit`` of the ``split`` only)."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:
@@ -104,6 +119,8 @@ def read_gold(path: Path, *, limit: int | None = None) -> list[GoldArticle]:
         text = art.findtext("text") or ""
         dltime = (art.findtext("dltime") or "").strip()
         gold = GoldArticle(art.get("docid") or str(n), text, published=dltime[:10] or None)
+        if split != "all" and split_of(gold.docid) != split:
+            continue
         for top in art.iter("toponym"):
             try:
                 start, end = int(top.findtext("start") or ""), int(top.findtext("end") or "")
@@ -229,7 +246,7 @@ def score(golds: list[GoldArticle], predictions: Iterable[list[PlaceMention]], *
             for j, p in enumerate(preds):
                 if j not in matched.values():
                     mistakes.append({"docid": gold.docid, "phrase": p.text, "start": p.start, "error": "spurious",
-                                     "ours": p.name, "ours_country": p.country})
+                                     "ours": p.name, "ours_country": p.country, "role": p.role})
     within = sum(1 for e in errors_km if e <= THRESHOLD_KM)
     result: dict[str, Any] = {
         "articles": len(golds),
@@ -275,15 +292,16 @@ def predict(golds: list[GoldArticle], *, batch_size: int = 32) -> list[list[Plac
     return out
 
 
-def evaluate(path: Path, *, limit: int | None = None, details: bool = False) -> dict[str, Any]:
+def evaluate(path: Path, *, limit: int | None = None, details: bool = False, split: str = "all") -> dict[str, Any]:
     """Run our geoparser over the gold file's articles and score it (see the module docstring)."""
     from ..places import Gazetteer
 
-    golds = read_gold(Path(path), limit=limit)
+    golds = read_gold(Path(path), limit=limit, split=split)
     gaz = Gazetteer.load()
     result = score(golds, predict(golds), details=details,
                    adjectival=lambda phrase: gaz.demonym_country(phrase) is not None)
     result["gold"] = str(path)
+    result["split"] = split
     return result
 
 
@@ -291,22 +309,25 @@ def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
-def report(result: dict[str, Any]) -> str:
-    """Human-readable lines (the caller prints the JSON object after them)."""
+def report(result: dict[str, Any], *, details: bool = False) -> str:
+    """Human-readable lines, end to end first (the caller prints the JSON object after them)."""
     o, s, r = result["overlap"], result["strict"], result["resolution"]
     lines = [
-        f"articles: {result['articles']}  gold toponyms: {result['gold_toponyms']}  "
-        f"predicted: {result['predicted_toponyms']}",
+        f"articles: {result['articles']} (split {result.get('split', 'all')})  gold toponyms: "
+        f"{result['gold_toponyms']}  predicted: {result['predicted_toponyms']}",
+        f"END TO END: {_pct(r['acc_at_161_all'])} of {r['gold_with_coordinates']} gold toponyms with coordinates "
+        f"found and placed within 161 km (a missed or unresolved name counts as wrong; "
+        f"{r['matched_but_unresolved']} found but unresolved)",
         f"toponyms (overlap): P {_pct(o['precision'])}  R {_pct(o['recall'])}  F1 {_pct(o['f1'])}",
         f"toponyms (strict):  P {_pct(s['precision'])}  R {_pct(s['recall'])}  F1 {_pct(s['f1'])}",
-        f"recall without nationality words in the gold (not emitted as places): "
-        f"{_pct(result.get('recall_without_adjectives'))}",
-        f"resolution over {r['pairs_with_coordinates']} matched toponyms with coordinates: "
+        f"recall without nationality words in the gold: {_pct(result.get('recall_without_adjectives'))}",
+        f"found only: resolution over {r['pairs_with_coordinates']} matched toponyms with coordinates: "
         f"acc@161km {_pct(r['acc_at_161'])}  median {r['median_km']} km  mean {r['mean_km']} km  AUC {r['auc']}",
-        f"end to end: {_pct(r['acc_at_161_all'])} of {r['gold_with_coordinates']} gold toponyms with coordinates "
-        f"found and placed within 161 km ({r['matched_but_unresolved']} found but unresolved)",
     ]
     for kind, k in result.get("by_kind", {}).items():
         lines.append(f"  {kind:<9} gold {k['gold']:>5}  recall {_pct(k['recall'])}  "
                      f"acc@161km {_pct(k['acc_at_161'])} of {k['pairs_with_coordinates']}")
+    if details:
+        for m in result.get("mistakes", []):
+            lines.append("  " + "  ".join(f"{k}={v}" for k, v in m.items()))
     return "\n".join(lines)

