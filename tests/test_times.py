@@ -10,7 +10,7 @@ import pytest
 
 from flashpoint.model import Article
 from flashpoint.nlp import get_nlp
-from flashpoint.times import TimeValue, is_duration, normalize, resolve_relative, tag_times
+from flashpoint.times import TimeValue, is_duration, is_vague_value, normalize, resolve_relative, tag_times
 
 MON = dt.date(2019, 4, 15)  # a Monday: the first seed's publication date
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -398,3 +398,130 @@ def test_tag_times_speed(nlp) -> None:
     for _ in range(5):
         tag_times(doc, article)
     assert (time.perf_counter() - start) / 5 < 0.02
+
+
+# -- vague references, lexical finds, datelines, ranges and reporting periods (sentences written for these tests)
+
+
+def _tag_vague(nlp, text: str, published: str | None):
+    return tag_times(nlp(text), Article(id="t", text=text, published=published), vague=True)
+
+
+def test_vague_references_left_out_when_asked(nlp) -> None:
+    """TimeML's REF values come back by default, without a precision or range; ``vague=False`` drops them."""
+    text = ("The army now controls the town, which rebels recently seized. "
+            "Talks may resume soon, but in the past such talks failed.")
+    got = {t.text: t.value for t in _tag_vague(nlp, text, "2016-07-12")}
+    assert got.get("now") == "PRESENT_REF" and got.get("recently") == "PAST_REF"
+    assert got.get("soon") == "FUTURE_REF" and got.get("the past") == "PAST_REF"
+    for t in _tag_vague(nlp, text, "2016-07-12"):
+        if is_vague_value(t.value):
+            assert t.precision is None and t.date_start is None and t.date_end is None
+    calendar = tag_times(nlp(text), Article(id="t", text=text, published="2016-07-12"), vague=False)
+    assert not any(is_vague_value(t.value) for t in calendar)
+
+
+def test_vague_words_that_are_no_reference(nlp) -> None:
+    """ "soon after" is relative to what follows; "the past century" is a length; a vague word inside a
+    longer expression is part of it."""
+    text = "The convoy was ambushed soon after it left. It was the worst attack of the past century."
+    got = [t for t in _tag_vague(nlp, text, "2016-07-12") if is_vague_value(t.value)]
+    assert got == []
+
+
+@pytest.mark.parametrize("value,vague", [
+    ("PRESENT_REF", True), ("PAST_REF", True), ("FUTURE_REF", True), ("1989-WXX", True), ("2016-07-05", False),
+    ("2016-W27", False), ("2016-Q3", False), (None, False),
+])
+def test_is_vague_value(value: str | None, vague: bool) -> None:
+    assert is_vague_value(value) is vague
+
+
+def test_a_vague_word_never_dates_an_event() -> None:
+    """The pipeline keeps "now" as a time mention (PRESENT_REF) but never dates the attack from it: the
+    event keeps the date the coder gives an undated report, a calendar one."""
+    import flashpoint
+
+    result = flashpoint.extract("Police said the town is now calm after gunmen killed two soldiers in Kirkuk.",
+                                published="2020-03-03")
+    assert result.events
+    assert any(t.value == "PRESENT_REF" and t.text == "now" for t in result.times)
+    for e in result.events:
+        assert e.date is None or not is_vague_value(e.date)
+        assert e.date_start is None or e.date_start[:4].isdigit()
+
+
+def test_overnight_and_last_night_found_in_text(nlp) -> None:
+    text = "Gunmen attacked a checkpoint overnight. A car bomb exploded last night near the market."
+    got = {t.text: (t.value, t.precision, t.date_start, t.date_end) for t in _tag(nlp, text, "2016-07-12")}
+    assert got["overnight"] == ("2016-07-11", 2, "2016-07-11", "2016-07-12")
+    assert got["last night"] == ("2016-07-11", 1, "2016-07-11", "2016-07-11")
+
+
+def test_datelines_with_weekday_and_undotted_month(nlp) -> None:
+    text = "ALEPPO, Tue 05 Jul 2016 (Reuters) - Rebels shelled the city.\n\nBEIRUT, 12 Jul 2016 - Two died."
+    got = {t.text: (t.value, t.anchor) for t in _tag(nlp, text, "2016-07-13")}
+    assert got["Tue 05 Jul 2016"] == ("2016-07-05", None)
+    assert got["12 Jul 2016"] == ("2016-07-12", None)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("3 to 5 July", ("2016-07", 2, "2016-07-03", "2016-07-05", "published")),
+    ("March 3-5", ("2016-W09", 2, "2016-03-03", "2016-03-05", "published")),
+    ("28 to 30 June 2016", ("2016-W26", 2, "2016-06-28", "2016-06-30", None)),
+    ("from 1 to 20 May", ("2016-05", 3, "2016-05-01", "2016-05-20", "published")),
+])
+def test_day_ranges(text: str, expected: tuple) -> None:
+    assert _v(text, dt.date(2016, 7, 12)) == expected
+
+
+def test_day_ranges_in_text(nlp) -> None:
+    text = "The siege lasted from 3 to 5 July. The talks ran March 3-5 in Geneva."
+    got = {t.text: (t.date_start, t.date_end) for t in _tag(nlp, text, "2016-07-12")}
+    assert got.get("3 to 5 July") == ("2016-07-03", "2016-07-05")
+    assert got.get("March 3-5") == ("2016-03-03", "2016-03-05")
+
+
+def test_eve_of_a_date_and_of_an_event(nlp) -> None:
+    """ "on the eve of May 1" is April 30; "on the eve of the election" names no date we can know here."""
+    assert _v("on the eve of May 1", dt.date(2016, 7, 12)) == ("2016-04-30", 1, "2016-04-30", "2016-04-30",
+                                                               "published")
+    text = "Rebels attacked on the eve of May 1. Protesters gathered on the eve of the election."
+    got = [(t.text, t.value) for t in _tag(nlp, text, "2016-07-12")]
+    assert got == [("the eve of May 1", "2016-04-30")]
+
+
+def test_deadline_preposition_looks_ahead(nlp) -> None:
+    """ "must repay the loan by February" in an October paper: the coming February."""
+    got = {t.text: t.value for t in _tag(nlp, "The government must repay the loan by February.", "2016-10-20")}
+    assert got.get("February") == "2017-02"
+    got = {t.text: t.value for t in _tag(nlp, "The siege lasted until February.", "2016-10-20")}
+    assert got.get("February") == "2016-02"
+
+
+def test_reporting_periods_follow_the_text(nlp) -> None:
+    """ "the quarter" is the quarter the text named last; "the year-ago period" and "a year earlier" a year
+    before it; "the latest quarter" with none named is the latest one ended by publication."""
+    text = ("The firm earned $5 million in the third quarter. Costs rose during the quarter. "
+            "In the year-ago period, it earned $3 million. Sales grew 4%. Taxes fell 2%. "
+            "A year earlier, sales were flat.")
+    got = {t.text: t.value for t in _tag(nlp, text, "2016-10-20")}
+    assert got.get("the quarter") == "2016-Q3"
+    assert got.get("the year-ago period") == "2015-Q3"
+    assert got.get("A year earlier") == "2015-Q3"
+    got = {t.text: t.value for t in _tag(nlp, "Losses widened in the latest quarter.", "2016-10-20")}
+    assert got.get("the latest quarter") == "2016-Q3"
+
+
+def test_year_ago_ordinal_quarter_and_fiscal_quarter(nlp) -> None:
+    assert _v("the year-ago third quarter", dt.date(2016, 10, 20))[0] == "2015-Q3"
+    assert _v("fiscal second-quarter", dt.date(2016, 10, 20))[0] == "2016-Q2"
+
+
+def test_vocabulary_file_is_complete(tmp_path) -> None:
+    from flashpoint.times import _load_vocabulary
+
+    bad = tmp_path / "times.yaml"
+    bad.write_text("vague: {}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="missing section"):
+        _load_vocabulary(bad)

@@ -47,9 +47,25 @@ Policies, chosen for news and applied everywhere:
   winter Dec of the named year to Feb of the next. A season named alone is the latest one begun (the
   next one in a sentence about the future); "this summer" is this year's.
 - Not dates: durations ("15 years", "for three days"), ages ("a 19-year-old", "aged 45"), rates ("a year"
-  in "$1 billion a year"), vague references ("now", "recently"; TimeML's PRESENT_REF and PAST_REF, which
-  would only blur an event's date), and four digits outside 1800 to ten years after publication (clock
-  times "2354", Hijri years "1429"): None.
+  in "$1 billion a year") and four digits outside 1800 to ten years after publication (clock times "2354",
+  Hijri years "1429"): None.
+- Vague references ("now", "recently", "in the past", "soon"; the words are in ``data/times.yaml``) name no
+  calendar position. They are time mentions all the same, with TimeML's PRESENT_REF, PAST_REF or
+  FUTURE_REF and no precision or range (``tag_times(..., vague=False)`` leaves them out); the event coder
+  never dates an event from one (``is_vague_value``), since a "PAST_REF" event would only blur the record.
+  Not before what they are relative to ("soon after the raid") nor inside a longer expression ("the past
+  century").
+- Words spaCy seldom labels are found by the vocabulary itself: "overnight", "last night", "tonight", the
+  vague references, and reporting periods ("the quarter", "the latest period", "the year-ago quarter",
+  "the full year"). A period named without its number is the quarter the text named last (a year back for
+  "year-ago"; in the year given for "the 1988 period"), else the latest quarter ended by publication;
+  "the year" is the publication year (TimeML reads them so). "A year earlier" said without a quarter in
+  its sentence is the last quarter named, when the text has named one.
+- Datelines ("Tue 05 Jul 2016", "12 Jul 2016") and day ranges in one month ("3 to 5 July", "March 3-5")
+  are one expression each; a range keeps its days (precision 2 up to a week). "On the eve of May 1" is the
+  day before; "on the eve of the election" is no date here.
+- Deadlines: a month or day named after "by", "until", "through", "ahead of" in a sentence whose tense says
+  nothing is the coming one ("repay the loan by February" in October: next February).
 - Inside a longer entity: when spaCy's DATE entity is no date as a whole, the dates inside it are tagged
   ("Sept. 14 to Thursday", "the year ended Sept. 30", "between 1985 and 1987"); spelled-out years and days
   ("nineteen ninety-six", "March eighth") are read as numbers.
@@ -70,9 +86,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Doc
 
+from .datafiles import read_yaml
 from .model import Article, TimeMention
 from .nlp import doc_text, sentence_bounds
 
@@ -91,6 +110,40 @@ class TimeValue:
 
 
 # -- vocabulary -------------------------------------------------------------------------------------------
+
+VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "times.yaml"
+
+
+def _load_vocabulary(path: Path = VOCABULARY_FILE) -> dict[str, Any]:
+    """The words of ``data/times.yaml``: read once at import, since every article's tagging uses them."""
+    raw = read_yaml(path) or {}
+    for key in ("vague", "vague_adjectives", "lexical", "simple", "periods", "deadline_prepositions", "eve"):
+        if key not in raw:
+            raise ValueError(f"{path.name}: missing section {key!r}")
+    return raw
+
+
+_VOCAB = _load_vocabulary()
+
+
+def _phrases_re(phrases: list[str] | set[str]) -> str:
+    """An alternation of phrases, longest first, spaces matching any run of white space."""
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+
+
+# TimeML's vague references, phrase -> PRESENT_REF / PAST_REF / FUTURE_REF (see times.yaml)
+VAGUE_VALUES: dict[str, str] = {" ".join(phrase.lower().split()): value
+                                for value, phrases in _VOCAB["vague"].items() for phrase in phrases}
+VAGUE_VALUES.update({w.lower(): v for w, v in _VOCAB["vague_adjectives"].items()})
+# days around publication: phrase -> (first offset, last offset, whether the value is the first day)
+SIMPLE_DAYS: dict[str, tuple[int, int, bool]] = {
+    " ".join(k.lower().split()): (int(v[0]), int(v[1]), len(v) > 2 and v[2] == "first")
+    for k, v in _VOCAB["simple"].items()
+}
+_PERIODS = _VOCAB["periods"]
+_QUARTER_WORDS = _phrases_re(_PERIODS["quarter_words"])
+_LATEST_WORDS = _phrases_re(_PERIODS["latest"])
+_YEAR_AGO_WORDS = _phrases_re(_PERIODS["year_ago"])
 
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(calendar.month_name):
@@ -355,6 +408,9 @@ def _month_day(s: str, base: Date | None, direction: str | None = None) -> TimeV
     Returns False when the text is a month-day but no base date resolves its year.
     """
     s = re.sub(rf"^{_WEEKDAY_RE},?\s+", "", s, flags=re.I)
+    ranged = _day_range(s, base, direction)
+    if ranged is not None:
+        return ranged
     patterns = (
         rf"{_MONTH_RE}\s+{_DAY}(?:,?\s+{_YEAR})?",
         rf"{_DAY}(?:\s+of)?\s+{_MONTH_RE},?(?:\s+{_YEAR})?",
@@ -371,6 +427,34 @@ def _month_day(s: str, base: Date | None, direction: str | None = None) -> TimeV
             return False
         d = _recent_or_near(month, day, base, direction)
         return _day(d, "published") if d else None
+    return None
+
+
+_DAY_RANGE = (
+    re.compile(rf"(?:from\s+)?{_MONTH_RE}\s+(?P<day>\d{{1,2}})\s*(?:-|–|to|through|until)\s*(?P<day2>\d{{1,2}})"
+               rf"(?:,?\s+{_YEAR})?", re.I),
+    re.compile(rf"(?:from\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|through|until)\s*(?P<day2>\d{{1,2}})"
+               rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE},?(?:\s+{_YEAR})?", re.I),
+)
+
+
+def _day_range(s: str, base: Date | None, direction: str | None) -> TimeValue | None | bool:
+    """ "3 to 5 July", "March 3-5, 2016": the days of one month, as one range (its year as for one day)."""
+    for pattern in _DAY_RANGE:
+        m = pattern.fullmatch(s)
+        if not m:
+            continue
+        month, first, last = MONTHS[m["month"].lower()], int(m["day"]), int(m["day2"])
+        if last <= first:
+            return None
+        if m["year"]:
+            start, anchor = _safe_date(int(m["year"]), month, first), None
+        elif base is None:
+            return False
+        else:
+            start, anchor = _recent_or_near(month, first, base, direction), "published"
+        end = _safe_date(start.year, month, last) if start else None
+        return _tv(start, end, anchor) if start and end else None
     return None
 
 
@@ -479,8 +563,9 @@ def _season(s: str, base: Date | None, direction: str | None = None) -> TimeValu
 
 
 def _quarter(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | bool:
-    m = re.fullmatch(r"(?:the\s+)?(?:(?P<yrel>last|this|next)\s+year['’]s\s+|(?P<year3>\d{4})\s+)?"
-                     r"(?:fiscal\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
+    m = re.fullmatch(rf"(?:the\s+)?(?:(?P<yrel>last|this|next)\s+year['’]s\s+|(?P<year3>\d{{4}})\s+|"
+                     rf"(?P<ago>{_YEAR_AGO_WORDS})\s+)?"
+                     r"(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
                      r"(?:\s+of)?(?:\s+(?P<year>\d{4}))?|q(?P<qn>[1-4])\s+(?P<year2>\d{4})", s, flags=re.I)
     if not m:
         return None
@@ -496,6 +581,8 @@ def _quarter(s: str, base: Date | None, direction: str | None = None) -> TimeVal
         year, anchor = base.year, "published"
         if Date(year, 3 * q - 2, 1) > base:
             year -= 1
+    if m["ago"]:  # "the year-ago third quarter"
+        year -= 1
     return _tv(Date(year, 3 * q - 2, 1), _month_end(year, 3 * q), anchor, value=f"{year}-Q{q}", precision=3)
 
 
@@ -523,20 +610,11 @@ def _relative(s: str, base: Date, anchor: str, direction: str | None = None) -> 
 
     False means "recognised, and no date fits": the caller must not ask dateparser to guess.
     """
-    low = s.lower()
-    one = dt.timedelta(days=1)
-    simple = {
-        "today": (base, base), "tonight": (base, base), "this morning": (base, base),
-        "this afternoon": (base, base), "this evening": (base, base), "earlier today": (base, base),
-        "yesterday": (base - one, base - one), "last night": (base - one, base - one),
-        "yesterday morning": (base - one, base - one), "yesterday afternoon": (base - one, base - one),
-        "yesterday evening": (base - one, base - one), "the day before yesterday": (base - 2 * one, base - 2 * one),
-        "tomorrow": (base + one, base + one), "overnight": (base - one, base),
-    }
-    if low in simple:
-        start, end = simple[low]
-        value = start.isoformat() if low == "overnight" else None
-        return _tv(start, end, anchor, value=value)
+    low = " ".join(s.lower().split())
+    if low in SIMPLE_DAYS:
+        first, last, first_is_value = SIMPLE_DAYS[low]
+        start, end = base + dt.timedelta(days=first), base + dt.timedelta(days=last)
+        return _tv(start, end, anchor, value=start.isoformat() if first_is_value else None)
 
     m = re.fullmatch(rf"(?P<wd>{_WEEKDAY_RE}),?\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?{_TIME_OF_DAY}", low)
     if m:  # "Friday 5": the latest day numbered 5 that fell on a Friday, within the past year
@@ -797,8 +875,9 @@ _PART_OF = re.compile(
     r"[\s-]+(?P<rest>.+)$", re.I)
 _PART_THIRDS = {"early": 0, "beginning": 0, "start": 0, "mid": 1, "middle": 1, "late": 2, "end": 2, "turn": 2,
                 "close": 2}
+_EVE_OF = re.compile(r"^(?:on\s+)?the\s+eve\s+of\s+(?P<rest>.+)$", re.I)
 _EARLIER_LATER = re.compile(r"^(?:earlier|later)\s+(?P<rest>.+)$", re.I)
-_YEAR_END = re.compile(r"^(?:the\s+)?year[\s-]end$|^the\s+end\s+of\s+the\s+year$", re.I)
+_YEAR_END = re.compile(r"^(?:the\s+)?year(?:[\s-]|['’]s\s+)end$|^the\s+end\s+of\s+the\s+year$", re.I)
 
 
 def _modified(s: str, published: Date | None, anchor_date: Date | None, direction: str | None) -> TimeValue | None:
@@ -807,6 +886,13 @@ def _modified(s: str, published: Date | None, anchor_date: Date | None, directio
     or last third); and "earlier Sunday", "later this afternoon" (the day itself)."""
     if _YEAR_END.match(s):
         s = "the end of this year"
+    m = _EVE_OF.match(s)
+    if m:  # "on the eve of May 1": the day before
+        inner = _normalize_cached(m["rest"], published, anchor_date, direction)
+        if inner is None:
+            return None
+        eve = Date.fromisoformat(inner.date_start) - dt.timedelta(days=1)
+        return _day(eve, inner.anchor)
     m = _PART_OF.match(s)
     if m:
         rest = re.sub(r"^the\s+(?=(?:week|month|year)$)", "this ", m["rest"], flags=re.I)  # "the end of the month"
@@ -843,7 +929,7 @@ _EVENT_RELATIVE = re.compile(
     re.I,
 )
 _SHIFT = re.compile(
-    rf"^(?P<q>{_NUM_RE})?\s*{_UNIT_RE}\s+(?P<dir>later|after|afterwards|on|earlier|before|prior to|prior)\b",
+    rf"^(?P<q>{_NUM_RE})?\s*{_UNIT_RE}[\s-]+(?P<dir>later|after|afterwards|on|earlier|before|prior to|prior)\b",
     re.I,
 )
 _FORWARD = frozenset({"later", "after", "afterwards", "on"})
@@ -915,6 +1001,8 @@ def resolve_relative(text: str, event_date: TimeValue) -> TimeValue | None:
 
 
 def _shift(q: str, unit: str, forward: bool, start: Date, end: Date) -> TimeValue | None:
+    if not q.strip() and not unit.lower().endswith("s"):
+        q = "1"  # "year-earlier", "day later": one unit, not a few
     unit = unit.lower().rstrip("s")
     vague = q.lower().strip() in VAGUE_QUANTITIES
     n = 0 if vague else (_number(q) or 0)
@@ -957,11 +1045,18 @@ def _shift(q: str, unit: str, forward: bool, start: Date, end: Date) -> TimeValu
 
 _MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\."
 _MONTH_FULL = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH_BARE = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
+_WEEKDAY_ABBR = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\b\.?"
 _EXTRA_DATES = re.compile(
     r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b"
     rf"|\b(?:{_MONTH_ABBR}|{_MONTH_FULL}|Sept?|Oct|Nov|Dec|Jan|Feb|Aug)\s?\d{{1,2}}(?:st|nd|rd|th)?\b"
     r"(?:,?\s+\d{4}\b)?"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_ABBR}|{_MONTH_FULL})(?:\s+\d{{4}}\b)?"
+    # datelines: "Tue 05 Jul 2016", "12 Jul 2016" (an undotted abbreviation, safe before a year)
+    rf"|\b(?:(?:{_WEEKDAY_ABBR}),?\s+)?\d{{1,2}}\s+{_MONTH_BARE}\s+\d{{4}}\b"
+    # day ranges in one month: "3 to 5 July", "3-5 July 2016", "March 3-5"
+    rf"|\b\d{{1,2}}\s*(?:-|–|to)\s*\d{{1,2}}\s+(?:{_MONTH_ABBR}|{_MONTH_FULL}|{_MONTH_BARE})(?:\s+\d{{4}}\b)?"
+    rf"|\b(?:{_MONTH_ABBR}|{_MONTH_FULL})\s?\d{{1,2}}\s*(?:-|–)\s*\d{{1,2}}\b(?:,?\s+\d{{4}}\b)?"
     # a weekday's possessive written without its apostrophe ("Saturdays attack", "during Sundays
     # operation": text whose apostrophes were stripped), not the plural "on Sundays"
     r"|(?<![Oo]n )\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?=s\s+(?!and\b|or\b|through\b|to\b)[a-z])"
@@ -980,6 +1075,8 @@ def _spans(doc: Doc, text: str) -> list[tuple[int, int]]:
     possessive = {s for s, e in extra if text[e : e + 1] == "s"}  # "Saturdays attack": the day, not days
     spans = [(s, e - 1) if s in possessive and text[s:e].endswith("days") else (s, e) for s, e in spans]
     spans += extra
+    spans += [(m.start(), m.end()) for m in _LEXICAL.finditer(text)]
+    spans = _with_eve(text, spans)
     spans.sort(key=lambda se: (se[0], -(se[1] - se[0])))
     kept: list[tuple[int, int]] = []
     for s, e in spans:
@@ -989,6 +1086,43 @@ def _spans(doc: Doc, text: str) -> list[tuple[int, int]]:
             continue
         kept.append((s, e))
     return kept
+
+
+# what spaCy seldom labels DATE or TIME: vague references, "overnight", reporting periods, "the eve of"
+_VAGUE_PHRASES = [k for k in VAGUE_VALUES if k not in _VOCAB["vague_adjectives"]]
+_PERIOD_REF_RE = (
+    rf"(?:the\s+)?(?:(?P<latest>{_LATEST_WORDS})\s+|(?P<ago>{_YEAR_AGO_WORDS})\s+|(?P<year>\d{{4}})\s+)"
+    rf"(?:fiscal\s+)?(?:{_QUARTER_WORDS})"
+    r"|the\s+(?:fiscal\s+)?quarter"
+    rf"|(?P<whole>{_phrases_re(_PERIODS['whole_year'])})"
+)
+_PERIOD_REF = re.compile(rf"^(?:{_PERIOD_REF_RE})$", re.I)
+_EVE_RE = _phrases_re(_VOCAB["eve"])
+# a vague word is no time of its own before what it is relative to ("soon after the raid") or before a length
+# ("the past century", "the past three days"), and "the quarter-to-quarter comparison" names no quarter
+_NOT_VAGUE_AFTER = (r"(?!\s+(?:after|before|than)\b|\s+(?:\w+\s+)?(?:centur|decade|year|month|week|day|hour|"
+                    r"night)|[\s-]+\d)")
+_LEXICAL = re.compile(
+    rf"\b(?:(?:{_phrases_re(_VAGUE_PHRASES)}){_NOT_VAGUE_AFTER}|{_phrases_re(_VOCAB['lexical'])}|{_EVE_RE})\b"
+    rf"|\b(?:{_PERIOD_REF_RE})\b(?!-)"
+    rf"|\bthe\s+(?:{_YEAR_AGO_WORDS})\s+(?:fiscal\s+)?(?:first|second|third|fourth)[\s-]+quarter\b"
+    rf"|\b(?:{_phrases_re(list(_VOCAB['vague_adjectives']))})(?=\s+[a-z])",
+    re.I,
+)
+_EVE = re.compile(rf"^(?:{_EVE_RE})$", re.I)
+_DEADLINE = re.compile(rf"\b(?:{_phrases_re(_VOCAB['deadline_prepositions'])})\s+$", re.I)
+
+
+def _with_eve(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ "on the eve of" joined to the date right after it ("on the eve of May 1"): one expression."""
+    eves = [(s, e) for s, e in spans if _EVE.match(text[s:e])]
+    for s, e in eves:
+        nxt = next(((a, b) for a, b in spans if e < a <= e + 1), None)
+        if nxt is not None:
+            spans.remove((s, e))
+            spans.remove(nxt)
+            spans.append((s, nxt[1]))
+    return spans
 
 
 def _extend(text: str, start: int, end: int) -> int:
@@ -1002,10 +1136,17 @@ def _extend(text: str, start: int, end: int) -> int:
     return end
 
 
-def tag_times(doc: Doc, article: Article) -> list[TimeMention]:
+def is_vague_value(value: str | None) -> bool:
+    """Whether a value is one of TimeML's vague ones (PRESENT_REF, PAST_REF, FUTURE_REF, an "X" wildcard):
+    no calendar position, so never an event's date."""
+    return value is not None and ("REF" in value or "X" in value)
+
+
+def tag_times(doc: Doc, article: Article, *, vague: bool = True) -> list[TimeMention]:
     """Time mentions with their normalised dates, in text order.
 
-    Durations, ages, rates and vague words are left out. Expressions relative to another event ("the same
+    Durations, ages and rates are left out; vague words ("now", "recently") come with TimeML's REF values
+    and no precision unless ``vague`` is False. Expressions relative to another event ("the same
     week") are kept with value None and anchor None, for the event stage to resolve with
     ``resolve_relative``; expressions relative to publication in an undated article are kept with value
     None and anchor "published". An entity that is no date as a whole is searched for the dates inside it
@@ -1022,13 +1163,16 @@ def tag_times(doc: Doc, article: Article) -> list[TimeMention]:
         if start >= end:
             continue
         direction = _direction(doc, start, end)
+        if direction is None and _DEADLINE.search(text, max(0, start - 12), start):
+            direction = "future"  # "repay the loan by February": the coming one
         mention = _mention(text, start, end, published, direction)
         if mention is not None:
             if mention is not _NOT_A_DATE:
                 out.append(mention)
             continue
         out.extend(_inner_mentions(text, start, end, published, direction))
-    return _anchor_to_text(doc, out)
+    out = _anchor_to_text(doc, out, published)
+    return out if vague else [m for m in out if not is_vague_value(m.value)]
 
 
 _YEAR_BACK = re.compile(r"\b(?:(?:a|one)\s+year\s+(?:ago|earlier|before)|year[-\s](?:earlier|ago)|last\s+year)\b", re.I)
@@ -1037,14 +1181,17 @@ _QUARTER_VALUE = re.compile(r"^(\d{4})-Q([1-4])$")
 _TEXT_REACH_SENTENCES = 1  # how many sentences back a date may anchor "a year earlier", "the next day"
 
 
-def _anchor_to_text(doc: Doc, mentions: list[TimeMention]) -> list[TimeMention]:
+def _anchor_to_text(doc: Doc, mentions: list[TimeMention], published: Date | None = None) -> list[TimeMention]:
     """Dates for expressions relative to the time the text was just talking about.
 
     "Profit rose in the third quarter from a year earlier": "a year earlier" is the third quarter a year
     before, and "last year" / "a year ago" in a sentence about a quarter is that quarter too (TimeML reads
-    them so). An event-relative expression ("two days later", "the following year") with no value is
-    resolved against the nearest dated expression before it in its own or the previous sentence. Both get
-    ``anchor="text"``: the event stage still prefers the date of the event it follows, when there is one.
+    them so). A reporting period named without its number ("the quarter", "the latest period", "the
+    year-ago quarter", "the 1988 period") is the last quarter the text named (a year back, or in the year
+    given), else the latest quarter ended by publication; "the year", "the full year" the publication year.
+    An event-relative expression ("two days later", "the following year") with no value is resolved against
+    the nearest dated expression before it in its own or the previous sentence. All get ``anchor="text"``:
+    the event stage still prefers the date of the event it follows, when there is one.
     """
     if not mentions:
         return mentions
@@ -1053,32 +1200,77 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention]) -> list[TimeMention]:
     def sentence(pos: int) -> int:
         return max(0, bisect.bisect_right(starts, pos) - 1)
 
-    quarters = [q for q in mentions if q.value and _QUARTER_VALUE.match(q.value) and q.date_start and q.date_end]
     out = list(mentions)
     for i, m in enumerate(mentions):
         year_back = bool(_YEAR_BACK.search(m.text))
         if m.anchor not in (None, "published") or (m.value is not None and not year_back):
             continue
         here = sentence(m.start)
+        quarters = [q for q in out[:i] + mentions[i + 1:] if q.value and _QUARTER_VALUE.match(q.value)
+                    and q.date_start and q.date_end and not _looks_back(q.text)]
+        period = _PERIOD_REF.match(_clean(m.text)) if m.value is None else None
+        if period is not None:
+            last = next((q for q in reversed(out[:i]) if q in quarters), None)
+            out[i] = _with_value(m, _period_value(period, last, published))
+            continue
         if year_back:
-            quarter = min((q for q in quarters if q is not m and sentence(q.start) == here),
+            quarter = min((q for q in quarters if sentence(q.start) == here),
                           key=lambda q: abs(q.start - m.start), default=None)
-            if quarter is None and _PERIOD_WORD.search(m.text):  # "the year-earlier quarter": the last one named
-                quarter = next((q for q in reversed(quarters) if q.start < m.start), None)
+            if quarter is None and not _LAST_YEAR.search(m.text):
+                # "the year-earlier quarter", "a year earlier" after a sentence about a quarter: the quarter
+                # the text named last (near, for "a year ago", which has a value of its own)
+                reach = _QUARTER_REACH if m.value is not None and not _PERIOD_WORD.search(m.text) else len(starts)
+                quarter = next((q for q in reversed(out[:i]) if q in quarters
+                                and here - sentence(q.start) <= reach), None)
             if quarter is not None:
                 out[i] = _with_value(m, _shift("1", "year", False, Date.fromisoformat(quarter.date_start or ""),
                                                Date.fromisoformat(quarter.date_end or "")))
                 continue
         if m.value is not None:
             continue
-        before = next((p for p in reversed(mentions[:i]) if p.value is not None
-                       and here - sentence(p.start) <= _TEXT_REACH_SENTENCES), None)
+        before = next((p for p in reversed(out[:i]) if p.value is not None and not is_vague_value(p.value)
+                       and p.date_start and here - sentence(p.start) <= _TEXT_REACH_SENTENCES), None)
         if before is None or before.date_start is None or before.date_end is None:
             continue
         out[i] = _with_value(m, resolve_relative(m.text, TimeValue(before.value or "", before.precision or 3,
                                                                    before.date_start, before.date_end,
                                                                    before.anchor)))
     return out
+
+
+_QUARTER_REACH = 2  # how many sentences back a quarter may anchor "a year ago" said without one
+_LAST_YEAR = re.compile(r"\blast\s+year\b", re.I)  # a year of its own unless its sentence names a quarter
+
+
+def _looks_back(text: str) -> bool:
+    """ "a year earlier", "the year-ago quarter": a quarter a year back, which no later "the quarter" means."""
+    period = _PERIOD_REF.match(_clean(text))
+    return bool(_YEAR_BACK.search(text) or (period is not None and period["ago"]))
+
+
+def _latest_quarter(base: Date) -> tuple[int, int]:
+    """(year, quarter) of the latest quarter ended by ``base``: what "the latest quarter" reports on."""
+    q = (base.month - 1) // 3
+    return (base.year - 1, 4) if q == 0 else (base.year, q)
+
+
+def _period_value(m: re.Match, last: TimeMention | None, published: Date | None) -> TimeValue | None:
+    """The quarter or year a reporting period without its number names (see ``_anchor_to_text``)."""
+    if m["whole"]:
+        return _year(published.year, "published") if published else None
+    if last is not None and last.value:
+        year, q = int(last.value[:4]), int(last.value[-1])
+    elif published is not None:
+        year, q = _latest_quarter(published)
+        if m["latest"] and m["latest"].lower() == "current":
+            year, q = published.year, (published.month + 2) // 3
+    else:
+        return None
+    if m["ago"]:
+        year -= 1
+    elif m["year"]:
+        year = int(m["year"])
+    return _tv(Date(year, 3 * q - 2, 1), _month_end(year, 3 * q), "text", value=f"{year}-Q{q}", precision=3)
 
 
 def _with_value(m: TimeMention, tv: TimeValue | None) -> TimeMention:
@@ -1122,8 +1314,15 @@ def _mention(text: str, start: int, end: int, published: Date | None, direction:
     if tv is not None:
         return TimeMention(start, end, raw, tv.value, tv.precision, tv.anchor, tv.date_start, tv.date_end)
     cleaned = _clean(raw)
+    vague = VAGUE_VALUES.get(" ".join(cleaned.lower().split()))
+    if vague is not None:
+        return TimeMention(start, end, raw, vague, None, None)  # dropped by tag_times unless vague=True
     if not cleaned or _VAGUE.fullmatch(cleaned) or is_duration(cleaned):
         return _NOT_A_DATE
+    if _PERIOD_REF.match(cleaned):
+        return TimeMention(start, end, raw, None, None, None)  # dated by _anchor_to_text
+    if _EVE.match(cleaned):
+        return _NOT_A_DATE  # "on the eve of the talks": the day before an event we cannot date here
     if published is None and _needs_base(cleaned):
         return TimeMention(start, end, raw, None, None, "published")
     if _EVENT_RELATIVE.search(cleaned):
@@ -1158,8 +1357,7 @@ def _inner_mentions(text: str, start: int, end: int, published: Date | None,
             if s >= e:
                 continue
             mention = _mention(text, s, e, published, direction, rules_only=True)
-            if mention is not None and mention is not _NOT_A_DATE and (mention.value is not None
-                                                                      or mention.anchor == "published"):
+            if mention is not None and _inner_worthy(mention):
                 found = (j, mention)
                 break
         if found is None:
@@ -1168,6 +1366,14 @@ def _inner_mentions(text: str, start: int, end: int, published: Date | None,
         i, mention = found
         out.append(mention)
     return out
+
+
+def _inner_worthy(mention: TimeMention) -> bool:
+    """A date inside a longer expression: dated, or to be dated (against publication, or as a reporting
+    period against the text); not a vague word, which is part of the longer expression ("the past century")."""
+    if mention is _NOT_A_DATE or is_vague_value(mention.value):
+        return False
+    return mention.value is not None or mention.anchor == "published" or bool(_PERIOD_REF.match(_clean(mention.text)))
 
 
 _ABBREV_DOT = tuple(f"{m}." for m in ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",

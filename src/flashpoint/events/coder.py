@@ -30,7 +30,7 @@ from ..model import (
 )
 from ..nlp import doc_text, says_any, sentence_of
 from ..places import event_location
-from ..times import TimeValue, resolve_relative
+from ..times import TimeValue, is_vague_value, resolve_relative
 from .casualties import count_casualties
 from .classifier import EventClassifier
 from .confidence import features as confidence_features
@@ -374,8 +374,8 @@ class EventCoder:
     def _date(self, d: Draft, earlier: list[Draft], times: list[TimeMention], published: dt.date | None) -> None:
         sent = sentence_of(d.hit.anchor)
         clause = {t.i for t in _clause_root(d.hit.anchor).subtree}
-        in_sent = [t for t in times if sent.start_char <= t.start < sent.end_char
-                   and not _report_time(t, sent.doc, clause)]
+        in_sent = [t for t in times if sent.start_char <= t.start < sent.end_char and not is_vague_value(t.value)
+                   and not _report_time(t, sent.doc, clause)]  # "now", "recently" date nothing
         in_sent.sort(key=lambda t: (not _overlaps_tokens(t, sent.doc, clause), abs(t.start - d.hit.span.start_char)))
         told = [e for e in earlier if not e.hit.anaphoric]  # "after a similar gun battle" tells no date of its own
         anchor_draft = next((e for e in reversed(told) if e.time is not None and e.time.precision in {1, 2}), None)
