@@ -112,6 +112,37 @@ def test_evaluate_places_end_to_end(tmp_path) -> None:
     assert json.loads(json.dumps(r)) == r
 
 
+def test_places_split_by_docid_hash(tmp_path) -> None:
+    """Each article is in exactly one half, by the parity of its docid's sha1; a bad split is refused."""
+    path = _lgl(tmp_path)
+    halves = {split: [g.docid for g in eval_places.read_gold(path, split=split)] for split in ("tune", "test")}
+    assert sorted(halves["tune"] + halves["test"]) == ["1", "2"]
+    for split, ids in halves.items():
+        assert all(eval_places.split_of(d) == split for d in ids)
+    with pytest.raises(ValueError, match="split"):
+        eval_places.read_gold(path, split="dev")
+
+
+def test_places_report_puts_end_to_end_first(tmp_path) -> None:
+    r = eval_places.evaluate(_lgl(tmp_path), details=True)
+    lines = eval_places.report(r, details=True).splitlines()
+    assert lines[1].startswith("END TO END") and "missed or unresolved name counts as wrong" in lines[1]
+    assert any(line.startswith("found only") for line in lines[2:])
+    assert r["mistakes"] and any("error=" in line for line in lines)
+
+
+def test_cli_places_details_only_on_the_tune_half(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from flashpoint.cli import main
+
+    gold = _lgl(tmp_path)
+    refused = CliRunner().invoke(main, ["eval", "places", "--gold", str(gold), "--split", "test", "--details"])
+    assert refused.exit_code != 0 and "tune" in refused.output
+    ok = CliRunner().invoke(main, ["eval", "places", "--gold", str(gold)])
+    assert ok.exit_code == 0 and ok.output.splitlines()[1].startswith("END TO END")
+
+
 def test_malformed_lgl_is_one_clear_error(tmp_path) -> None:
     bad = tmp_path / "bad.xml"
     bad.write_text("<articles><article>", encoding="utf-8")
@@ -219,3 +250,56 @@ def test_times_gold_errors(tmp_path) -> None:
     notext.write_text("<TimeML><DOCID>x</DOCID></TimeML>", encoding="utf-8")
     with pytest.raises(ValueError, match="no <TEXT>"):
         eval_times.read_tml(notext)
+
+
+def test_end_to_end_counts_a_miss_as_wrong(tmp_path) -> None:
+    doc = eval_times.read_gold(_timebank(tmp_path))[0]
+    preds = [_tm(doc, "Sunday", "2019-04-14"), _tm(doc, "now", "PRESENT_REF")]
+    r = eval_times.score([doc], [preds])
+    # 4 DATE/TIME gold: two found, both right; the two missed count as wrong end to end
+    assert r["value_accuracy"] == 1.0
+    assert r["end_to_end"] == {"extent_recall": 0.5, "value_accuracy": 0.5, "value_accuracy_lenient": 0.5}
+    product = eval_times.score([doc], eval_times.calendar_view([preds]))["end_to_end"]
+    assert product["value_accuracy"] == 0.25  # without the vague value, "now" is a miss
+
+
+def test_split_by_file_name_hash(tmp_path) -> None:
+    """The rule of the module docstring: SHA-1 of the file name, even = tune, odd = test; stable, and the
+    halves partition the files."""
+    import hashlib
+
+    d = tmp_path / "tb"
+    d.mkdir()
+    names = [f"D{i}.tml" for i in range(12)]
+    for name in names:
+        (d / name).write_text(TML, encoding="utf-8")
+    for name in names:
+        even = int(hashlib.sha1(name.encode()).hexdigest(), 16) % 2 == 0
+        assert eval_times.split_of(name) == ("tune" if even else "test")
+    tune = {g.name for g in eval_times.read_gold(d, "tune")}
+    test = {g.name for g in eval_times.read_gold(d, "test")}
+    assert tune and test and not tune & test and tune | test == set(names)
+    assert len(eval_times.read_gold(d, "all")) == 12
+    with pytest.raises(ValueError, match="unknown split"):
+        eval_times.read_gold(d, "dev")
+
+
+def test_report_puts_end_to_end_first(tmp_path) -> None:
+    r = eval_times.evaluate(_timebank(tmp_path), details=True)
+    lines = eval_times.report(r).splitlines()
+    assert lines[1].startswith("END TO END") and "without vague values" in lines[2]
+    assert any("found only" in line for line in lines[3:])
+    listing = eval_times.report_details(r)
+    assert "-- missed" in listing and "-- value" in listing and "-- spurious" in listing
+
+
+def test_cli_details_only_on_the_tune_half(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from flashpoint.cli import main
+
+    gold = _timebank(tmp_path)
+    refused = CliRunner().invoke(main, ["eval", "times", "--gold", str(gold), "--split", "test", "--details"])
+    assert refused.exit_code != 0 and "tune" in refused.output
+    ok = CliRunner().invoke(main, ["eval", "times", "--gold", str(gold), "--split", "all"])
+    assert ok.exit_code == 0 and ok.output.startswith("documents: 1 (split all)")

@@ -715,34 +715,51 @@ def eval_fakes(corpus: str | None, limit: int | None, details: bool) -> None:
 @click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False), required=True,
               help="Toponyms in the XML format of the LGL corpus (offsets, GeoNames ids, lat/lon).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N articles.")
-def eval_places(gold: str, limit: int | None) -> None:
-    """Toponym precision/recall/F1, accuracy within 161 km and median error of the geoparser."""
+@click.option("--split", type=click.Choice(["tune", "test", "all"]), default="all", show_default=True,
+              help="The tune half (rules and weights are chosen on it), the held-out test half, or both.")
+@click.option("--details", is_flag=True, help="List every miss and wrong place (use on the tune half).")
+def eval_places(gold: str, limit: int | None, split: str, details: bool) -> None:
+    """End-to-end accuracy within 161 km (missed names count as wrong), then toponym precision/recall/F1
+    and found-only accuracy and median error of the geoparser."""
     from pathlib import Path
 
     from .eval.places import evaluate, report
 
+    if details and split != "tune":
+        _fail("--details lists individual mistakes: use it with --split tune only, the test half stays unread")
     try:
-        result = evaluate(Path(gold), limit=limit)
+        result = evaluate(Path(gold), limit=limit, details=details, split=split)
     except (OSError, ValueError) as exc:
         _fail(f"cannot score places: {exc}")
-    click.echo(report(result))
+    click.echo(report(result, details=details))
+    result.pop("mistakes", None)
     click.echo(json.dumps(result))
 
 
 @eval_.command("times")
 @click.option("--gold", "gold", type=click.Path(exists=True), required=True,
               help="A folder of TimeML .tml files (or one file); the document creation time anchors them.")
-def eval_times(gold: str) -> None:
-    """Time expression extent F1 (strict, relaxed) and value accuracy against TimeML."""
+@click.option("--split", "split", type=click.Choice(["tune", "test", "all"]), default="all", show_default=True,
+              help="Score one half only: files whose name's SHA-1 is even (tune) or odd (test).")
+@click.option("--details", is_flag=True,
+              help="List the misses, wrong values and spurious times (tune half only: held-out stays unread).")
+def eval_times(gold: str, split: str, details: bool) -> None:
+    """Time expressions against TimeML: end to end first (extent recall, value accuracy over all gold, a
+    missed expression counting as wrong), then extent F1 (strict, relaxed) and value accuracy over those found."""
     from pathlib import Path
 
-    from .eval.times import evaluate, report
+    from .eval.times import evaluate, report, report_details
 
+    if details and split != "tune":
+        _fail("--details lists individual mistakes: use it with --split tune only, the test half stays unread")
     try:
-        result = evaluate(Path(gold))
+        result = evaluate(Path(gold), split=split, details=details)
     except (OSError, ValueError) as exc:
         _fail(f"cannot score times: {exc}")
+    mistakes = result.pop("mistakes", None)
     click.echo(report(result))
+    if mistakes is not None:
+        click.echo(report_details({"mistakes": mistakes}))
     click.echo(json.dumps(result))
 
 

@@ -21,13 +21,25 @@ What is scored, and why:
   a gold TIME value is compared by its date part ("1998-01-08TNI", "1998-01-08T18:00" = "1998-01-08"),
   since clock times are out of our scope; and TimeML's half-years ``YYYY-H1/H2`` and weekend
   ``YYYY-Www-WE`` are compared by year and week ("1998-W02-WE" = "1998-W02"). Nothing else is forgiven:
-  TimeBank's vague values (PRESENT_REF, PAST_REF, FUTURE_REF, "XXXX" wildcards) stay wrong, since we
-  never output them; ``value_accuracy_calendar`` gives the accuracy over gold values that name a calendar
-  position (no REF, no X) for a view of normalisation quality alone.
+  TimeBank's "XXXX" wildcard values stay wrong, since we never output them; ``value_accuracy_calendar``
+  gives the accuracy over gold values that name a calendar position (no REF, no X) for a view of
+  normalisation quality alone.
+- End to end first: ``end_to_end`` gives extent recall (relaxed) and value accuracy over *all* gold DATE/TIME
+  expressions, a missed expression counting as a wrong value; this is what a reader of our output sees.
+  The found-only figures above it say whether the gap is in finding or in normalising.
+- Vague values: the tagger, as the pipeline runs it, gives "now", "recently" and "the future" TimeML's
+  PRESENT_REF, PAST_REF and FUTURE_REF values, which TimeBank annotates (the event coder never dates an
+  event from them). ``calendar_only`` repeats the end-to-end figures with those mentions removed, to show
+  what they add.
+
+The split (``split="tune"|"test"``): a file belongs to the tune half when the SHA-1 of its file name (UTF-8),
+read as a hexadecimal integer, is even, and to the test half when it is odd. Only tune-half mistakes are ever
+looked at (``--details`` is refused on the test half); the test half gives held-out summary figures only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -105,13 +117,27 @@ def read_tml(path: Path) -> GoldDocument:
     return GoldDocument(path.name, text, dct, timexes)
 
 
-def read_gold(path: Path) -> list[GoldDocument]:
-    """Every ``.tml`` file under a directory (sorted by name), or one file."""
+SPLITS = ("tune", "test", "all")
+
+
+def split_of(name: str) -> str:
+    """The half a file belongs to: "tune" when the SHA-1 of its name is even, else "test" (see the docstring).
+
+    By file, so that no document is half tuned on; by a hash of the name, so that it is stable and needs
+    no list kept beside the gold.
+    """
+    return "tune" if int(hashlib.sha1(name.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "test"
+
+
+def read_gold(path: Path, split: str = "all") -> list[GoldDocument]:
+    """Every ``.tml`` file under a directory (sorted by name), or one file; only one half with ``split``."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}: one of {', '.join(SPLITS)}")
     path = Path(path)
     files = sorted(path.rglob("*.tml")) if path.is_dir() else [path]
     if not files:
         raise ValueError(f"{path}: no .tml files")
-    return [read_tml(f) for f in files]
+    return [read_tml(f) for f in files if split == "all" or split_of(f.name) == split]
 
 
 _TIME_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})T.*$")
@@ -177,8 +203,8 @@ def score(docs: list[GoldDocument], predictions: Iterable[list[TimeMention]], *,
             j = relaxed.get(i)
             if j is None:
                 if details:
-                    mistakes.append({"doc": doc.name, "gold": t.text, "type": t.type, "value": t.value,
-                                     "error": "missed"})
+                    mistakes.append({"doc": doc.name, "dct": doc.dct, "gold": t.text, "type": t.type,
+                                     "value": t.value, "error": "missed", "context": _context(doc.text, t)})
                 continue
             p = preds[j]
             exact = p.value == t.value
@@ -194,13 +220,20 @@ def score(docs: list[GoldDocument], predictions: Iterable[list[TimeMention]], *,
                 c["strict_value_ok"] += exact
             if details and not (exact or lenient):
                 mistakes.append({"doc": doc.name, "dct": doc.dct, "gold": t.text, "ours": p.text,
-                                 "type": t.type, "value": t.value, "our_value": p.value, "error": "value"})
+                                 "type": t.type, "value": t.value, "our_value": p.value, "error": "value",
+                                 "context": _context(doc.text, t)})
         if details:
             for j, p in enumerate(preds):
                 if j not in matched_preds and j not in aside:
-                    mistakes.append({"doc": doc.name, "ours": p.text, "our_value": p.value, "error": "spurious"})
+                    mistakes.append({"doc": doc.name, "ours": p.text, "our_value": p.value, "error": "spurious",
+                                     "context": _context(doc.text, p)})
     result: dict[str, Any] = {
         "documents": len(docs),
+        "end_to_end": {
+            "extent_recall": _ratio(c["relaxed"], c["gold"]),
+            "value_accuracy": _ratio(c["value_ok"], c["gold"]),
+            "value_accuracy_lenient": _ratio(c["value_lenient_ok"], c["gold"]),
+        },
         "gold_types": dict(sorted(gold_types.items())),
         "gold_date_time": c["gold"],
         "predicted": c["pred"],
@@ -225,8 +258,16 @@ def score(docs: list[GoldDocument], predictions: Iterable[list[TimeMention]], *,
     return result
 
 
+def _context(text: str, span: GoldTimex | TimeMention, width: int = 60) -> str:
+    """The expression in its line, marked with [ ], for reading a mistake."""
+    before = text[max(0, span.start - width) : span.start].split("\n")[-1]
+    after = text[span.end : span.end + width].split("\n")[0]
+    return f"{before}[{text[span.start : span.end]}]{after}"
+
+
 def predict(docs: list[GoldDocument], *, batch_size: int = 16) -> list[list[TimeMention]]:
-    """Our time mentions for each document: spaCy, then tag_times, anchored on the creation date."""
+    """Our time mentions for each document: spaCy, then tag_times as the pipeline runs it, anchored on the
+    creation date."""
     from ..nlp import get_nlp
     from ..times import tag_times
 
@@ -238,11 +279,23 @@ def predict(docs: list[GoldDocument], *, batch_size: int = 16) -> list[list[Time
     return out
 
 
-def evaluate(path: Path, *, details: bool = False) -> dict[str, Any]:
+def calendar_view(predictions: list[list[TimeMention]]) -> list[list[TimeMention]]:
+    """The predictions without the vague ones (PRESENT_REF ...), as ``tag_times(..., vague=False)`` gives."""
+    from ..times import is_vague_value
+
+    return [[p for p in preds if not is_vague_value(p.value)] for preds in predictions]
+
+
+def evaluate(path: Path, *, split: str = "all", details: bool = False) -> dict[str, Any]:
     """Tag the TimeML documents under ``path`` (a directory or one file) and score (see module docstring)."""
-    docs = read_gold(Path(path))
-    result = score(docs, predict(docs), details=details)
+    docs = read_gold(Path(path), split)
+    if not docs:
+        raise ValueError(f"{path}: no .tml files in the {split} half")
+    predictions = predict(docs)
+    result = score(docs, predictions, details=details)
+    result["calendar_only"] = score(docs, calendar_view(predictions))["end_to_end"]
     result["gold"] = str(path)
+    result["split"] = split
     return result
 
 
@@ -251,18 +304,46 @@ def _pct(x: float | None) -> str:
 
 
 def report(result: dict[str, Any]) -> str:
-    """Human-readable lines (the caller prints the JSON object after them)."""
-    s, r, a = result["strict"], result["relaxed"], result["all_types"]
+    """Human-readable lines (the caller prints the JSON object after them): end to end first."""
+    s, r, a, e = result["strict"], result["relaxed"], result["all_types"], result["end_to_end"]
     types = ", ".join(f"{k} {v}" for k, v in result["gold_types"].items())
-    return "\n".join([
-        f"documents: {result['documents']}  gold timexes: {types}",
+    lines = [
+        f"documents: {result['documents']} (split {result.get('split', 'all')})  gold timexes: {types}",
+        f"END TO END over {result['gold_date_time']} gold DATE/TIME (a missed expression counts as wrong): "
+        f"extent recall {_pct(e['extent_recall'])}, value accuracy {_pct(e['value_accuracy'])} exact, "
+        f"{_pct(e['value_accuracy_lenient'])} lenient",
+    ]
+    if "calendar_only" in result:
+        pr = result["calendar_only"]
+        lines.append(f"  without vague values (now, recently): extent recall {_pct(pr['extent_recall'])}, "
+                     f"value accuracy {_pct(pr['value_accuracy'])} exact, {_pct(pr['value_accuracy_lenient'])} "
+                     f"lenient")
+    lines += [
         f"DATE/TIME: gold {result['gold_date_time']}  predicted {result['predicted']} "
         f"({result['predictions_set_aside']} more on DURATION/SET gold, set aside)",
         f"extent (strict):  P {_pct(s['precision'])}  R {_pct(s['recall'])}  F1 {_pct(s['f1'])}",
         f"extent (relaxed): P {_pct(r['precision'])}  R {_pct(r['recall'])}  F1 {_pct(r['f1'])}",
-        f"value accuracy over {result['matched']} matched: {_pct(result['value_accuracy'])} exact, "
+        f"found only: value accuracy over {result['matched']} matched: {_pct(result['value_accuracy'])} exact, "
         f"{_pct(result['value_accuracy_lenient'])} lenient; over {result['matched_calendar']} with calendar "
         f"gold values: {_pct(result['value_accuracy_calendar'])}",
         f"all gold types counted: strict F1 {_pct(a['strict']['f1'])}, relaxed F1 {_pct(a['relaxed']['f1'])} "
         f"(gold {a['gold']}, predicted {a['predicted']})",
-    ])
+    ]
+    return "\n".join(lines)
+
+
+def report_details(result: dict[str, Any]) -> str:
+    """One line per mistake (missed, wrong value, spurious), grouped by kind, for reading the tune half."""
+    lines: list[str] = []
+    for kind in ("missed", "value", "spurious"):
+        rows = [m for m in result.get("mistakes", []) if m["error"] == kind]
+        lines.append(f"-- {kind} ({len(rows)})")
+        for m in rows:
+            if kind == "missed":
+                lines.append(f"{m['doc']} dct={m['dct']} {m['type']} {m['value']!s:14} {m['context']}")
+            elif kind == "value":
+                lines.append(f"{m['doc']} dct={m['dct']} gold {m['value']!s:14} ours {m['our_value']!s:14} "
+                             f"ours={m['ours']!r} {m['context']}")
+            else:
+                lines.append(f"{m['doc']} ours {m['our_value']!s:14} {m['context']}")
+    return "\n".join(lines)
