@@ -124,11 +124,13 @@ def test_places_split_by_docid_hash(tmp_path) -> None:
 
 
 def test_places_report_puts_end_to_end_first(tmp_path) -> None:
-    r = eval_places.evaluate(_lgl(tmp_path), details=True)
+    golds = eval_places.read_gold(_lgl(tmp_path))
+    preds = [[_pm(15, 20, "Mosul", 36.34, 43.13)], []]  # Baghdad and Springfield missed
+    r = eval_places.score(golds, preds, details=True)
     lines = eval_places.report(r, details=True).splitlines()
-    assert lines[1].startswith("END TO END") and "missed or unresolved name counts as wrong" in lines[1]
+    assert lines[1].startswith("END TO END: 33.3%") and "missed or unresolved name counts as wrong" in lines[1]
     assert any(line.startswith("found only") for line in lines[2:])
-    assert r["mistakes"] and any("error=" in line for line in lines)
+    assert sum("error=missed" in line for line in lines) == 3  # Baghdad, Springfield, Gulf coast
 
 
 def test_cli_places_details_only_on_the_tune_half(tmp_path) -> None:
