@@ -801,3 +801,22 @@ def test_bare_taiz_is_the_city(nlp, gaz) -> None:
     assert taiz and taiz[0].feature_class == "P"
     loc = _locate(nlp, gaz, text, "shelling")
     assert loc is not None and loc.name == "Taiz" and loc.geo_precision == 1, loc
+
+
+def test_a_country_by_its_name_needs_no_locative(nlp, gaz) -> None:
+    """"Syria pressuring Cyprus": a country named by its own name is a place mention wherever it stands;
+    a person called Jordan is not."""
+    text = "Officials said Syria was pressuring Cyprus over the cargo of a ship."
+    assert {p.text: p.country_code for p in _parse(nlp, gaz, text)}.get("Cyprus") == "CY"
+    person = "The striker Michael Jordan scored twice. Jordan said the team played well."
+    assert not [p for p in _parse(nlp, gaz, person) if p.text == "Jordan"]
+
+
+def test_a_town_opens_a_local_institution_name(nlp, gaz) -> None:
+    """"Hillsboro Fire Department" in a Hillsboro story is that town, as a name (role in_name); a town that
+    speaks ("Newberg said") is a person."""
+    text = ("A barn burned near Forest Grove, Oregon, on Monday. The Hillsboro Fire Department sent two "
+            "trucks, and Newberg said the road would stay closed.")
+    places = {p.text: p for p in _parse(nlp, gaz, text)}
+    assert places["Hillsboro"].admin1 == "Oregon" and places["Hillsboro"].role == "in_name"
+    assert "Newberg" not in places

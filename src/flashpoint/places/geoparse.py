@@ -114,7 +114,7 @@ _CALENDAR_WORDS = frozenset(
 # buildings that stand for governments; a gazetteer match for them is always wrong ("White House" is an
 # alternate name of Guntersville, Alabama)
 _INSTITUTIONS = frozenset({"white house", "kremlin", "pentagon", "elysee", "elysee palace", "downing street",
-                           "congress", "parliament", "senate", "knesset", "bundestag",
+                           "congress", "parliament", "senate", "knesset", "bundestag", "duma", "state duma",
                            "capitol hill", "state department", "foreign office", "quai d orsay"})
 _MATCH_SCORE = {"alias": 0.8, "name": 0.3, "alternate": 0.0, "variant": -0.2, "fuzzy": -0.6}
 # the last words of descriptive place phrases worth keeping when the gazetteer has no entry for them
@@ -280,7 +280,7 @@ class _Tokens:
     """
 
     __slots__ = ("text", "doc_text", "words", "lower", "idx", "sent_start", "alpha", "punct", "ent", "n",
-                 "sentences", "propn", "taken", "blocked")
+                 "sentences", "propn", "taken", "blocked", "_people")
 
     def __init__(self, doc: Doc) -> None:
         self.doc_text = doc_text(doc)
@@ -294,6 +294,7 @@ class _Tokens:
         self.propn = [t.pos_ == "PROPN" for t in tokens]
         self.taken: list[bool] = []  # set by the finder: tokens inside a toponym ...
         self.blocked: list[bool] = []  # ... and inside entities that are not places
+        self._people: set[str] | None = None
         self.ent: list[Span | None] = [None] * self.n
         for e in doc.ents:
             for i in range(e.start, e.end):
@@ -312,10 +313,15 @@ class _Tokens:
                 self.sent_start[0] = True
 
     def people(self) -> set[str]:
-        """Every word of the text's person names: "Hopkins said" names no town when "David Hopkins" is
-        in the story."""
-        return {self.words[i] for i in range(self.n)
-                if self.ent[i] is not None and self.ent[i].label_ == "PERSON"}
+        """The words of the text's full person names: "Hopkins said" names no town when "David Hopkins" is
+        in the story. A one-word "person" is left out (the small model calls many towns so: "the
+        Gainesville sewer system"), as is one that ends in an organisation's word ("Huntsville Fire")."""
+        if self._people is None:
+            self._people = set()
+            for ent in {e for e in self.ent if e is not None and e.label_ == "PERSON" and len(e) >= 2}:
+                if self.lower[ent.end - 1] not in _ORG_HEADS:
+                    self._people.update(self.words[i] for i in range(ent.start, ent.end))
+        return self._people
 
     def span_text(self, s: int, e: int) -> str:
         """The text of tokens s..e-1."""
@@ -613,6 +619,7 @@ def _split_entity(toks: _Tokens, s: int, e: int, gaz: Gazetteer) -> list[tuple[i
 # admin words that head an organisation's name rather than a place's: "the Texas Department of ...",
 # "Kansas State University"
 _NAME_HEADS = frozenset(("department", "state", "region", "prefecture"))
+_NAME_OPENERS = _PLACE_PARTS | {"the"}
 _NAMED_TOWN = 50_000  # a town after "of" in an organisation's name this big: "the University of Memphis"
 # words after which a capitalised run inside an organisation's name is where the organisation is:
 # "University of Kentucky", "the Science Museum of Virginia"
@@ -633,8 +640,8 @@ def _names_in_organisations(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list
             continue
         k = ent.start
         while k < ent.end:
-            opens = k == ent.start or toks.lower[k - 1] in _OF_WORDS or (
-                k == ent.start + 1 and toks.lower[ent.start] == "the")
+            opens = k == ent.start or toks.lower[k - 1] in _OF_WORDS or (  # "the Texas ...", "Northeast Texas ..."
+                k == ent.start + 1 and toks.lower[ent.start] in _NAME_OPENERS)
             if taken[k] or not opens or not toks.can_start(k) or toks.lower[k] == "the" or toks.words[k] in people:
                 k += 1
                 continue
@@ -783,15 +790,24 @@ def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Cand
     while i < toks.n:
         ent = toks.ent[i]
         if (taken[i] or blocked[i] or not toks.propn[i] or not toks.can_start(i) or toks.words[i].isupper()
-                or ent is not None and ent.label_ == "PERSON" or toks.words[i] in people
-                or i > 0 and (toks.lower[i - 1] == "the")):
-            i += 1  # not a byline in capitals, a person's name, "the Woodlands", or the middle of a name
+                or toks.words[i] in people or _attribution_before(toks, i)
+                or i + 1 < toks.n and toks.lower[i + 1] in _SPEECH_AFTER):
+            i += 1  # not a byline in capitals, nor a person's name, a source or a speaker ("Taylor said")
             continue
+        the = i > 0 and toks.lower[i - 1] == "the"
         hit = None
         for j in range(min(toks.n, i + 3), i, -1):
             if not all(toks.propn[x] and not taken[x] and not blocked[x] and toks.words[x] not in people
-                       for x in range(i, j)) or not toks.can_end(j - 1) or j < toks.n and toks.can_start(j):
-                continue  # the whole proper name or nothing: not "Catawba" of "the Catawba River"
+                       for x in range(i, j)) or not toks.can_end(j - 1):
+                continue
+            # the whole proper name or nothing (not "Catawba" of "the Catawba River"), but a town may open an
+            # institution's name ("Huntsville Fire Department"); after "the", only as a modifier ("the
+            # Gainesville sewer system", not "the Woodlands")
+            head = j < toks.n and toks.lower[j] in _LOCAL_HEADS
+            if j < toks.n and toks.can_start(j) and not head:
+                continue
+            if the and not (head or j < toks.n and toks.alpha[j] and toks.words[j].islower()):
+                continue
             name = toks.span_text(i, j)
             key = normalize_name(name)
             if (key in _CALENDAR_WORDS or key in _INSTITUTIONS or _is_generic(name) or len(key) <= 3
@@ -806,8 +822,9 @@ def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Cand
             continue
         j, name, cands = hit
         start = toks.idx[i]
+        in_name = j < toks.n and toks.words[j][:1].isupper() and toks.lower[j] in _LOCAL_HEADS
         yield _Toponym(start, start + len(name), name, None, _sentence_of(start, toks.sentences),
-                       _cue_after(toks, j), cands)
+                       _cue_after(toks, j), cands, role="in_name" if in_name else None)
         for x in range(i, j):
             taken[x] = True
         i = j
@@ -879,6 +896,12 @@ _SPATIAL_WORDS = frozenset(
     "in near outside around inside into across through throughout within along beyond via between toward towards"
     .split())
 _MISREAD_LABELS = frozenset(("ORG", "PERSON", "NORP"))
+_SPEECH_AFTER = frozenset("said says told added explained noted wrote asked replied".split())
+# words after a town that make it part of a local institution's name or a modifier of it: "Huntsville Fire
+# Department", "Hanover police", "Carthage City Council"
+_LOCAL_HEADS = _ORG_HEADS | frozenset(
+    """fire police sheriff mayor council city public municipal schools school library utilities memorial
+    township area residents resident man woman boy girl officials native""".split())
 
 
 def _well_known(cands: list[Candidate]) -> bool:
@@ -931,6 +954,9 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
         return False  # organisations named after places ("Hezbollah", "Baghdad Operations Command")
     if inside or misread:
         return True
+    if (not labels & {"PERSON", "ORG"} and not toks.words[i].isupper() and toks.words[i] not in toks.people()
+            and any(c.is_country and c.match in ("name", "alias") for c in cands)):
+        return True  # a country by its name needs no locative word: "Syria pressuring Cyprus over ..."
     cue_word = toks.lower[j] if j < toks.n else ""
     if cue_word in _NO_TOWN_CUES and not any(c.feature_class == "A" for c in cands):
         return False  # "Hall County" is no town called Hall
