@@ -820,3 +820,43 @@ def test_a_town_opens_a_local_institution_name(nlp, gaz) -> None:
     places = {p.text: p for p in _parse(nlp, gaz, text)}
     assert places["Hillsboro"].admin1 == "Oregon" and places["Hillsboro"].role == "in_name"
     assert "Newberg" not in places
+
+
+# -- weights as data (data/geoparse.yaml) -----------------------------------------------------------------
+
+
+def test_weights_file_is_complete_and_checked(tmp_path) -> None:
+    from flashpoint.places.weights import GeoWeights, load_weights
+
+    w = load_weights()
+    assert w.match("alias") > w.match("name") > w.match("fuzzy") and w.near_km > 0
+    raw = yaml.safe_load((DATA_DIR / "geoparse.yaml").read_text(encoding="utf-8"))
+    raw["score"]["focus_shar"] = raw["score"].pop("focus_share")  # a typo is an error, not a default
+    with pytest.raises(ValueError, match="unknown keys \\['focus_shar'\\], missing keys \\['focus_share'\\]"):
+        GeoWeights.from_mapping(raw)
+    raw["score"]["focus_share"] = "high"
+    with pytest.raises(ValueError, match="must be a number"):
+        GeoWeights.from_mapping(raw)
+    raw["score"]["focus_share"] = 2.0
+    del raw["finding"]
+    with pytest.raises(ValueError, match="'finding' is missing"):
+        GeoWeights.from_mapping(raw)
+
+
+def test_geoparse_follows_its_weights(nlp, gaz) -> None:
+    """The weights are what the resolver reads: make capitals overwhelming and the Athens named with
+    Decatur and Huntsville becomes the Greek capital; the data file's weights keep it in Alabama."""
+    import dataclasses
+
+    from flashpoint.places.geoparse import using_weights
+    from flashpoint.places.weights import load_weights
+
+    text = "Flooding closed schools in Decatur, Huntsville and Athens on Tuesday."
+
+    def athens() -> str | None:
+        return next(p.country_code for p in _parse(nlp, gaz, text) if p.text == "Athens")
+
+    assert athens() == "US"
+    with using_weights(dataclasses.replace(load_weights(), capital=100.0)):
+        assert athens() == "GR"
+    assert athens() == "US"  # restored after the block

@@ -718,13 +718,26 @@ def eval_fakes(corpus: str | None, limit: int | None, details: bool) -> None:
 @click.option("--split", type=click.Choice(["tune", "test", "all"]), default="all", show_default=True,
               help="The tune half (rules and weights are chosen on it), the held-out test half, or both.")
 @click.option("--details", is_flag=True, help="List every miss and wrong place (use on the tune half).")
-def eval_places(gold: str, limit: int | None, split: str, details: bool) -> None:
+@click.option("--tune", "tune_weights", is_flag=True,
+              help="Search the weights of data/geoparse.yaml on the tune half; print the changes that help.")
+def eval_places(gold: str, limit: int | None, split: str, details: bool, tune_weights: bool) -> None:
     """End-to-end accuracy within 161 km (missed names count as wrong), then toponym precision/recall/F1
     and found-only accuracy and median error of the geoparser."""
     from pathlib import Path
 
-    from .eval.places import evaluate, report
+    from .eval.places import evaluate, report, tune
 
+    if tune_weights:
+        try:
+            found = tune(Path(gold), limit=limit, progress=lambda line: click.echo(line, err=True))
+        except (OSError, ValueError) as exc:
+            _fail(f"cannot tune places: {exc}")
+        click.echo(f"tune half, {found['articles']} articles: end to end {100 * found['start']['end_to_end']:.1f}% "
+                   f"-> {100 * found['best']['end_to_end']:.1f}%, precision {100 * found['best']['precision']:.1f}%")
+        for ch in found["changes"]:
+            click.echo(f"  {ch['weight']}: {ch['from']} -> {ch['to']}")
+        click.echo(json.dumps(found))
+        return
     if details and split != "tune":
         _fail("--details lists individual mistakes: use it with --split tune only, the test half stays unread")
     try:

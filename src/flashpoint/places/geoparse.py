@@ -62,11 +62,12 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import contextlib
 import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -75,8 +76,22 @@ from ..model import Article, Location, PlaceMention
 from ..nlp import doc_text, sentence_bounds
 from ..distance import haversine_km
 from .gazetteer import Candidate, Gazetteer, normalize_name
+from .weights import GeoWeights, load_weights
 
 log = logging.getLogger(__name__)
+
+_W: GeoWeights = load_weights()  # data/geoparse.yaml
+
+
+@contextlib.contextmanager
+def using_weights(weights: GeoWeights) -> Iterator[None]:
+    """Geoparse with other weights inside the block (``eval places --tune`` tries candidates this way)."""
+    global _W
+    saved, _W = _W, weights
+    try:
+        yield
+    finally:
+        _W = saved
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _NOT_PLACE_LABELS = frozenset({"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
@@ -116,7 +131,6 @@ _CALENDAR_WORDS = frozenset(
 _INSTITUTIONS = frozenset({"white house", "kremlin", "pentagon", "elysee", "elysee palace", "downing street",
                            "congress", "parliament", "senate", "knesset", "bundestag", "duma", "state duma",
                            "capitol hill", "state department", "foreign office", "quai d orsay"})
-_MATCH_SCORE = {"alias": 0.8, "name": 0.3, "alternate": 0.0, "variant": -0.2, "fuzzy": -0.6}
 # the last words of descriptive place phrases worth keeping when the gazetteer has no entry for them
 _FEATURE_NOUNS = frozenset(
     """road street highway river mountain mountains heights hills valley plain plains gulf sea lake desert
@@ -230,13 +244,11 @@ def _supported(top: _Toponym, best: Candidate, ctx: _Context) -> bool:
     if best.is_country or best.is_admin1 or best.feature_class != "P":
         return True
     cc = best.country_code or ""
-    return (ctx.admin_focus.get((cc, best.admin1_code or ""), 0.0) >= _IN_NAME_FOCUS
-            and best.population >= _IN_NAME_TOWN or ctx.nearby.get((id(top), id(best)), 0.0) >= 1.0
-            or best.population >= _NAMED_TOWN and cc in ctx.focus)
+    return (ctx.admin_focus.get((cc, best.admin1_code or ""), 0.0) >= _W.in_name_focus
+            and best.population >= _W.in_name_town or ctx.nearby.get((id(top), id(best)), 0.0) >= 1.0
+            or best.population >= _W.named_town and cc in ctx.focus)
 
 
-_IN_NAME_TOWN = 5_000  # below this, a town in a name needs another place named near it
-_IN_NAME_FOCUS = 0.2  # share of the story's admin-area evidence that makes a town in a name local news
 
 
 _UNRESOLVED = object()  # a place mention no gazetteer entry fits
@@ -620,7 +632,6 @@ def _split_entity(toks: _Tokens, s: int, e: int, gaz: Gazetteer) -> list[tuple[i
 # "Kansas State University"
 _NAME_HEADS = frozenset(("department", "state", "region", "prefecture"))
 _NAME_OPENERS = _PLACE_PARTS | {"the"}
-_NAMED_TOWN = 50_000  # a town after "of" in an organisation's name this big: "the University of Memphis"
 # words after which a capitalised run inside an organisation's name is where the organisation is:
 # "University of Kentucky", "the Science Museum of Virginia"
 _OF_WORDS = frozenset(("of", "for", "in"))
@@ -656,7 +667,7 @@ def _names_in_organisations(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list
                     continue
                 cands = [c for c in _lookup(gaz, name, loose=False) if c.match in ("name", "alias")]
                 if k > ent.start + 1 or toks.lower[k] != toks.lower[ent.start]:  # after "of": no hamlets
-                    cands = [c for c in cands if c.is_country or c.is_admin1 or c.population >= _NAMED_TOWN]
+                    cands = [c for c in cands if c.is_country or c.is_admin1 or c.population >= _W.named_town]
                 if cands and (len(key) > 2 or any(c.match == "alias" for c in cands)):
                     hit = (j, name, cands)
                     break
@@ -768,9 +779,6 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
             i = end
 
 
-_LOCAL_TOWN = 1_000  # the smallest town a name with no other sign of being a place may be read as
-_LOCAL_FOCUS = 0.25  # share of the story's admin-area evidence that makes a town there "local"
-_LOCAL_KM = 40.0  # or this close to a place the story already named
 
 
 def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Candidate]) -> Iterable[_Toponym]:
@@ -778,10 +786,10 @@ def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Cand
     the two", "Rock Hill wants $180,000", "a Meadow Grove man". Local news names its towns this way all
     the time, and spaCy leaves most of them out. After the first passes have pinned the story's admin areas
     and places down, a proper-noun run the tagger called a proper noun is taken as a town when a town of
-    that name (its own name, at least ``_LOCAL_TOWN`` people) lies in an admin area the story is about or
-    within ``_LOCAL_KM`` of a place the story named; never inside a person's name.
+    that name (its own name, at least ``local_town`` people) lies in an admin area the story is about or
+    within ``local_km`` of a place the story named (data/geoparse.yaml); never inside a person's name.
     """
-    local_areas = {area for area, share in ctx.admin_focus.items() if share >= _LOCAL_FOCUS}
+    local_areas = {area for area, share in ctx.admin_focus.items() if share >= _W.local_focus}
     if not local_areas and not pinned:
         return
     taken, blocked = toks.taken, toks.blocked
@@ -831,12 +839,12 @@ def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Cand
 
 
 def _local(c: Candidate, areas: set[tuple[str, str]], pinned: list[Candidate]) -> bool:
-    if c.feature_class != "P" or c.match != "name" or c.population < _LOCAL_TOWN:
+    if c.feature_class != "P" or c.match != "name" or c.population < _W.local_town:
         return False
     if (c.country_code or "", c.admin1_code or "") in areas:
         return True
     return any(_within_reach(c, p) and haversine_km(c.lat or 0.0, c.lon or 0.0, p.lat or 0.0, p.lon or 0.0)
-               <= _LOCAL_KM for p in pinned)
+               <= _W.local_km for p in pinned)
 
 
 def _counties(gaz: Gazetteer, name: str) -> list[Candidate]:
@@ -995,7 +1003,7 @@ def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) 
                                          if c.is_admin1) and not any(
                                          c.feature_class == "P" and c.match in ("name", "alias")
                                          for c in top.candidates):
-                counts[first.country_code or ""] += 0.5  # "Louisiana", "Nineveh": one country's region
+                counts[first.country_code or ""] += _W.region_mention  # "Louisiana", "Nineveh": one country's
                 # (not "Tripoli", which also names a Libyan province but mostly towns)
     i = 0
     n = toks.n
@@ -1005,21 +1013,21 @@ def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) 
             pair = toks.span_text(i, i + 2) if i + 1 < n else ""
             cc2 = gaz.demonym_country(pair) if pair else None
             if cc2:  # "South Sudanese", "North Korean"
-                counts[cc2] += 0.75
+                counts[cc2] += _W.demonym_mention
                 i += 2
                 continue
             cc = gaz.demonym_country(word)
             if cc:
-                counts[cc] += 0.75
+                counts[cc] += _W.demonym_mention
         i += 1
     hints = _county_hints(doc_text(doc), gaz)
     for cc, a1 in _areas_in_names(doc, toks, gaz):
-        hints[(cc, a1)] += 0.5
+        hints[(cc, a1)] += _W.area_in_name
     by_country: Counter[str] = Counter()
     for (cc, _), weight in hints.items():
         by_country[cc] += weight
     for cc, weight in by_country.items():
-        counts[cc] += min(2.0, weight)
+        counts[cc] += min(_W.hints_cap, weight)
     counts.pop("", None)
     admin: dict[int, set[tuple[str, str]]] = {}
     for top in toponyms:
@@ -1087,7 +1095,7 @@ def _mention_weight(doc: Doc, top: _Toponym) -> float:
     happens than one named as a place ("in Iraq")."""
     span = doc.char_span(top.start, top.end, alignment_mode="expand")
     if span is not None and span.root.dep_ in ("compound", "amod", "poss", "nmod"):
-        return 0.5
+        return _W.modifier_mention
     return 1.0
 
 
@@ -1135,41 +1143,43 @@ def _score(c: Candidate, top: _Toponym, cands: list[Candidate], ctx: _Context) -
         share = ctx.focus.get(cc, 0.0)
         named = cc in ctx.focus
     # a focus drawn from one passing mention ("US officials") is weak evidence; from a dozen, strong
-    confidence = min(1.0, total / 2.0)
-    score = confidence * (2.0 * share + (0.2 if named else 0.0) + 0.6 * ctx.regional(cc))
+    w = _W
+    confidence = min(1.0, total / w.focus_full_at)
+    score = confidence * (w.focus_share * share + (w.focus_named if named else 0.0)
+                          + w.focus_regional * ctx.regional(cc))
     if (cc, None) in top.within or (cc, c.admin1_code) in top.within:
-        score += 2.5 if not c.is_country else -2.5  # "Tripoli, Lebanon": a town of Lebanon, not Lebanon
-    score += 1.5 * min(math.log10(c.population + 1) / 7.0, 1.0)
+        score += w.within if not c.is_country else -w.within  # "Tripoli, Lebanon": a town of Lebanon
+    score += w.population * min(math.log10(c.population + 1) / 7.0, 1.0)
     # Geneva (Switzerland) over Geneva, Illinois; admin areas carry no count of names and are prominent
-    score += 0.8 if c.is_admin1 else 1.2 * min(math.log10(c.fame + 1) / 2.5, 1.0)
+    score += w.prominence_admin1 if c.is_admin1 else w.prominence_fame * min(math.log10(c.fame + 1) / 2.5, 1.0)
     if c.feature_code == "PPLC":
-        score += 0.6  # capitals are named across borders
+        score += w.capital  # capitals are named across borders
     if c.is_country:
-        score += 2.0
+        score += w.country
     elif c.is_admin1:
-        score += 0.3
+        score += w.admin1
         # a bare name that is both a town and the admin area around it ("Idlib", "Karbala") means the
         # town; a state named like a distant hamlet ("Texas", "Virginia") is still the state
         if top.cue != "admin" and any(o.feature_class == "P" and o.country_code == c.country_code
                                       and o.admin1_code == c.admin1_code
                                       and (o.match in ("name", "alias") or o.match == c.match) for o in cands):
-            score -= 0.8
+            score += w.town_and_area
     elif not any(o.is_admin1 and o.country_code == cc and o.admin1_code == c.admin1_code for o in cands):
         # the admin areas the article is about, unless the toponym itself names this area: "Minnesota"
         # must not become Minneota, Minnesota because the first pass read it as the state
-        score += 1.5 * ctx.admin_focus.get((cc, c.admin1_code or ""), 0.0)
+        score += w.admin_focus * ctx.admin_focus.get((cc, c.admin1_code or ""), 0.0)
     if c.match == "alternate" and any(o.match in ("name", "alias") and o.country_code == cc and o is not c
                                       for o in cands):
-        score -= 0.6  # a former or variant name of one town against the own name of another in the country
+        score += w.alternate_vs_own_name  # a variant name of one town against another's own name
     if c.feature_class in ("S", "L"):
-        score += 0.3
-    score += _MATCH_SCORE.get(c.match, 0.0)
+        score += w.spot
+    score += w.match(c.match)
     if top.cue == "admin":
-        score += 2.0 if c.feature_class == "A" else -1.0
+        score += w.cue_admin_match if c.feature_class == "A" else w.cue_admin_other
     elif top.cue == "town":
-        score += 1.0 if c.feature_class == "P" else -1.0
+        score += w.cue_town_match if c.feature_class == "P" else w.cue_town_other
     if not c.is_admin1 and (cc, c.admin1_code or "") in ctx.admin_by_sentence.get(top.sentence, ()):
-        score += 1.5
+        score += w.sentence_admin
     near = ctx.nearby.get((id(top), id(c)), 0.0) if ctx.nearby else 0.0
     score += near
     if (not c.is_country and not c.is_admin1 and near < 1.0 and (cc, None) not in top.within
@@ -1178,26 +1188,22 @@ def _score(c: Candidate, top: _Toponym, cands: list[Candidate], ctx: _Context) -
                     and (o.country_code != cc or o.is_admin1 and o.admin1_code != c.admin1_code) for o in cands)):
         # a town named like a country or region ("Egypt, Pennsylvania", "England, Arkansas") only when
         # the story's other places lie beside it or the text says which one; a village hardly ever
-        score -= (0.5 if c.population >= _HOMONYM_TOWN else 1.5) * (1.0 - near)
+        score += (w.homonym_large if c.population >= w.homonym_large_from else w.homonym_small) * (1.0 - near)
     return score
 
 
-_HOMONYM_TOWN = 10_000  # population below which a town named like a country or region needs company
-
 # Co-location: the places a story names together lie near each other ("Decatur, Huntsville and Athens" are
 # the Alabama towns, not Decatur, Illinois and Athens, Georgia).
-_NEAR_KM = 80.0  # two places this close support each other
-_NEAR_WEIGHT = 1.0  # score per other name with a plausible place that close ...
-_NEAR_CAP = 2.0  # ... up to this many names
+# How close, how much and up to how many names: ``colocation`` in data/geoparse.yaml.
 _NEAR_SUPPORTERS = 12  # the most plausible places of each other name that may support
 _NEAR_TARGETS = 30  # the most plausible places of a name that may be supported
 _NEAR_ROUNDS = 2  # support recomputed with the plausibilities it changed
-_NEAR_DEGREES = _NEAR_KM / 111.0  # latitude band outside which no pair can be near
 
 
 def _within_reach(a: Candidate, b: Candidate) -> bool:
     la, lb = a.lat or 0.0, b.lat or 0.0
-    return abs(la - lb) <= _NEAR_DEGREES and haversine_km(la, a.lon or 0.0, lb, b.lon or 0.0) <= _NEAR_KM
+    # the latitude band first: outside it no pair can be near
+    return abs(la - lb) <= _W.near_km / 111.0 and haversine_km(la, a.lon or 0.0, lb, b.lon or 0.0) <= _W.near_km
 
 
 def _pointlike(c: Candidate) -> bool:
@@ -1206,7 +1212,7 @@ def _pointlike(c: Candidate) -> bool:
 
 def _add_colocation(toponyms: list[_Toponym], ctx: _Context) -> None:
     """Set ``ctx.nearby``: a bonus for each (toponym, candidate) from the other names of the story that
-    have a plausible place within ``_NEAR_KM`` of it.
+    have a plausible place within ``near_km`` of it.
 
     A mean-field reading of "choose the places that lie together": each other name supports a candidate by
     the summed plausibility (a softmax of its scores) of its own candidates nearby, at most 1 per name, so a
@@ -1245,7 +1251,7 @@ def _add_colocation(toponyms: list[_Toponym], ctx: _Context) -> None:
                         support += min(1.0, sum(p for d, p in points if _within_reach(c, d)))
                 if support:
                     for top in tops:
-                        fresh[(id(top), id(c))] = _NEAR_WEIGHT * min(support, _NEAR_CAP)
+                        fresh[(id(top), id(c))] = _W.near_weight * min(support, _W.near_cap)
         ctx.nearby = fresh  # the next round scores with this round's support
 
 
@@ -1299,8 +1305,9 @@ def _other_area_variant(c: Candidate, top: _Toponym, ctx: _Context) -> bool:
             and (c.country_code or "", c.admin1_code or "") not in areas)
 
 
-_FOREIGN_TOWN = 500_000  # below this, a name shared across countries resolves abroad only if the story goes there
-_FAMOUS = 20  # ... unless the place has this many names in other languages (Cambridge, England: 54; Lere: 4)
+# ``abroad`` in data/geoparse.yaml: below ``foreign_town`` people, a name shared across countries resolves
+# abroad only if the story goes there, unless the place has ``famous`` names in other languages (Cambridge,
+# England: 54; Lere: 4); below ``hamlet``, a place in a country the story never names stays unresolved.
 
 
 def _foreign_hamlet(c: Candidate, ctx: _Context, cands: Sequence[Candidate]) -> bool:
@@ -1318,10 +1325,10 @@ def _foreign_hamlet(c: Candidate, ctx: _Context, cands: Sequence[Candidate]) -> 
         return True  # "Barna" is not Bern, "Tibni" not Tibnah, in a Syria story
     if share > 0.0 or ctx.regional(cc) > 0.0:
         return False
-    if c.population < 50_000:
+    if c.population < _W.hamlet:
         return True
     shared = len({o.country_code for o in cands if o.match in ("name", "alias") and not o.is_country}) >= 2
-    return (shared and c.population < _FOREIGN_TOWN and c.fame < _FAMOUS and ctx.total >= 1.0
+    return (shared and c.population < _W.foreign_town and c.fame < _W.famous and ctx.total >= 1.0
             and max(ctx.focus.values()) >= 0.6)
 
 
