@@ -525,3 +525,90 @@ def test_vocabulary_file_is_complete(tmp_path) -> None:
     bad.write_text("vague: {}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="missing section"):
         _load_vocabulary(bad)
+
+
+# -- names, generic uses, discourse words; quarters ended on a day; "the previous Friday" (sentences written
+# for these tests)
+
+
+def test_time_words_in_names_are_no_dates(nlp) -> None:
+    """A programme's name ("VOA Today", ABC's "This Week") is no date; a quoted sentence opening with "Today"
+    still is."""
+    text = 'This is VOA Today. The minister spoke on ABC\'s "This Week," about the siege.'
+    assert _tag_vague(nlp, text, "2016-10-20") == []
+    got = {t.text: t.value for t in _tag(nlp, '"Today we fight," the commander said.', "2016-10-20")}
+    assert got.get("Today") == "2016-10-20"
+
+
+def test_generic_today_and_tomorrow_are_no_dates(nlp) -> None:
+    text = ("The leaders of tomorrow met in Kabul. In today's world, wars are fought online. "
+            "Many of today's fighters are young.")
+    assert _tag_vague(nlp, text, "2016-10-20") == []
+    got = {t.text: t.value for t in _tag(nlp, "Today's attack killed five.", "2016-10-20")}
+    assert got.get("Today") == "2016-10-20"
+
+
+def test_discourse_now_and_lengths_after_for(nlp) -> None:
+    """ "Now," opening a sentence and "Now for ..." are discourse words; "for the foreseeable future" is a
+    length. "now" inside a clause and "in the near future" stay vague references."""
+    text = ("Now, the question is who will pay. Now for the weather. The country will stay neutral for the "
+            "foreseeable future. Police now control the town. Talks may resume in the near future.")
+    got = [(t.text, t.value) for t in _tag_vague(nlp, text, "2016-10-20")]
+    assert got == [("now", "PRESENT_REF"), ("the near future", "FUTURE_REF")]
+
+
+def test_last_month_name_just_past_is_a_year_back() -> None:
+    """ "last February" in March: the month just past would be "last month", so it is the year before's;
+    "last June" in October is this year's."""
+    assert _v("last February", dt.date(2016, 3, 10))[0] == "2015-02"
+    assert _v("last June", dt.date(2016, 10, 10))[0] == "2016-06"
+
+
+def test_quarter_ended_on_a_day(nlp) -> None:
+    """ "the quarter ended Sept. 30" is the calendar third quarter, and a later "the quarter" the same one;
+    a quarter ending in another month is its three months."""
+    text = "The firm earned $5 million for the quarter ended Sept. 30. During the quarter, it cut 200 jobs."
+    got = [(t.text, t.value) for t in _tag(nlp, text, "2016-10-20")]
+    assert got.count(("the quarter", "2016-Q3")) == 2
+    got = {t.text: (t.date_start, t.date_end) for t in _tag(nlp, "Sales rose in the quarter ended July 31.",
+                                                            "2016-10-20")}
+    assert got.get("the quarter") == ("2016-05-01", "2016-07-31")
+
+
+def test_quarter_a_year_ago_is_one_expression(nlp) -> None:
+    text = "The firm earned $5 million in the third quarter. For the quarter a year ago, it lost $2 million."
+    got = {t.text: t.value for t in _tag(nlp, text, "2016-10-20")}
+    assert got.get("the quarter a year ago") == "2015-Q3" and "a year ago" not in got
+
+
+def test_reporting_period_skips_quarters_to_come(nlp) -> None:
+    """A quarter the outlook names ("the third quarter of 2017") is no period reported on: "the year-ago
+    period" is a year before the last quarter ended, and "the latest quarter" that quarter too."""
+    text = ("The firm earned $5 million in the third quarter. It expects a recovery by the third quarter of "
+            "2017. In the year-ago period, it earned $3 million. Costs rose in the latest quarter.")
+    got = {t.text: t.value for t in _tag(nlp, text, "2016-10-20")}
+    assert got.get("the year-ago period") == "2015-Q3"
+    assert got.get("the latest quarter") == "2016-Q3"
+
+
+def test_previous_weekday_and_earlier_in_the_year(nlp) -> None:
+    """ "the previous Friday" is the Friday before the day the text named; "earlier in the year" with no
+    date before it is the publication year up to the day before."""
+    text = "Rebels shelled the town on Friday. Shares fell 4% from the previous Friday."
+    got = {t.text: t.value for t in _tag(nlp, text, "2016-10-24")}
+    assert got.get("the previous Friday") == "2016-10-14"
+    got = {t.text: (t.value, t.date_end) for t in _tag(nlp, "Rain delayed the harvest earlier in the year.",
+                                                       "2016-10-20")}
+    assert got.get("earlier in the year") == ("2016", "2016-10-19")
+    friday = TimeValue("2016-10-21", 1, "2016-10-21", "2016-10-21", "published")
+    assert resolve_relative("the following Monday", friday).value == "2016-10-24"
+    assert resolve_relative("later in the month", friday).date_start == "2016-10-22"
+
+
+def test_a_year_earlier_in_a_sentence_about_nine_months(nlp) -> None:
+    """ "a year earlier" in a sentence about the first nine months compares with those months of last year,
+    not with the quarter the previous sentence named; next to a quarter it is that quarter a year back."""
+    text = ("The firm earned $5 million in the third quarter, up from $4 million a year earlier. "
+            "For the first nine months, it earned $12 million, against $9 million a year earlier.")
+    got = [(t.text, t.value) for t in _tag(nlp, text, "2016-10-20") if t.text == "a year earlier"]
+    assert got == [("a year earlier", "2015-Q3"), ("a year earlier", "2015")]

@@ -35,8 +35,9 @@ Policies, chosen for news and applied everywhere:
   except that the past tense means the latest such month on or before publication ("In December, rebels
   seized ..." in an October paper). News style writes the year for dates outside the current one, so the
   nearest reading is right far more often than "always the past" (TimeBank: Nov. 6 in an October paper).
-  "last April" is the latest April before the current month, "this September" this year's, "June last
-  year" last year's.
+  "last April" is the latest April before the current month (the month just past, which would be "last
+  month", is a year back: "last February" in March), "this September" this year's, "June last year" last
+  year's.
 - "last week" / "this week": the previous / current ISO week (Monday-Sunday). "last month", "last year":
   the previous calendar month / year. "earlier this week|month|year": from its start to the day before
   publication. "overnight": the night before publication, i.e. the day before and the publication day
@@ -54,13 +55,21 @@ Policies, chosen for news and applied everywhere:
   FUTURE_REF and no precision or range (``tag_times(..., vague=False)`` leaves them out); the event coder
   never dates an event from one (``is_vague_value``), since a "PAST_REF" event would only blur the record.
   Not before what they are relative to ("soon after the raid") nor inside a longer expression ("the past
-  century").
+  century"), nor a discourse "Now," opening a sentence, nor a length after "for" ("neutral for the
+  foreseeable future").
+- Names and generic uses are no dates: a relative word in title case after a name or in quotes ("This is VOA
+  Today", ABC's "This Week"), "the people of tomorrow", "in today's world" (nouns in ``data/times.yaml``),
+  "many of today's computers".
 - Words spaCy seldom labels are found by the vocabulary itself: "overnight", "last night", "tonight", the
   vague references, and reporting periods ("the quarter", "the latest period", "the year-ago quarter",
   "the full year"). A period named without its number is the quarter the text named last (a year back for
   "year-ago"; in the year given for "the 1988 period"), else the latest quarter ended by publication;
-  "the year" is the publication year (TimeML reads them so). "A year earlier" said without a quarter in
-  its sentence is the last quarter named, when the text has named one.
+  "the year" is the publication year (TimeML reads them so). A period reported on is one begun by
+  publication, one ended by then first: a quarter the outlook names ("by the third quarter of 1990") is
+  none. "the quarter ended Sept. 30" is the three months ending then (a calendar quarter when they are
+  one), and "the quarter a year ago" one expression. "A year earlier" said without a quarter in its
+  sentence is the last quarter named, when the text has named one, unless its sentence is about another
+  period ("the first nine months"): then the year before publication.
 - Datelines ("Tue 05 Jul 2016", "12 Jul 2016") and day ranges in one month ("3 to 5 July", "March 3-5")
   are one expression each; a range keeps its days (precision 2 up to a week). "On the eve of May 1" is the
   day before; "on the eve of the election" is no date here.
@@ -72,7 +81,9 @@ Policies, chosen for news and applied everywhere:
 - Event-relative expressions ("a few days after the killing", "the same week", "the next day") have no
   value against the publication date; ``resolve_relative`` resolves them against another event's date.
   ``tag_times`` also resolves them against the dated expression just before them (same or previous
-  sentence; ``anchor="text"``), which the event stage uses only when no dated event comes before.
+  sentence; ``anchor="text"``), which the event stage uses only when no dated event comes before. "the
+  previous Friday" is the Friday before that day; "earlier in the year" that year up to the day before
+  (the publication year when no date comes before it).
 - "A year earlier" than a month or a quarter is that month or quarter a year before, and "a year ago",
   "last year" or "the year-earlier period" in a sentence about a quarter is that quarter a year before
   ("profit rose in the third quarter from a year ago": 1988-Q3 in an October 1989 paper), as in TimeML.
@@ -117,7 +128,8 @@ VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "times.yaml"
 def _load_vocabulary(path: Path = VOCABULARY_FILE) -> dict[str, Any]:
     """The words of ``data/times.yaml``: read once at import, since every article's tagging uses them."""
     raw = read_yaml(path) or {}
-    for key in ("vague", "vague_adjectives", "lexical", "simple", "periods", "deadline_prepositions", "eve"):
+    for key in ("vague", "vague_adjectives", "lexical", "simple", "periods", "deadline_prepositions", "eve",
+                "generic_after_today", "lengths_after_for"):
         if key not in raw:
             raise ValueError(f"{path.name}: missing section {key!r}")
     return raw
@@ -474,6 +486,8 @@ def _month_only(s: str, base: Date | None, direction: str | None = None) -> Time
         year, anchor = base.year + {"last": -1, "this": 0, "next": 1}[yrel], "published"
     elif rel in ("last", "past", "this past"):  # "last April": the latest April before this month
         year, anchor = (base.year if month < base.month else base.year - 1), "published"
+        if rel == "last" and month == base.month - 1:
+            year -= 1  # the month just past is "last month": "last February" in March is a year back
     elif rel == "this":
         year, anchor = base.year, "published"
     elif rel in ("next", "coming", "this coming"):
@@ -944,6 +958,11 @@ def _parse_iso(value: str | None) -> Date | None:
         return None
 
 
+_OTHER_WEEKDAY = re.compile(
+    rf"^(?:on\s+)?(?:the\s+)?(?P<rel>previous|preceding|following|next)\s+(?P<wd>{_WEEKDAY_RE})$")
+_IN_THE_UNIT_REL = re.compile(r"^(?P<rel>earlier|later)\s+in\s+the\s+(?P<unit>week|month|year)$")
+
+
 def resolve_relative(text: str, event_date: TimeValue) -> TimeValue | None:
     """The date of an expression relative to another event ("a few days after the killing").
 
@@ -980,6 +999,24 @@ def resolve_relative(text: str, event_date: TimeValue) -> TimeValue | None:
         return _iso_week(_week_start(end) + 7 * one, "event")
     if re.match(r"^(?:the\s+)?(?:previous|preceding)\s+week\b|^(?:the\s+)?week before\b", s):
         return _iso_week(_week_start(start) - 7 * one, "event")
+    m = _OTHER_WEEKDAY.match(s)
+    if m:  # "down 4.5% from the previous Friday": the one before the event's day; "the following Monday"
+        wd = WEEKDAYS[m["wd"].rstrip(".")]
+        if m["rel"] in ("previous", "preceding"):
+            return _day(start - dt.timedelta(days=(start.weekday() - wd) % 7 or 7), "event")
+        return _day(end + dt.timedelta(days=(wd - end.weekday()) % 7 or 7), "event")
+    m = _IN_THE_UNIT_REL.match(s)
+    if m:  # "earlier in the year": within the event's year, before (after) it
+        if m["unit"] == "year":
+            first, last, value = Date(start.year, 1, 1), Date(start.year, 12, 31), str(start.year)
+        elif m["unit"] == "month":
+            first, last = start.replace(day=1), _month_end(start.year, start.month)
+            value = f"{start.year}-{start.month:02d}"
+        else:
+            first, last = _week_start(start), _week_start(start) + 6 * one
+            value = _range_value(first, last)
+        lo, hi = (first, max(first, start - one)) if m["rel"] == "earlier" else (min(end + one, last), last)
+        return _tv(lo, hi, "event", value=value, precision=_precision(lo, hi) if m["unit"] != "year" else 3)
     if re.match(r"^(?:in\s+|during\s+)?(?:the\s+same|that\s+same|that)\s+month\b", s):
         return _month(start.year, start.month, "event")
     if re.match(r"^later\s+(?:that|the same)\s+month\b", s):
@@ -1091,9 +1128,11 @@ def _spans(doc: Doc, text: str) -> list[tuple[int, int]]:
 # what spaCy seldom labels DATE or TIME: vague references, "overnight", reporting periods, "the eve of"
 _VAGUE_PHRASES = [k for k in VAGUE_VALUES if k not in _VOCAB["vague_adjectives"]]
 _PERIOD_REF_RE = (
-    rf"(?:the\s+)?(?:(?P<latest>{_LATEST_WORDS})\s+|(?P<ago>{_YEAR_AGO_WORDS})\s+|(?P<year>\d{{4}})\s+)"
+    rf"(?:(?:the\s+)?(?:(?P<latest>{_LATEST_WORDS})\s+|(?P<ago>{_YEAR_AGO_WORDS})\s+|(?P<year>\d{{4}})\s+)"
     rf"(?:fiscal\s+)?(?:{_QUARTER_WORDS})"
-    r"|the\s+(?:fiscal\s+)?quarter"
+    r"|the\s+(?:fiscal\s+)?quarter)"
+    # "the quarter a year ago": one expression, the quarter a year before
+    r"(?P<back>\s+(?:a|one)\s+year\s+(?:ago|earlier|before))?"
     rf"|(?P<whole>{_phrases_re(_PERIODS['whole_year'])})"
 )
 _PERIOD_REF = re.compile(rf"^(?:{_PERIOD_REF_RE})$", re.I)
@@ -1160,7 +1199,7 @@ def tag_times(doc: Doc, article: Article, *, vague: bool = True) -> list[TimeMen
         end = _extend(text, start, end)
         start = _extend_left(text, start, end)
         start, end = _trim(text, start, end)
-        if start >= end:
+        if start >= end or _is_name_or_generic(text, start, end):
             continue
         direction = _direction(doc, start, end)
         if direction is None and _DEADLINE.search(text, max(0, start - 12), start):
@@ -1173,6 +1212,52 @@ def tag_times(doc: Doc, article: Article, *, vague: bool = True) -> list[TimeMen
         out.extend(_inner_mentions(text, start, end, published, direction))
     out = _anchor_to_text(doc, out, published)
     return out if vague else [m for m in out if not is_vague_value(m.value)]
+
+
+_TITLE_WORD = re.compile(r"[A-Z][a-z]*['’]?s?$|[A-Z]{2,}$")
+_QUOTES = "\"“”'‘’`"
+_NAME_BEFORE = re.compile(r"(?:^|[^.!?:\s]\s*)\b(?:[A-Z]{2,}|[A-Z][a-z]+)\s+$")  # "VOA Today", "USA Today"
+_GENERIC_NOUNS = _phrases_re(_VOCAB["generic_after_today"])
+# "the people of tomorrow", "the world of today"; "(in) today's world", "many of today's computers"
+_OF_GENERIC = re.compile(r"\b(?:the|a|an)\s+\w+\s+of\s+$", re.I)
+_TODAYS_GENERIC = re.compile(rf"^\s+(?:\w+\s+)?(?:{_GENERIC_NOUNS})\b", re.I)
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:\"“\n]\s*|\n)$")
+_DISCOURSE_NOW = re.compile(r"\s*,|\s+(?:for|then)\b", re.I)
+_FOR_BEFORE = re.compile(r"\bfor\s+$", re.I)
+_FOR_A_WHILE = re.compile(rf"(?:{_phrases_re(_VOCAB['lengths_after_for'])})", re.I)
+_QUANTIFIER_OF = re.compile(r"\b(?:many|most|some|all|much|one|none|few|several)\s+of\s+$", re.I)
+
+
+def _is_name_or_generic(text: str, start: int, end: int) -> bool:
+    """A relative time word that names no time: part of a title or name ("This is VOA Today", ABC's "This
+    Week"), a generic present or future ("the people of tomorrow", "in today's world", "many of today's
+    computers"), a discourse "Now," opening a sentence, or a length after "for" ("for the foreseeable
+    future"). Months and weekdays are capitalised anyway, so only the other words are read as names."""
+    span = text[start:end]
+    words = span.split()
+    if not words or any(w.strip(".,").lower() in MONTHS or w.strip(".,").lower() in WEEKDAYS
+                        or any(ch.isdigit() for ch in w) for w in words):
+        return False
+    if all(_TITLE_WORD.match(w) for w in words):
+        before = text[max(0, start - 40) : start]
+        after = text[end : end + 3]
+        quoted = before.rstrip(" ")[-1:] in _QUOTES and after.lstrip(",.")[:1] in _QUOTES and \
+            before.rstrip(" ")[:-1].rstrip()[-1:] not in (".", "!", "?", "")
+        if quoted or (_NAME_BEFORE.search(before) and "\n" not in before[-3:]):
+            return True
+    low = _POSSESSIVE.sub("", span.lower())
+    if low == "now" and _SENTENCE_OPENING.search(text[max(0, start - 3) : start]) \
+            and _DISCOURSE_NOW.match(text, end):
+        return True  # "Now, the question is ...", "Now for the weather": a discourse word
+    if _FOR_A_WHILE.fullmatch(span) and _FOR_BEFORE.search(text, max(0, start - 5), start):
+        return True  # "neutral for the foreseeable future": a length (TimeML's DURATION), no position
+    if low not in ("today", "tomorrow"):
+        return False
+    before = text[max(0, start - 40) : start]
+    if not span.lower().endswith(("'s", "’s")) and text[end : end + 2] not in ("'s", "’s"):
+        return bool(_OF_GENERIC.search(before))
+    after = text[end + (0 if span.lower().endswith(("'s", "’s")) else 2) : end + 40]
+    return bool(_TODAYS_GENERIC.match(after) or _QUANTIFIER_OF.search(before))
 
 
 _YEAR_BACK = re.compile(r"\b(?:(?:a|one)\s+year\s+(?:ago|earlier|before)|year[-\s](?:earlier|ago)|last\s+year)\b", re.I)
@@ -1196,6 +1281,7 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention], published: Date | Non
     if not mentions:
         return mentions
     starts = [a for a, _ in sentence_bounds(doc)]
+    text = doc_text(doc)
 
     def sentence(pos: int) -> int:
         return max(0, bisect.bisect_right(starts, pos) - 1)
@@ -1207,16 +1293,21 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention], published: Date | Non
             continue
         here = sentence(m.start)
         quarters = [q for q in out[:i] + mentions[i + 1:] if q.value and _QUARTER_VALUE.match(q.value)
-                    and q.date_start and q.date_end and not _looks_back(q.text)]
+                    and q.date_start and q.date_end and not _looks_back(q.text, published)]
         period = _PERIOD_REF.match(_clean(m.text)) if m.value is None else None
         if period is not None:
-            last = next((q for q in reversed(out[:i]) if q in quarters), None)
-            out[i] = _with_value(m, _period_value(period, last, published))
+            ended = _quarter_ended(m, mentions[i + 1] if i + 1 < len(mentions) else None, text)
+            if ended is not None and not period["ago"] and not period["back"]:
+                out[i] = _with_value(m, ended)
+                continue
+            out[i] = _with_value(m, _period_value(period, _reported_quarter(out[:i], quarters, published),
+                                                  published))
             continue
         if year_back:
             quarter = min((q for q in quarters if sentence(q.start) == here),
                           key=lambda q: abs(q.start - m.start), default=None)
-            if quarter is None and not _LAST_YEAR.search(m.text):
+            other_period = _OTHER_PERIOD.search(text, starts[here], m.start) is not None
+            if quarter is None and not _LAST_YEAR.search(m.text) and not other_period:
                 # "the year-earlier quarter", "a year earlier" after a sentence about a quarter: the quarter
                 # the text named last (near, for "a year ago", which has a value of its own)
                 reach = _QUARTER_REACH if m.value is not None and not _PERIOD_WORD.search(m.text) else len(starts)
@@ -1226,10 +1317,20 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention], published: Date | Non
                 out[i] = _with_value(m, _shift("1", "year", False, Date.fromisoformat(quarter.date_start or ""),
                                                Date.fromisoformat(quarter.date_end or "")))
                 continue
+            if other_period and m.value is None and published is not None and _A_YEAR_BACK.match(_clean(m.text)):
+                # "profit for the first nine months ... compared with $3 million a year earlier": the year before
+                # publication, not a quarter named in an earlier sentence
+                out[i] = _with_value(m, _year(published.year - 1, "published"))
+                continue
         if m.value is not None:
             continue
         before = next((p for p in reversed(out[:i]) if p.value is not None and not is_vague_value(p.value)
                        and p.date_start and here - sentence(p.start) <= _TEXT_REACH_SENTENCES), None)
+        if (before is None or before.date_start is None) and published is not None \
+                and _IN_THE_UNIT.match(_clean(m.text)):
+            # "delayed earlier in the year", no date named before it: the year of publication
+            out[i] = _with_value(m, resolve_relative(m.text, _day(published, "published")))
+            continue
         if before is None or before.date_start is None or before.date_end is None:
             continue
         out[i] = _with_value(m, resolve_relative(m.text, TimeValue(before.value or "", before.precision or 3,
@@ -1238,14 +1339,52 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention], published: Date | Non
     return out
 
 
+def _reported_quarter(before: list[TimeMention], quarters: list[TimeMention],
+                      published: Date | None) -> TimeMention | None:
+    """The quarter a reporting period without its number refers to: the last one the text named that had
+    ended by publication, else the last one begun by then (a fiscal "fourth quarter" reported in November);
+    a quarter still to come ("the outlook for the third quarter of 1990") is none the text reports on."""
+    named = [q for q in reversed(before) if q in quarters]
+    if published is None:
+        return named[0] if named else None
+    return next((q for q in named if Date.fromisoformat(q.date_end or "") <= published),
+                next((q for q in named if Date.fromisoformat(q.date_start or "") <= published), None))
+
+
+_ENDED = re.compile(r"\s*,?\s*(?:that\s+|which\s+)?(?:ended|ending|ends|through)\s+$", re.I)
+
+
+def _quarter_ended(m: TimeMention, nxt: TimeMention | None, text: str) -> TimeValue | None:
+    """ "the quarter ended Sept. 30": the three months that end on that day's month, a calendar quarter
+    (``1989-Q3``) when they are one, else the months themselves ("the quarter ended July 31": May-July)."""
+    if nxt is None or nxt.date_end is None or nxt.precision != 1 or not _ENDED.fullmatch(text[m.end : nxt.start]):
+        return None
+    if "quarter" not in m.text.lower():
+        return None
+    last = Date.fromisoformat(nxt.date_end)
+    first = _add_months(last.replace(day=1), -2)
+    end = _month_end(last.year, last.month)
+    if last.month % 3 == 0:
+        return _tv(first, end, "text", value=f"{last.year}-Q{last.month // 3}", precision=3)
+    return _tv(first, end, "text", precision=3)
+
+
+# a sentence about a period other than a quarter ("the first nine months", "the first half"): its "a year
+# earlier" compares with that period, not with the quarter an earlier sentence named
+_OTHER_PERIOD = re.compile(rf"\b(?:{_phrases_re(_PERIODS['not_quarters'])})\b", re.I)
+_A_YEAR_BACK = re.compile(r"^(?:a|one)\s+year\s+(?:earlier|before)$|^year[-\s]earlier$", re.I)
+_IN_THE_UNIT = re.compile(r"^(?:earlier|later)\s+in\s+the\s+(?:week|month|year)$", re.I)
 _QUARTER_REACH = 2  # how many sentences back a quarter may anchor "a year ago" said without one
 _LAST_YEAR = re.compile(r"\blast\s+year\b", re.I)  # a year of its own unless its sentence names a quarter
 
 
-def _looks_back(text: str) -> bool:
-    """ "a year earlier", "the year-ago quarter": a quarter a year back, which no later "the quarter" means."""
+def _looks_back(text: str, published: Date | None = None) -> bool:
+    """ "a year earlier", "the year-ago quarter", "the 1988 period" (in a 1989 paper): a quarter for comparison,
+    which no later "the quarter" means."""
     period = _PERIOD_REF.match(_clean(text))
-    return bool(_YEAR_BACK.search(text) or (period is not None and period["ago"]))
+    earlier_year = period is not None and period["year"] and published is not None \
+        and int(period["year"]) < published.year
+    return bool(_YEAR_BACK.search(text) or earlier_year or (period is not None and (period["ago"] or period["back"])))
 
 
 def _latest_quarter(base: Date) -> tuple[int, int]:
@@ -1266,7 +1405,7 @@ def _period_value(m: re.Match, last: TimeMention | None, published: Date | None)
             year, q = published.year, (published.month + 2) // 3
     else:
         return None
-    if m["ago"]:
+    if m["ago"] or m["back"]:
         year -= 1
     elif m["year"]:
         year = int(m["year"])
