@@ -860,3 +860,22 @@ def test_geoparse_follows_its_weights(nlp, gaz) -> None:
     with using_weights(dataclasses.replace(load_weights(), capital=100.0)):
         assert athens() == "GR"
     assert athens() == "US"  # restored after the block
+
+
+def test_a_legislators_state_or_district_is_a_place(nlp, gaz) -> None:
+    """"Sen. Ann Marsh, D-Calif.": the part after the party letter is the state or district represented."""
+    text = "The bill was filed by Sen. Ann Marsh, D-Calif., and Rep. Tom Hale, R-Ohio, on Tuesday."
+    places = {p.text: p for p in _parse(nlp, gaz, text)}
+    assert places["Calif."].admin1 == "California" and places["Ohio"].admin1 == "Ohio"
+
+
+def test_dotted_abbreviations_inside_organisation_names(nlp, gaz) -> None:
+    text = "Funds were approved by the U.S. Department of Agriculture last week."
+    us = next(p for p in _parse(nlp, gaz, text) if p.text == "U.S.")
+    assert (us.country_code, us.role) == ("US", "in_name")
+
+
+def test_darfur_is_the_region(nlp, gaz) -> None:
+    text = "Some 1,500 troops are stationed in Darfur, officials in Khartoum said."
+    darfur = next(p for p in _parse(nlp, gaz, text) if p.text == "Darfur")
+    assert darfur.country_code == "SD" and darfur.lat is not None

@@ -435,6 +435,7 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
             for i in range(ent.start, ent.end):
                 blocked[i] = True
     found.extend(_datelines(toks, gaz, taken))
+    found.extend(_party_places(toks, gaz, taken))
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS or any(taken[i] for i in range(ent.start, ent.end)):
             continue
@@ -549,6 +550,36 @@ def _datelines(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Topony
     return out
 
 
+# "Sen. Barbara Boxer, D-Calif.", "Rep. Tom Smith, R-Fairfax": a US legislator's party and the state or
+# district they represent; the second part is always a place
+_PARTY_PLACE = re.compile(r"(?<![\w-])[DRI]-(?P<place>[A-Z][\w.’']*(?:[ \t][A-Z][\w.’']*)?)")
+
+
+def _party_places(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Toponym]:
+    out: list[_Toponym] = []
+    text = toks.doc_text
+    for m in _PARTY_PLACE.finditer(text):
+        start, end = m.span("place")
+        name = text[start:end]
+        words = name.split()
+        for k in range(len(words), 0, -1):  # "D-Fort Worth" before "D-Fort"
+            part = " ".join(words[:k]).rstrip(",")
+            cands = [c for c in _lookup(gaz, part, loose=False) if c.match in ("name", "alias")]
+            if not cands and part.endswith("."):
+                cands = [c for c in _lookup(gaz, part.rstrip("."), loose=False) if c.match in ("name", "alias")]
+                part = part if cands and any(c.match == "alias" for c in cands) else part.rstrip(".")
+            if cands:
+                first = bisect.bisect_left(toks.idx, start)
+                last = bisect.bisect_left(toks.idx, start + len(part))
+                if not any(taken[i] for i in range(first, last)):
+                    for i in range(first, last):
+                        taken[i] = True
+                    out.append(_Toponym(start, start + len(part), part, "GPE", _sentence_of(start, toks.sentences),
+                                        None, cands))
+                break
+    return out
+
+
 def _link_containers(toponyms: list[_Toponym], text: str) -> None:
     """Mark "Town, Country" and "Town, State": the second name says where the first one lies."""
     for a, b in zip(toponyms, toponyms[1:]):
@@ -632,6 +663,7 @@ def _split_entity(toks: _Tokens, s: int, e: int, gaz: Gazetteer) -> list[tuple[i
 # "Kansas State University"
 _NAME_HEADS = frozenset(("department", "state", "region", "prefecture"))
 _NAME_OPENERS = _PLACE_PARTS | {"the"}
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,3}")  # "U.S.", "U.K.": curated aliases written with dots
 # words after which a capitalised run inside an organisation's name is where the organisation is:
 # "University of Kentucky", "the Science Museum of Virginia"
 _OF_WORDS = frozenset(("of", "for", "in"))
@@ -653,12 +685,14 @@ def _names_in_organisations(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list
         while k < ent.end:
             opens = k == ent.start or toks.lower[k - 1] in _OF_WORDS or (  # "the Texas ...", "Northeast Texas ..."
                 k == ent.start + 1 and toks.lower[ent.start] in _NAME_OPENERS)
-            if taken[k] or not opens or not toks.can_start(k) or toks.lower[k] == "the" or toks.words[k] in people:
+            if (taken[k] or not opens or not (toks.can_start(k) or _DOTTED.fullmatch(toks.words[k]))
+                    or toks.lower[k] == "the" or toks.words[k] in people):
                 k += 1
                 continue
             hit = None
             for j in range(min(ent.end, k + 4), k, -1):
-                if ((j, k) == (ent.end, ent.start) or not toks.can_end(j - 1) or any(taken[x] for x in range(k, j))
+                if ((j, k) == (ent.end, ent.start) or not (toks.can_end(j - 1) or _DOTTED.fullmatch(toks.words[j - 1]))
+                        or any(taken[x] for x in range(k, j))
                         or j - k > 1 and toks.lower[j - 1] in _NAME_HEADS):
                     continue  # the whole name is for the other finders; "Texas Department" is "Texas"
                 name = toks.span_text(k, j)
