@@ -879,3 +879,9 @@ def test_darfur_is_the_region(nlp, gaz) -> None:
     text = "Some 1,500 troops are stationed in Darfur, officials in Khartoum said."
     darfur = next(p for p in _parse(nlp, gaz, text) if p.text == "Darfur")
     assert darfur.country_code == "SD" and darfur.lat is not None
+
+
+def test_a_name_after_a_persons_title_is_the_person(nlp, gaz) -> None:
+    """"coach Ripley", "Mayor Hall": a one-word name after a title is someone's name."""
+    text = "Ripley, West Virginia, won on Friday. 'We were ready,' said coach Ripley after the game."
+    assert [p.start for p in _parse(nlp, gaz, text) if p.text == "Ripley"] == [0]

@@ -509,10 +509,32 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
         if _describes_place(span_text):
             found.append(_Toponym(start, start + len(span_text), span_text, ent.label_,
                                   _sentence_of(start, sentences), None, []))
+    found = [t for t in found if not _titled(toks, t)]
     found.sort(key=lambda t: t.start)
     _link_containers(found, text)
     _link_nesting(found, text)
     return found
+
+
+# words before a one-word name that make it a person's: "coach Ripley", "Sen. Warner", "Officer Newberg"
+_PERSON_TITLES = frozenset(
+    """coach mr mrs ms miss dr sen senator rep representative gov governor officer sheriff sgt sergeant lt
+    lieutenant capt captain judge detective deputy trooper pastor rev reverend father sister brother
+    professor prof mayor councilman councilwoman commissioner superintendent principal""".split())
+
+
+def _titled(toks: _Tokens, top: _Toponym) -> bool:
+    """A one-word name right after a person's title ("coach Ripley", "Mayor Hall") is that person."""
+    if top.role is not None or " " in top.text.strip():
+        return False
+    return _title_before(toks, bisect.bisect_left(toks.idx, top.start))
+
+
+def _title_before(toks: _Tokens, i: int) -> bool:
+    j = i - 1
+    if j >= 0 and toks.words[j] == ".":
+        j -= 1
+    return j >= 0 and toks.lower[j].rstrip(".") in _PERSON_TITLES
 
 
 # "BAGHDAD (Reuters) -", "COLUMBUS, Ohio --", "KABUL, Afghanistan:": a wire dateline names where the story
@@ -832,7 +854,7 @@ def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Cand
     while i < toks.n:
         ent = toks.ent[i]
         if (taken[i] or blocked[i] or not toks.propn[i] or not toks.can_start(i) or toks.words[i].isupper()
-                or toks.words[i] in people or _attribution_before(toks, i)
+                or toks.words[i] in people or _attribution_before(toks, i) or _title_before(toks, i)
                 or i + 1 < toks.n and toks.lower[i + 1] in _SPEECH_AFTER):
             i += 1  # not a byline in capitals, nor a person's name, a source or a speaker ("Taylor said")
             continue
@@ -997,6 +1019,7 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
     if inside or misread:
         return True
     if (not labels & {"PERSON", "ORG"} and not toks.words[i].isupper() and toks.words[i] not in toks.people()
+            and not (i > 0 and toks.can_start(i - 1) and not toks.sent_start[i])  # "United Russia", "Club America"
             and any(c.is_country and c.match in ("name", "alias") for c in cands)):
         return True  # a country by its name needs no locative word: "Syria pressuring Cyprus over ..."
     cue_word = toks.lower[j] if j < toks.n else ""
