@@ -45,10 +45,14 @@ What else the error analysis of news (LGL local news, FA-KES war reporting) taug
   ("Egypt, Pa.") or a county of its state; a village hardly ever wins against the country otherwise.
 - Lowercase words ("metro"), lone generic words ("North", "City") and mixed-case three-letter words ("Car")
   are not toponyms even when spaCy labels them; "CAR" is.
-- Not done on purpose: nationality adjectives ("Iraqi") and place names inside organisation names ("the
-  Baghdad Operations Command", "the Texas Department of Health") are not place mentions, because the event
-  stage would take them for where things happened; gold sets that annotate them (LGL does) score our recall
-  lower for it.
+- Nationality words ("Iraqi") and place names inside organisation names ("the Baghdad Operations
+  Command", "the Texas Department of Health") are place mentions with a ``role`` ("demonym", "in_name"):
+  evidence of where a story is, shown as places, but never where an event happened (``event_location``
+  skips them, and the pipeline gives the event coder and the actor resolver only the other mentions).
+- Local news names its towns with no cue word ("Hillsboro police said"): once the first passes pin the
+  story's admin areas, a proper-noun town of that area, or near a place the story named, is a mention.
+- "A district of B", "A in B": A lies in B, for every mention of A; a namesake elsewhere is ruled out.
+- The weights and thresholds are data (``data/geoparse.yaml``), searched by ``eval places --tune``.
 
 Speed: the finder reads token attributes from plain lists built once per Doc (``_Tokens``), the gazetteer
 memoises lookups and candidates, and sentence bounds are shared with ``nlp.sentence_of``.
