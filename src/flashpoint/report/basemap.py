@@ -38,7 +38,7 @@ class Basemap:
     arcs: tuple[Ring, ...]  # every border and coastline, once
 
 
-def _decode_arcs(topology: dict) -> list[Ring]:
+def decode_arcs(topology: dict) -> list[Ring]:
     """Delta-decoded, dequantized arcs (TopoJSON spec, section 2.1.2 and 2.2)."""
     (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
     arcs = []
@@ -65,7 +65,7 @@ def _ring(indices: list[int], arcs: list[Ring]) -> Ring:
 @lru_cache(maxsize=1)
 def load_basemap() -> Basemap:
     topology = json.loads(TOPOLOGY.read_text(encoding="utf-8"))
-    arcs = _decode_arcs(topology)
+    arcs = decode_arcs(topology)
     countries = []
     for geom in topology["objects"]["countries"]["geometries"]:
         if geom.get("type") == "Polygon":
