@@ -885,3 +885,20 @@ def test_a_name_after_a_persons_title_is_the_person(nlp, gaz) -> None:
     """"coach Ripley", "Mayor Hall": a one-word name after a title is someone's name."""
     text = "Ripley, West Virginia, won on Friday. 'We were ready,' said coach Ripley after the game."
     assert [p.start for p in _parse(nlp, gaz, text) if p.text == "Ripley"] == [0]
+
+
+@pytest.mark.parametrize("case", yaml.safe_load((DATA_DIR / "geoparse_cases.yaml").read_text(encoding="utf-8")),
+                         ids=lambda c: c["name"])
+def test_the_shipped_weights_keep_every_written_case(nlp, gaz, case) -> None:
+    """The cases `eval places --tune` must not break hold with the weights in data/geoparse.yaml."""
+    from flashpoint.eval.places import case_failure
+
+    assert case_failure(case, _parse(nlp, gaz, case["text"])) is None
+
+
+def test_a_broken_case_is_reported(nlp, gaz) -> None:
+    from flashpoint.eval.places import case_failure
+
+    case = {"text": "Militants shelled Tripoli, Lebanon, on Sunday.", "name": "Tripoli", "country": "LY"}
+    assert case_failure(case, _parse(nlp, gaz, case["text"])) == "Tripoli: country LB, not LY"
+    assert case_failure({**case, "name": "Sidon"}, []) == "Sidon: not found"
