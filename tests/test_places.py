@@ -902,3 +902,13 @@ def test_a_broken_case_is_reported(nlp, gaz) -> None:
     case = {"text": "Militants shelled Tripoli, Lebanon, on Sunday.", "name": "Tripoli", "country": "LY"}
     assert case_failure(case, _parse(nlp, gaz, case["text"])) == "Tripoli: country LB, not LY"
     assert case_failure({**case, "name": "Sidon"}, []) == "Sidon: not found"
+
+
+def test_words_for_an_areas_people_are_place_evidence(nlp, gaz) -> None:
+    """"Minnesotans", "New Yorkers", "a Dagestani official": the area (data: area_demonyms in the
+    supplement), as role "demonym"; a word shared with a country stays the country's."""
+    text = "The census will employ 8,000 Minnesotans, and many New Yorkers moved south, a Dagestani official said."
+    places = {p.text: p for p in _parse(nlp, gaz, text)}
+    assert (places["Minnesotans"].admin1, places["Minnesotans"].role) == ("Minnesota", "demonym")
+    assert places["New Yorkers"].admin1 == "New York" and places["Dagestani"].admin1 == "Dagestan"
+    assert gaz.demonym_area("Georgian") is None and gaz.demonym_country("Georgian") == "GE"

@@ -51,7 +51,7 @@ from ..settings import DATA_DIR
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 12  # bump when the compiled layout or the key functions change
+INDEX_VERSION = 13  # bump when the compiled layout or the key functions change
 MIN_CITY_POPULATION = 500
 SUPPLEMENT_FILE = "gazetteer_supplement.yaml"
 ADMIN1_FILE = "admin1.tsv"
@@ -306,6 +306,7 @@ class Gazetteer:
         self._countries: dict[str, tuple[str, int]] = tables["countries"]  # cc -> (display name, row)
         self._admin1_names: dict[str, tuple[str, int]] = tables["admin1"]  # "IQ.15" -> (name, row)
         self._demonyms: dict[str, str] = tables["demonyms"]  # normalised demonym -> cc
+        self._area_demonyms: dict[str, int] = tables["area_demonyms"]  # normalised word -> admin1 row
         self._neighbours: dict[str, tuple[str, ...]] = tables["neighbours"]
         self._continents: dict[str, str] = tables["continents"]
         self._us_counties: dict[str, tuple[str, ...]] = tables["us_counties"]  # "henry county" -> states
@@ -408,6 +409,14 @@ class Gazetteer:
         if cc is None and key.endswith("s"):
             cc = self._demonyms.get(key[:-1])
         return cc
+
+    def demonym_area(self, word: str) -> Candidate | None:
+        """The first-level area a word for its people points at ("Minnesotans" -> Minnesota), or None."""
+        key = normalize_name(word)
+        row = self._area_demonyms.get(key)
+        if row is None and key.endswith("s"):
+            row = self._area_demonyms.get(key[:-1])
+        return None if row is None else self._candidate(row, NAME)
 
     def county_states(self, name: str) -> tuple[str, ...]:
         """The US states that have a county (parish, borough) of this name ("Edgar County" -> ("IL",)).
@@ -739,6 +748,7 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
         "countries": country_index,
         "admin1": admin1_index,
         "demonyms": demonyms,
+        "area_demonyms": _area_demonyms(supplement.get("area_demonyms") or {}, admin1_index),
         "neighbours": {cc: tuple(n for n in (c.get("neighbours") or "").split(",") if n)
                        for cc, c in countries.items()},
         "continents": {cc: c.get("continentcode") or "" for cc, c in countries.items()},
@@ -769,6 +779,19 @@ def _add_us_counties(data_dir: Path, rb: _RowBuilder, keys: _KeyCollector) -> No
         r = rb.add(gid=None, name=name, cc="US", admin1=row["state"], lat=float(row["lat"]), lon=float(row["lon"]),
                    pop=0, fclass="A", fcode="ADM2")
         keys.add(name, r, NAME)
+
+
+def _area_demonyms(table: dict[str, list[str]], admin1_index: dict[str, tuple[str, int]]) -> dict[str, int]:
+    """Normalised word for an area's people -> the area's row ("minnesotan" -> Minnesota)."""
+    out: dict[str, int] = {}
+    for code, words in table.items():
+        entry = admin1_index.get(code)
+        if entry is None:
+            log.warning("gazetteer supplement: area_demonyms names no admin1 area %s", code)
+            continue
+        for word in words:
+            out[normalize_name(word)] = entry[1]
+    return out
 
 
 def _names_a_town(keys: _KeyCollector, rb: _RowBuilder, name: str, cc: str, admin1: str) -> bool:

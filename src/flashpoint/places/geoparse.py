@@ -749,8 +749,9 @@ _NAMED_THINGS = frozenset(("ORG", "FAC", "LAW", "EVENT", "PRODUCT", "WORK_OF_ART
 
 
 def _demonyms(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> Iterable[_Toponym]:
-    """Nationality words ("Sudanese", "Sri Lankan", "Palestinians"): the country they name, as place
-    evidence (role "demonym"), never an event's place."""
+    """Nationality words ("Sudanese", "Sri Lankan", "Palestinians") and words for an area's people
+    ("Minnesotans"): the country or area they name, as place evidence (role "demonym"), never an
+    event's place."""
     i = 0
     while i < toks.n:
         ent = toks.ent[i]
@@ -766,7 +767,7 @@ def _demonyms(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> Iterable[_Top
                 continue  # "American Airlines", "in English and Spanish"; not "Sri Lankan" misread as a name
             name = toks.span_text(i, j)
             cc = gaz.demonym_country(name)
-            country = gaz.country(cc) if cc else None
+            country = gaz.country(cc) if cc else gaz.demonym_area(name)  # "Iraqis"; "Minnesotans"
             if country is not None:
                 start = toks.idx[i]
                 yield _Toponym(start, start + len(name), name, None, _sentence_of(start, toks.sentences), None,
