@@ -912,3 +912,13 @@ def test_words_for_an_areas_people_are_place_evidence(nlp, gaz) -> None:
     assert (places["Minnesotans"].admin1, places["Minnesotans"].role) == ("Minnesota", "demonym")
     assert places["New Yorkers"].admin1 == "New York" and places["Dagestani"].admin1 == "Dagestan"
     assert gaz.demonym_area("Georgian") is None and gaz.demonym_country("Georgian") == "GE"
+
+
+def test_a_town_the_story_named_is_found_each_time(nlp, gaz) -> None:
+    """Once "Hillsboro" is placed, its other mentions are too ("Hillsboro is faring better"), but not inside
+    a longer name ("Hillsboro Road") or a person's ("Ann Hillsboro")."""
+    text = ("Flooding closed roads in Hillsboro, Oregon, on Monday. Officials said Hillsboro is faring better "
+            "than its neighbours. Water covered Hillsboro Road, said Ann Hillsboro, a resident.")
+    starts = [p.start for p in _parse(nlp, gaz, text) if p.text == "Hillsboro"]
+    assert starts[:2] == [text.index("Hillsboro"), text.index("Hillsboro is")]
+    assert text.index("Hillsboro Road") not in starts and text.index("Ann Hillsboro") + 4 not in starts

@@ -224,6 +224,7 @@ def geoparse(doc: Doc, article: Article, gazetteer: Gazetteer | None = None) -> 
         resolved = [_safe_resolve(top, ctx, gaz, article) for top in toponyms]
         ctx = _refine(base, toponyms, resolved)
     local = list(_local_names(toks, gaz, ctx, [r for r in resolved if isinstance(r, Candidate) and _pointlike(r)]))
+    local += _repeats(toks, toponyms + local, resolved + [None] * len(local))
     if local:
         toponyms = sorted(toponyms + local, key=lambda t: t.start)
         resolved = [_safe_resolve(top, ctx, gaz, article) for top in toponyms]
@@ -897,6 +898,37 @@ def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Cand
         for x in range(i, j):
             taken[x] = True
         i = j
+
+
+def _repeats(toks: _Tokens, toponyms: list[_Toponym], resolved: list[Candidate | object | None]) -> list[_Toponym]:
+    """The other occurrences of a town the story already named and resolved: a story names its town
+    many times, and the small model tags only some ("Woodstock is faring better", "the Woodstock General
+    Hospital"). Same spelling, capitalised, not inside a person's name, after a title or taken."""
+    names: dict[str, _Toponym] = {}
+    for top, best in zip(toponyms, resolved):
+        if (isinstance(best, Candidate) and top.role is None and best.feature_class == "P"
+                and top.text[:1].isupper() and not top.text.isupper()):
+            names.setdefault(top.text, top)
+    if not names:
+        return []
+    people, taken, blocked = toks.people(), toks.taken, toks.blocked
+    out: list[_Toponym] = []
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b")
+    for m in pattern.finditer(toks.doc_text):
+        i = bisect.bisect_left(toks.idx, m.start())
+        j = bisect.bisect_left(toks.idx, m.end())
+        if (i >= toks.n or toks.idx[i] != m.start() or any(taken[x] or blocked[x] for x in range(i, j))
+                or any(toks.words[x] in people for x in range(i, j)) or _title_before(toks, i)
+                or i > 0 and toks.can_start(i - 1) and not toks.sent_start[i]
+                or j < toks.n and toks.can_start(j) and toks.lower[j] not in _LOCAL_HEADS):
+            continue  # not part of a longer name ("New Woodstock", "Woodstock Road")
+        first = names[m.group(0)]
+        in_name = j < toks.n and toks.words[j][:1].isupper() and toks.lower[j] in _LOCAL_HEADS
+        out.append(_Toponym(m.start(), m.end(), m.group(0), None, _sentence_of(m.start(), toks.sentences),
+                            first.cue, first.candidates, role="in_name" if in_name else None))
+        for x in range(i, j):
+            taken[x] = True
+    return out
 
 
 def _local(c: Candidate, areas: set[tuple[str, str]], pinned: list[Candidate]) -> bool:
