@@ -922,3 +922,16 @@ def test_a_town_the_story_named_is_found_each_time(nlp, gaz) -> None:
     starts = [p.start for p in _parse(nlp, gaz, text) if p.text == "Hillsboro"]
     assert starts[:2] == [text.index("Hillsboro"), text.index("Hillsboro is")]
     assert text.index("Hillsboro Road") not in starts and text.index("Ann Hillsboro") + 4 not in starts
+
+
+def test_counties_named_in_a_list(nlp, gaz) -> None:
+    """"Becker, Clay, Douglas and Wilkin counties": each name is a county of that name."""
+    text = "Storms hit Becker, Clay, Douglas and Wilkin counties in Minnesota on Monday."
+    places = {p.text: p for p in _parse(nlp, gaz, text)}
+    for name in ("Becker", "Clay", "Douglas", "Wilkin"):
+        assert (places[name].admin1, places[name].feature_class) == ("Minnesota", "A"), name
+
+
+def test_a_state_abbreviation_after_a_comma_says_where_the_town_is(nlp, gaz) -> None:
+    text = "One of their sons, Spencer Lewis of Bethel, Vt., declined to comment on Tuesday."
+    assert next(p for p in _parse(nlp, gaz, text) if p.text == "Bethel").admin1 == "Vermont"

@@ -441,6 +441,7 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
                 blocked[i] = True
     found.extend(_datelines(toks, gaz, taken))
     found.extend(_party_places(toks, gaz, taken))
+    found.extend(_listed_counties(toks, gaz, taken))
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS or any(taken[i] for i in range(ent.start, ent.end)):
             continue
@@ -579,7 +580,7 @@ def _datelines(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Topony
 
 # "Sen. Barbara Boxer, D-Calif.", "Rep. Tom Smith, R-Fairfax": a US legislator's party and the state or
 # district they represent; the second part is always a place
-_PARTY_PLACE = re.compile(r"(?<![\w-])[DRI]-(?P<place>[A-Z][\w.’']*(?:[ \t][A-Z][\w.’']*)?)")
+_PARTY_PLACE = re.compile(r"(?<![\w-])(?:[DRI]|DFL)-(?P<place>[A-Z][\w.’']*(?:[ \t][A-Z][\w.’']*)?)")
 
 
 def _party_places(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Toponym]:
@@ -604,6 +605,35 @@ def _party_places(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Top
                     out.append(_Toponym(start, start + len(part), part, "GPE", _sentence_of(start, toks.sentences),
                                         None, cands))
                 break
+    return out
+
+
+# "Barrow and Jackson counties", "Becker, Clay, Douglas and Wilkin counties": each name is a county
+_NAME = r"[A-Z][\w'’.-]+(?:[ \t][A-Z][\w'’.-]+)?"
+_LISTED_COUNTIES = re.compile(rf"(?P<list>{_NAME}(?:,[ \t]+{_NAME})*,?[ \t]+(?:and|&)[ \t]+{_NAME})[ \t]+"
+                              r"(?P<kind>counties|parishes)\b")
+_NAME_RE = re.compile(_NAME)
+
+
+def _listed_counties(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Toponym]:
+    out: list[_Toponym] = []
+    text = toks.doc_text
+    for m in _LISTED_COUNTIES.finditer(text):
+        suffix = "County" if m["kind"] == "counties" else "Parish"
+        for n in _NAME_RE.finditer(m["list"]):
+            name = n.group(0)
+            cands = _counties(gaz, f"{name} {suffix}")
+            if not cands:
+                continue
+            start = m.start("list") + n.start()
+            first = bisect.bisect_left(toks.idx, start)
+            last = bisect.bisect_left(toks.idx, start + len(name))
+            if any(taken[i] for i in range(first, last)):
+                continue
+            for i in range(first, last):
+                taken[i] = True
+            out.append(_Toponym(start, start + len(name), name, "GPE", _sentence_of(start, toks.sentences),
+                                "admin", cands))
     return out
 
 
@@ -949,11 +979,11 @@ def _container_after(toks: _Tokens, j: int, gaz: Gazetteer, taken: list[bool],
                      blocked: list[bool]) -> tuple[int, list[Candidate]] | None:
     """The country or first-level area named right after a comma ("Kharkiv, Ukraine", "Frontera Comalapa,
     Chiapas"): where the name before it lies. Its end token and its candidates; None if there is none."""
-    if j + 1 >= toks.n or toks.words[j] != "," or blocked[j + 1] or not toks.can_start(j + 1):
+    if j + 1 >= toks.n or toks.words[j] != "," or blocked[j + 1] or not _starts_area(toks, j + 1):
         return None
     k = j + 1
     for end in range(min(toks.n, k + 3), k, -1):
-        if not all(toks.can_start(x) and not blocked[x] for x in range(k, end)):
+        if not all(_starts_area(toks, x) and not blocked[x] for x in range(k, end)):
             continue
         outer = [c for c in _lookup(gaz, toks.span_text(k, end), loose=False)
                  if c.match in ("name", "alias") and (c.is_country or c.is_admin1) and c.country_code]
@@ -962,6 +992,13 @@ def _container_after(toks: _Tokens, j: int, gaz: Gazetteer, taken: list[bool],
                 return None
             return end, outer
     return None
+
+
+_ABBREVIATION = re.compile(r"[A-Z][a-z]{1,5}\.|(?:[A-Z]\.){2,3}")  # "Vt.", "Okla.", "N.J.": states as news writes them
+
+
+def _starts_area(toks: _Tokens, i: int) -> bool:
+    return toks.can_start(i) or bool(_ABBREVIATION.fullmatch(toks.words[i]))
 
 
 def _inside(cands: list[Candidate], outer: list[Candidate]) -> bool:
