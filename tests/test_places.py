@@ -935,3 +935,11 @@ def test_counties_named_in_a_list(nlp, gaz) -> None:
 def test_a_state_abbreviation_after_a_comma_says_where_the_town_is(nlp, gaz) -> None:
     text = "One of their sons, Spencer Lewis of Bethel, Vt., declined to comment on Tuesday."
     assert next(p for p in _parse(nlp, gaz, text) if p.text == "Bethel").admin1 == "Vermont"
+
+
+def test_a_dateline_in_capitals_names_the_headlines_town(nlp, gaz) -> None:
+    """A dateline written with a cp1252 dash read as Latin-1 ("TEGA CAY \\x97"), and the headline's "Tega Cay"
+    that the small model calls a person: both the town the dateline names."""
+    text = "Firefighters battle Tega Cay fire. TEGA CAY \x97 Local fire departments responded on Monday."
+    places = [(p.text, p.admin1) for p in _parse(nlp, gaz, text)]
+    assert ("TEGA CAY", "South Carolina") in places and ("Tega Cay", "South Carolina") in places

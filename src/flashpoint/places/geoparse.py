@@ -548,7 +548,8 @@ def _title_before(toks: _Tokens, i: int) -> bool:
 _DATELINE = re.compile(
     r"(?:^|\n|[.!?]\s+)(?P<place>[A-Z][A-Z'’.\-]+(?:[ \t][A-Z][A-Z'’.\-]+){0,3})"
     r"(?:,[ \t]*(?P<within>[A-Z][\w.]*(?:[ \t][A-Z][\w.]*){0,2}))?"
-    r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|-|:)[ \t]"
+    # the dash as written, or as a cp1252 em dash read as Latin-1 (U+0097), which copied news often has
+    r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:—|–|―|\x97|--|-|:)[ \t]"
 )
 _DATELINE_SPAN = 600  # datelines open the story (after a headline, in this pipeline's texts)
 
@@ -936,9 +937,9 @@ def _repeats(toks: _Tokens, toponyms: list[_Toponym], resolved: list[Candidate |
     Hospital"). Same spelling, capitalised, not inside a person's name, after a title or taken."""
     names: dict[str, _Toponym] = {}
     for top, best in zip(toponyms, resolved):
-        if (isinstance(best, Candidate) and top.role is None and best.feature_class == "P"
-                and top.text[:1].isupper() and not top.text.isupper()):
-            names.setdefault(top.text, top)
+        if isinstance(best, Candidate) and top.role is None and best.feature_class == "P" and top.text[:1].isupper():
+            # a dateline's "TEGA CAY" is the headline's "Tega Cay"
+            names.setdefault(top.text.title() if top.text.isupper() else top.text, top)
     if not names:
         return []
     people, taken, blocked = toks.people(), toks.taken, toks.blocked
@@ -947,12 +948,16 @@ def _repeats(toks: _Tokens, toponyms: list[_Toponym], resolved: list[Candidate |
     for m in pattern.finditer(toks.doc_text):
         i = bisect.bisect_left(toks.idx, m.start())
         j = bisect.bisect_left(toks.idx, m.end())
+        ent = toks.ent[i] if i < toks.n else None
+        misread = ent is not None and (ent.start, ent.end) == (i, j) and j - i > 1  # "Tega Cay" as a person
         if (i >= toks.n or toks.idx[i] != m.start() or any(taken[x] or blocked[x] for x in range(i, j))
-                or any(toks.words[x] in people for x in range(i, j)) or _title_before(toks, i)
+                or not misread and any(toks.words[x] in people for x in range(i, j)) or _title_before(toks, i)
                 or i > 0 and toks.can_start(i - 1) and not toks.sent_start[i]
                 or j < toks.n and toks.can_start(j) and toks.lower[j] not in _LOCAL_HEADS):
             continue  # not part of a longer name ("New Woodstock", "Woodstock Road")
         first = names[m.group(0)]
+        if first.text.isupper():
+            first = _Toponym(first.start, first.end, m.group(0), None, first.sentence, first.cue, first.candidates)
         in_name = j < toks.n and toks.words[j][:1].isupper() and toks.lower[j] in _LOCAL_HEADS
         out.append(_Toponym(m.start(), m.end(), m.group(0), None, _sentence_of(m.start(), toks.sentences),
                             first.cue, first.candidates, role="in_name" if in_name else None))
