@@ -755,7 +755,7 @@ def _names_in_organisations(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list
                     continue  # the whole name is for the other finders; "Texas Department" is "Texas"
                 name = toks.span_text(k, j)
                 key = normalize_name(name)
-                if key in _CALENDAR_WORDS or key in _INSTITUTIONS or _is_generic(name) or gaz.demonym_country(name):
+                if _names_nothing(name, key, gaz):
                     continue
                 cands = [c for c in _lookup(gaz, name, loose=False) if c.match in ("name", "alias")]
                 if k > ent.start + 1 or toks.lower[k] != toks.lower[ent.start]:  # after "of": no hamlets
@@ -911,8 +911,7 @@ def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Cand
                 continue
             name = toks.span_text(i, j)
             key = normalize_name(name)
-            if (key in _CALENDAR_WORDS or key in _INSTITUTIONS or _is_generic(name) or len(key) <= 3
-                    or gaz.demonym_country(name)):
+            if len(key) <= 3 or _names_nothing(name, key, gaz):
                 continue
             cands = _lookup(gaz, name, loose=False)
             if any(_local(c, local_areas, pinned) for c in cands):
@@ -964,6 +963,12 @@ def _repeats(toks: _Tokens, toponyms: list[_Toponym], resolved: list[Candidate |
         for x in range(i, j):
             taken[x] = True
     return out
+
+
+def _names_nothing(name: str, key: str, gaz: Gazetteer) -> bool:
+    """A month, weekday or holiday, an institution ("the White House"), a generic word ("North") or a
+    nationality: never a place a finder may add."""
+    return key in _CALENDAR_WORDS or key in _INSTITUTIONS or _is_generic(name) or gaz.demonym_country(name) is not None
 
 
 def _local(c: Candidate, areas: set[tuple[str, str]], pinned: list[Candidate]) -> bool:
