@@ -585,6 +585,7 @@ _PARTY_PLACE = re.compile(r"(?<![\w-])(?:[DRI]|DFL)-(?P<place>[A-Z][\w.’']*(?:
 
 
 def _party_places(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Toponym]:
+    """The place after a party letter, the longest part the gazetteer knows ("D-Fort Worth", "D-Calif.")."""
     out: list[_Toponym] = []
     text = toks.doc_text
     for m in _PARTY_PLACE.finditer(text):
@@ -617,6 +618,7 @@ _NAME_RE = re.compile(_NAME)
 
 
 def _listed_counties(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Toponym]:
+    """Each name of a list that ends in "counties" (or "parishes") that is a county of that name."""
     out: list[_Toponym] = []
     text = toks.doc_text
     for m in _LISTED_COUNTIES.finditer(text):
