@@ -943,3 +943,12 @@ def test_a_dateline_in_capitals_names_the_headlines_town(nlp, gaz) -> None:
     text = "Firefighters battle Tega Cay fire. TEGA CAY \x97 Local fire departments responded on Monday."
     places = [(p.text, p.admin1) for p in _parse(nlp, gaz, text)]
     assert ("TEGA CAY", "South Carolina") in places and ("Tega Cay", "South Carolina") in places
+
+
+def test_a_country_joined_by_and_that_modifies_a_noun_is_no_place(nlp, gaz) -> None:
+    """"Turkish artillery fire and US airstrikes in northern Syria": the strikes fell in Syria; "in Iraq
+    and Syria" still names two places."""
+    text = "At least 23 militants were killed by Turkish artillery fire and US airstrikes in northern Syria."
+    assert _locate(nlp, gaz, text, "killed").country == "Syria"
+    both = "Militants were killed in air strikes in Iraq and Syria on Monday."
+    assert _locate(nlp, gaz, both, "killed").country in ("Iraq", "Syria")

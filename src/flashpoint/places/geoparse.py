@@ -1556,6 +1556,17 @@ def _distance(p: PlaceMention, start: int, end: int) -> int:
     return 0
 
 
+_AND_BEFORE = re.compile(r"\band\s+(?:the\s+)?$", re.I)
+_NOUN_AFTER = re.compile(r"\s+[a-z]{3,}\b(?<!\band)(?<!\bor)")
+
+
+def _listed_modifier(p: PlaceMention, text: str) -> bool:
+    """A country or area that "and" joins to what comes before and that modifies the noun after it:
+    "killed by Turkish artillery fire and US airstrikes": the actor's country, not a second place (as
+    "in Iraq and Syria" would be)."""
+    return bool(_AND_BEFORE.search(text, max(0, p.start - 8), p.start)) and bool(_NOUN_AFTER.match(text, p.end))
+
+
 def _modifier_after(p: PlaceMention, text: str) -> bool:
     """ "Iran's Guard", "Iran-backed militias", "Saudi-led coalition": the place modifies an actor."""
     return text[p.end : p.end + 2] in ("'s", "’s") or text[p.end : p.end + 1] in ("-", "‐")
@@ -1584,8 +1595,8 @@ def event_location(places: list[PlaceMention], start: int, end: int, text: str, 
         if _tier(p) == 0:
             if gaz.is_capital(p.geonameid) and not phrase.locative:
                 continue  # "Washington designated ...", "supported by Tehran"
-        elif not phrase.locative or (_modifier_after(p, text) and not phrase.relative):
-            continue  # "Iran's Revolutionary Guard", "Iraq declared victory"
+        elif not phrase.locative or (_modifier_after(p, text) and not phrase.relative) or _listed_modifier(p, text):
+            continue  # "Iran's Revolutionary Guard", "Iraq declared victory", "artillery fire and US airstrikes"
         eligible.append((p, phrase))
     if not eligible:
         return None
