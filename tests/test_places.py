@@ -952,3 +952,20 @@ def test_a_country_joined_by_and_that_modifies_a_noun_is_no_place(nlp, gaz) -> N
     assert _locate(nlp, gaz, text, "killed").country == "Syria"
     both = "Militants were killed in air strikes in Iraq and Syria on Monday."
     assert _locate(nlp, gaz, both, "killed").country in ("Iraq", "Syria")
+
+
+def test_a_skeleton_match_outside_the_storys_area_is_no_match(nlp, gaz) -> None:
+    """An Eastern Ghouta story's "Mesraba" (a village GeoNames lacks) is not Al Muzayrib in Daraa, which
+    only its consonant skeleton matches."""
+    text = ("Shelling hit Harasta and Douma in Eastern Ghouta on Tuesday. Rescuers said two more people died "
+            "in Mesraba, near Harasta, in Rif Dimashq.")
+    mesraba = [p for p in _parse(nlp, gaz, text) if p.text == "Mesraba"]
+    assert all(p.lat is None for p in mesraba)
+
+
+def test_a_neighbouring_countrys_hamlet_needs_company(nlp, gaz) -> None:
+    """"the village of al-Hadar" in a Syria story about the Golan is no Iraqi hamlet of that name: a hamlet of a
+    neighbouring country the story never names needs a place named near it."""
+    text = ("An Israeli drone struck a position in al-Hadar village, which borders the occupied Golan Heights, "
+            "Syrian state media said. Israeli officials declined to comment.")
+    assert not [p for p in _parse(nlp, gaz, text) if p.text == "al-Hadar" and p.country_code == "IQ"]

@@ -192,6 +192,9 @@ class _Context:
     # what each name's own mentions added to ``counts``: "Palestine" named five times in a Texas story must
     # not outvote the story's other places when deciding what "Palestine" itself means
     own: dict[str, Counter[str]] = field(default_factory=dict)
+    # what each name's own first-pass reading added to ``counts`` (``_refine``): "al-Hadar" read as the
+    # Iraqi hamlet must not make the story about Iraq when deciding whether that reading is believable
+    pinned_own: dict[str, Counter[str]] = field(default_factory=dict)
     focus: dict[str, float] = field(default_factory=dict)  # country code -> share of mentions
     total: float = 0.0  # sum of ``counts``
     _regional: dict[str, float] = field(default_factory=dict)
@@ -1250,6 +1253,7 @@ def _refine(ctx: _Context, toponyms: list[_Toponym], first: list[Candidate | obj
     """
     counts = Counter(ctx.counts)
     admin: Counter[tuple[str, str]] = Counter(ctx.admin_hints)
+    pinned_own: dict[str, Counter[str]] = {}
     for top, best in zip(toponyms, first):
         if not isinstance(best, Candidate) or not best.country_code:
             continue
@@ -1260,12 +1264,13 @@ def _refine(ctx: _Context, toponyms: list[_Toponym], first: list[Candidate | obj
             continue
         if all(c.country_code == best.country_code for c in top.candidates):
             counts[best.country_code] += 1.0
+            pinned_own.setdefault(top.key, Counter())[best.country_code] += 1.0
             if best.admin1_code and all(c.admin1_code == best.admin1_code for c in top.candidates):
                 admin[(best.country_code, best.admin1_code)] += 0.5
     total = sum(admin.values())
     shares = {k: v / total for k, v in admin.items()} if total else {}
     return _Context(counts, ctx.admin_by_sentence, ctx.gazetteer, shares, admin_hints=ctx.admin_hints,
-                    own=ctx.own)
+                    own=ctx.own, pinned_own=pinned_own)
 
 
 # -- resolution -------------------------------------------------------------------------------------------
@@ -1431,7 +1436,7 @@ def _resolve(top: _Toponym, ctx: _Context, gaz: Gazetteer) -> Candidate | object
     best = max(cands, key=lambda c: _score(c, top, top.candidates, ctx))
     if _other_area_variant(best, top, ctx):
         return _UNRESOLVED
-    return unresolved if _foreign_hamlet(best, ctx, top.candidates) else best
+    return unresolved if _foreign_hamlet(best, ctx, top.candidates, top) else best
 
 
 def _lies_in(c: Candidate, areas: set[tuple[str, str | None]]) -> bool:
@@ -1441,11 +1446,20 @@ def _lies_in(c: Candidate, areas: set[tuple[str, str | None]]) -> bool:
 
 def _other_area_variant(c: Candidate, top: _Toponym, ctx: _Context) -> bool:
     """A spelling that is not the town's own name ("Hader" for Al Hadir), in a sentence that names another
-    admin area ("in Quneitra province ... the village of Hader"): a local place GeoNames lacks, not a
-    namesake across the country."""
+    admin area ("in Quneitra province ... the village of Hader"), or a consonant-skeleton match outside the
+    one admin area a story is about: a local place GeoNames lacks, not a namesake across the country."""
+    if c.feature_class != "P" or c.match not in ("alternate", "variant", "fuzzy"):
+        return False
+    area = (c.country_code or "", c.admin1_code or "")
     areas = ctx.admin_by_sentence.get(top.sentence)
-    return (bool(areas) and c.feature_class == "P" and c.match in ("alternate", "variant", "fuzzy")
-            and (c.country_code or "", c.admin1_code or "") not in areas)
+    if areas:
+        return area not in areas
+    # a story plainly about one admin area: a skeleton match elsewhere, with no place named near it, is a
+    # local place GeoNames lacks ("Mesraba" in an Eastern Ghouta story is not Al Muzayrib in Daraa)
+    near = ctx.nearby.get((id(top), id(c)), 0.0) if ctx.nearby else 0.0
+    main = max(ctx.admin_focus.items(), key=lambda kv: kv[1], default=(None, 0.0))
+    return (c.match == "fuzzy" and near < 1.0 and main[1] >= _W.local_focus and main[0] != area
+            and main[0] is not None and main[0][0] == area[0])
 
 
 # ``abroad`` in data/geoparse.yaml: below ``foreign_town`` people, a name shared across countries resolves
@@ -1453,7 +1467,7 @@ def _other_area_variant(c: Candidate, top: _Toponym, ctx: _Context) -> bool:
 # England: 54; Lere: 4); below ``hamlet``, a place in a country the story never names stays unresolved.
 
 
-def _foreign_hamlet(c: Candidate, ctx: _Context, cands: Sequence[Candidate]) -> bool:
+def _foreign_hamlet(c: Candidate, ctx: _Context, cands: Sequence[Candidate], top: _Toponym | None = None) -> bool:
     """A small place in a country the article never names is more likely a local name GeoNames lacks
     ("Adra" near Damascus is not Adra in Spain); an article that names no country is left alone.
 
@@ -1466,6 +1480,12 @@ def _foreign_hamlet(c: Candidate, ctx: _Context, cands: Sequence[Candidate]) -> 
     share = ctx.focus.get(cc, 0.0)
     if c.match in ("alternate", "variant") and share < 0.1 and c.population < 200_000:
         return True  # "Barna" is not Bern, "Tibni" not Tibnah, in a Syria story
+    near = ctx.nearby.get((id(top), id(c)), 0.0) if top is not None and ctx.nearby else 0.0
+    mine = ctx.pinned_own.get(top.key, Counter()) if top is not None else Counter()
+    others = {k: v - mine.get(k, 0.0) for k, v in ctx.counts.items()}  # the story without this name
+    rest = sum(others.values())
+    if rest >= 1.0 and others.get(cc, 0.0) <= 1e-9 and c.population < _W.neighbour_hamlet and near < 1.0:
+        return True  # "al-Hadar" in a Quneitra story is no Iraqi hamlet of that name, neighbour or not
     if share > 0.0 or ctx.regional(cc) > 0.0:
         return False
     if c.population < _W.hamlet:

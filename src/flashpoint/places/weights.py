@@ -60,6 +60,7 @@ class GeoWeights:
     area_in_name: float
     hints_cap: float
     hamlet: float
+    neighbour_hamlet: float
     foreign_town: float
     famous: float
     local_town: float
