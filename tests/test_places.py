@@ -969,3 +969,13 @@ def test_a_neighbouring_countrys_hamlet_needs_company(nlp, gaz) -> None:
     text = ("An Israeli drone struck a position in al-Hadar village, which borders the occupied Golan Heights, "
             "Syrian state media said. Israeli officials declined to comment.")
     assert not [p for p in _parse(nlp, gaz, text) if p.text == "al-Hadar" and p.country_code == "IQ"]
+
+
+def test_what_the_text_says_a_place_lies_in_outweighs_the_sentences_other_area(nlp, gaz) -> None:
+    """"Shadadi in northeastern Hasakeh and ... Kobane ... in northern Aleppo province": Shadadi's spelling
+    is an alternate name of Ash Shaddadah, which lies where the text says; and a country never lies in a
+    province ("the border with Turkey in northern Aleppo province")."""
+    text = ("Monitors said 30 militants were killed around the town of Shadadi in northeastern Hasakeh and five "
+            "outside the town of Kobane on the border with Turkey in northern Aleppo province.")
+    places = {p.text: p for p in _parse(nlp, gaz, text)}
+    assert places["Shadadi"].name == "Ash Shaddadah" and places["Turkey"].country_code == "TR"

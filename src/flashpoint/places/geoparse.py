@@ -675,8 +675,8 @@ def _link_nesting(toponyms: list[_Toponym], text: str) -> None:
     said: dict[str, set[tuple[str, str | None]]] = {}
     for a, b in zip(toponyms, toponyms[1:]):
         between = _NESTING.fullmatch(text[a.end : b.start])
-        if a.role or b.role or not between:
-            continue
+        if a.role or b.role or not between or any(c.is_country and c.match in ("name", "alias") for c in a.candidates):
+            continue  # "the border with Turkey in northern Aleppo province": a country lies in no province
         if between.group(1) and _bigger(a.candidates) >= max(_bigger(b.candidates), 1):
             continue  # "the Damascus suburb of Ghouta": the suburb is Ghouta, of Damascus
         areas = {(c.country_code, None if c.is_country else c.admin1_code)
@@ -1448,7 +1448,8 @@ def _other_area_variant(c: Candidate, top: _Toponym, ctx: _Context) -> bool:
     """A spelling that is not the town's own name ("Hader" for Al Hadir), in a sentence that names another
     admin area ("in Quneitra province ... the village of Hader"), or a consonant-skeleton match outside the
     one admin area a story is about: a local place GeoNames lacks, not a namesake across the country."""
-    if c.feature_class != "P" or c.match not in ("alternate", "variant", "fuzzy"):
+    if c.feature_class != "P" or c.match not in ("alternate", "variant", "fuzzy") or top.nested and _lies_in(
+            c, top.nested):  # "Shadadi in northeastern Hasakeh": the text said where it lies
         return False
     area = (c.country_code or "", c.admin1_code or "")
     areas = ctx.admin_by_sentence.get(top.sentence)
