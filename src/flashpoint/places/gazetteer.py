@@ -404,18 +404,11 @@ class Gazetteer:
 
     def demonym_country(self, word: str) -> str | None:
         """The country code a nationality word points at ("Iraqi", "Iraqis" -> "IQ"), or None."""
-        key = normalize_name(word)
-        cc = self._demonyms.get(key)
-        if cc is None and key.endswith("s"):
-            cc = self._demonyms.get(key[:-1])
-        return cc
+        return _singular_get(self._demonyms, word)
 
     def demonym_area(self, word: str) -> Candidate | None:
         """The first-level area a word for its people points at ("Minnesotans" -> Minnesota), or None."""
-        key = normalize_name(word)
-        row = self._area_demonyms.get(key)
-        if row is None and key.endswith("s"):
-            row = self._area_demonyms.get(key[:-1])
+        row = _singular_get(self._area_demonyms, word)
         return None if row is None else self._candidate(row, NAME)
 
     def county_states(self, name: str) -> tuple[str, ...]:
@@ -779,6 +772,15 @@ def _add_us_counties(data_dir: Path, rb: _RowBuilder, keys: _KeyCollector) -> No
         r = rb.add(gid=None, name=name, cc="US", admin1=row["state"], lat=float(row["lat"]), lon=float(row["lon"]),
                    pop=0, fclass="A", fcode="ADM2")
         keys.add(name, r, NAME)
+
+
+def _singular_get(table: dict[str, Any], word: str) -> Any:
+    """A people-word's entry, the plural read as the singular ("Iraqis" as "Iraqi")."""
+    key = normalize_name(word)
+    found = table.get(key)
+    if found is None and key.endswith("s"):
+        found = table.get(key[:-1])
+    return found
 
 
 def _area_demonyms(table: dict[str, list[str]], admin1_index: dict[str, tuple[str, int]]) -> dict[str, int]:

@@ -343,6 +343,18 @@ class _Tokens:
                     self._people.update(self.words[i] for i in range(ent.start, ent.end))
         return self._people
 
+    def claim(self, i: int, j: int) -> bool:
+        """Mark tokens i..j-1 as inside a toponym; False, marking nothing, if one already is."""
+        if any(self.taken[x] for x in range(i, j)):
+            return False
+        for x in range(i, j):
+            self.taken[x] = True
+        return True
+
+    def claim_chars(self, start: int, end: int) -> bool:
+        """``claim`` for the tokens that start within text[start:end] (finders that read the text)."""
+        return self.claim(bisect.bisect_left(self.idx, start), bisect.bisect_left(self.idx, end))
+
     def span_text(self, s: int, e: int) -> str:
         """The text of tokens s..e-1."""
         return self.doc_text[self.idx[s] : self.idx[e - 1] + len(self.words[e - 1])]
@@ -442,9 +454,9 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
         if ent.label_ in _NOT_PLACE_LABELS and not _misread_norp(ent, gaz):
             for i in range(ent.start, ent.end):
                 blocked[i] = True
-    found.extend(_datelines(toks, gaz, taken))
-    found.extend(_party_places(toks, gaz, taken))
-    found.extend(_listed_counties(toks, gaz, taken))
+    found.extend(_datelines(toks, gaz))
+    found.extend(_party_places(toks, gaz))
+    found.extend(_listed_counties(toks, gaz))
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS or any(taken[i] for i in range(ent.start, ent.end)):
             continue
@@ -557,7 +569,7 @@ _DATELINE = re.compile(
 _DATELINE_SPAN = 600  # datelines open the story (after a headline, in this pipeline's texts)
 
 
-def _datelines(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Toponym]:
+def _datelines(toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
     out: list[_Toponym] = []
     text = toks.doc_text
     for m in _DATELINE.finditer(text[:_DATELINE_SPAN]):
@@ -570,12 +582,8 @@ def _datelines(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Topony
             cands = [c for c in _lookup(gaz, name, loose=False) if c.match in ("name", "alias")]
             if not cands or len(normalize_name(name)) <= 2 and not any(c.match == "alias" for c in cands):
                 break  # "AP -", "UN -": not a dateline; a failed town leaves its state alone too
-            first = bisect.bisect_left(toks.idx, start)
-            last = bisect.bisect_left(toks.idx, end)
-            if any(taken[i] for i in range(first, last)):
+            if not toks.claim_chars(start, end):
                 break
-            for i in range(first, last):
-                taken[i] = True
             out.append(_Toponym(start, end, name, "GPE", _sentence_of(start, toks.sentences), None, cands))
         if out:
             break  # one dateline per story
@@ -587,7 +595,7 @@ def _datelines(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Topony
 _PARTY_PLACE = re.compile(r"(?<![\w-])(?:[DRI]|DFL)-(?P<place>[A-Z][\w.’']*(?:[ \t][A-Z][\w.’']*)?)")
 
 
-def _party_places(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Toponym]:
+def _party_places(toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
     """The place after a party letter, the longest part the gazetteer knows ("D-Fort Worth", "D-Calif.")."""
     out: list[_Toponym] = []
     text = toks.doc_text
@@ -602,11 +610,7 @@ def _party_places(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Top
                 cands = [c for c in _lookup(gaz, part.rstrip("."), loose=False) if c.match in ("name", "alias")]
                 part = part if cands and any(c.match == "alias" for c in cands) else part.rstrip(".")
             if cands:
-                first = bisect.bisect_left(toks.idx, start)
-                last = bisect.bisect_left(toks.idx, start + len(part))
-                if not any(taken[i] for i in range(first, last)):
-                    for i in range(first, last):
-                        taken[i] = True
+                if toks.claim_chars(start, start + len(part)):
                     out.append(_Toponym(start, start + len(part), part, "GPE", _sentence_of(start, toks.sentences),
                                         None, cands))
                 break
@@ -620,7 +624,7 @@ _LISTED_COUNTIES = re.compile(rf"(?P<list>{_NAME}(?:,[ \t]+{_NAME})*,?[ \t]+(?:a
 _NAME_RE = re.compile(_NAME)
 
 
-def _listed_counties(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_Toponym]:
+def _listed_counties(toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
     """Each name of a list that ends in "counties" (or "parishes") that is a county of that name."""
     out: list[_Toponym] = []
     text = toks.doc_text
@@ -632,12 +636,8 @@ def _listed_counties(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> list[_
             if not cands:
                 continue
             start = m.start("list") + n.start()
-            first = bisect.bisect_left(toks.idx, start)
-            last = bisect.bisect_left(toks.idx, start + len(name))
-            if any(taken[i] for i in range(first, last)):
+            if not toks.claim_chars(start, start + len(name)):
                 continue
-            for i in range(first, last):
-                taken[i] = True
             out.append(_Toponym(start, start + len(name), name, "GPE", _sentence_of(start, toks.sentences),
                                 "admin", cands))
     return out
@@ -772,11 +772,7 @@ def _names_in_organisations(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list
                 k += 1
                 continue
             j, name, cands = hit
-            start = toks.idx[k]
-            yield _Toponym(start, start + len(name), name, None, _sentence_of(start, toks.sentences), None, cands,
-                           role="in_name")
-            for x in range(k, j):
-                taken[x] = True
+            yield _claimed(toks, k, j, None, cands, role="in_name")
             k = j
 
 
@@ -806,11 +802,7 @@ def _demonyms(toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> Iterable[_Top
             cc = gaz.demonym_country(name)
             country = gaz.country(cc) if cc else gaz.demonym_area(name)  # "Iraqis"; "Minnesotans"
             if country is not None:
-                start = toks.idx[i]
-                yield _Toponym(start, start + len(name), name, None, _sentence_of(start, toks.sentences), None,
-                               [country], role="demonym")
-                for x in range(i, j):
-                    taken[x] = True
+                yield _claimed(toks, i, j, None, [country], role="demonym")
                 i = j - 1
                 break
         i += 1
@@ -926,12 +918,7 @@ def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Cand
             i += 1
             continue
         j, name, cands = hit
-        start = toks.idx[i]
-        in_name = j < toks.n and toks.words[j][:1].isupper() and toks.lower[j] in _LOCAL_HEADS
-        yield _Toponym(start, start + len(name), name, None, _sentence_of(start, toks.sentences),
-                       _cue_after(toks, j), cands, role="in_name" if in_name else None)
-        for x in range(i, j):
-            taken[x] = True
+        yield _claimed(toks, i, j, _cue_after(toks, j), cands, role=_institution_after(toks, j))
         i = j
 
 
@@ -960,14 +947,24 @@ def _repeats(toks: _Tokens, toponyms: list[_Toponym], resolved: list[Candidate |
                 or j < toks.n and toks.can_start(j) and toks.lower[j] not in _LOCAL_HEADS):
             continue  # not part of a longer name ("New Woodstock", "Woodstock Road")
         first = names[m.group(0)]
-        if first.text.isupper():
-            first = _Toponym(first.start, first.end, m.group(0), None, first.sentence, first.cue, first.candidates)
-        in_name = j < toks.n and toks.words[j][:1].isupper() and toks.lower[j] in _LOCAL_HEADS
         out.append(_Toponym(m.start(), m.end(), m.group(0), None, _sentence_of(m.start(), toks.sentences),
-                            first.cue, first.candidates, role="in_name" if in_name else None))
-        for x in range(i, j):
-            taken[x] = True
+                            first.cue, first.candidates, role=_institution_after(toks, j)))
+        toks.claim(i, j)
     return out
+
+
+def _claimed(toks: _Tokens, i: int, j: int, cue: str | None, cands: list[Candidate],
+             role: str | None = None) -> _Toponym:
+    """The toponym of tokens i..j-1, which it claims (the caller has checked they are free)."""
+    start = toks.idx[i]
+    text = toks.span_text(i, j)
+    toks.claim(i, j)
+    return _Toponym(start, start + len(text), text, None, _sentence_of(start, toks.sentences), cue, cands, role=role)
+
+
+def _institution_after(toks: _Tokens, j: int) -> str | None:
+    """"in_name" when the town opens a local institution's name ("Huntsville Fire Department")."""
+    return "in_name" if j < toks.n and toks.words[j][:1].isupper() and toks.lower[j] in _LOCAL_HEADS else None
 
 
 def _names_nothing(name: str, key: str, gaz: Gazetteer) -> bool:
