@@ -766,12 +766,12 @@ def _names_in_organisations(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list
                 if k > ent.start + 1 or toks.lower[k] != toks.lower[ent.start]:  # after "of": no hamlets
                     cands = [c for c in cands if c.is_country or c.is_admin1 or c.population >= _W.named_town]
                 if cands and (len(key) > 2 or any(c.match == "alias" for c in cands)):
-                    hit = (j, name, cands)
+                    hit = (j, cands)
                     break
             if hit is None:
                 k += 1
                 continue
-            j, name, cands = hit
+            j, cands = hit
             yield _claimed(toks, k, j, None, cands, role="in_name")
             k = j
 
@@ -912,12 +912,12 @@ def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Cand
                 continue
             cands = _lookup(gaz, name, loose=False)
             if any(_local(c, local_areas, pinned) for c in cands):
-                hit = (j, name, cands)
+                hit = (j, cands)
                 break
         if hit is None:
             i += 1
             continue
-        j, name, cands = hit
+        j, cands = hit
         yield _claimed(toks, i, j, _cue_after(toks, j), cands, role=_institution_after(toks, j))
         i = j
 
