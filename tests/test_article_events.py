@@ -300,7 +300,53 @@ def test_the_classifier_does_not_undo_what_the_roles_decided() -> None:
     assert e.acled.sub_event_type == "Shelling/artillery/missile attack" and (e.fatalities, e.injured) == (1, 16)
 
 
+def test_a_later_strike_of_the_same_kind_takes_the_one_perpetrator_the_article_names() -> None:
+    events = _acled("Syria news\n\nSyrian government air strikes hit rebel-held towns in Hama on Sunday, killing 30 people. "
+                    "In Idlib province, 12 civilians were killed in air strikes on the village of Kafr Nabl on "
+                    "Saturday, rescuers said.")
+    assert [e.actor1 for e in events] == ["Military Forces of Syria", "Military Forces of Syria"]
+    events = _acled("Syria news\n\nRussian air strikes hit Hama on Sunday, killing 30 people. Turkish air strikes "
+                    "hit Afrin on Sunday, killing 9 fighters. In Idlib, 12 civilians were killed in air strikes on "
+                    "Kafr Nabl on Saturday.")
+    assert events[-1].actor1 is None  # two perpetrators of that kind: unknown, as a coder leaves it
+
+
+def test_the_agent_the_parser_hangs_on_the_object_and_weapons_only_a_state_uses() -> None:
+    e = _one("Syria news\n\nCivilians fled on Monday amid heavy bombardment of the town of Douma by regime "
+             "warplanes.")
+    assert e.actor1 == "Military Forces of Syria"
+    e = _one("Syria news\n\nNine civilians were killed in a barrel bomb attack on the town of Saraqib on Monday.")
+    assert e.actor1 == "Military Forces of Syria"
+
+
+def test_the_monitor_that_reports_strikes_is_not_their_agent() -> None:
+    e = _one("Syria news\n\nThe Syrian Observatory for Human Rights reported heavy strikes on Saraqib on Monday.")
+    assert e.actor1 is None
+
+
+def test_a_headline_telling_joins_the_body_event_despite_its_nationality_word() -> None:
+    e = _one("On Monday the civilians were killed after jets struck a district of the city of Raqqa.",
+             title="At least 45 killed in US airstrike in Syrias Raqqa")
+    assert (e.fatalities, e.actor1) == (45, "Military Forces of the United States")
+    assert e.location.name == "Ar Raqqah"
+
+
+def test_a_named_victim_of_a_shelling_is_coded_as_a_civilian() -> None:
+    e = _one("Syria news\n\nRebel shelling killed Ahmad Khalil Darwish in Aleppo on Monday.")
+    assert e.actor2 == "Civilians (Syria)"
+
+
 # ------------------------------------------------------------------------------------------ places
+def test_a_well_known_place_opens_a_misread_run_on_phrase_and_variant_spellings_of_misread_towns() -> None:
+    for misread in ("Aleppo Syrias largest city according to rescuers", "Aleppo Syrias largest city, rescuers said"):
+        e = _one("Syria news\n\nAt least 16 civilians were killed Friday during an air raid on the neighborhood of "
+                 f"Bab al-Nairab in {misread}.")
+        assert e.location.name == "Aleppo"
+    e = _one("Syria news\n\nTwo suicide bombers killed at least 30 Kurdish militiamen in al-Hassakeh in north-eastern "
+             "Syria on Monday.")
+    assert e.location.name == "Al Hasakah"
+
+
 def test_the_city_of_a_name_is_the_town_not_its_province() -> None:
     e = _one("Syria news\n\nOn Monday US jets targeted a district in the city of Raqqah, killing 45 people.")
     assert e.location.name == "Ar Raqqah" and e.location.geo_precision <= 2

@@ -76,6 +76,7 @@ class ActorDictionary:
     countries: dict[str, str] = field(default_factory=dict)  # iso2 -> country name
     countries_with_article: frozenset[str] = frozenset()  # "the Philippines" after "of"
     government_words: frozenset[str] = frozenset()  # "regime", "government": the article's own state
+    state_weapons: frozenset[str] = frozenset()  # "barrel (bombs)": only a state's forces use them
 
     alias_index: dict[str, str] = field(default_factory=dict)  # normalize_name(alias) -> canonical
 
@@ -145,4 +146,5 @@ def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
         countries=countries,
         countries_with_article=frozenset(gen.get("countries_with_article", [])),
         government_words=frozenset(gen.get("government_words", [])),
+        state_weapons=frozenset(gen.get("state_weapons", [])),
     )

@@ -26,6 +26,12 @@ def _cues(data_dir: Path = DATA_DIR) -> tuple[frozenset[str], tuple[tuple[str, .
     return frozenset(raw["speech_verbs"]), tuple(tuple(p.split()) for p in raw["according_to"])
 
 
+def speech_verbs() -> frozenset[str]:
+    """The lemmas of reported speech ("said", "reported"): whoever is their subject told of an
+    event, and did not do it."""
+    return _cues()[0]
+
+
 def _span_of(tokens: list[Token]) -> Span | None:
     if not tokens:
         return None

@@ -42,6 +42,7 @@ from .filling import (
     REPORT_DATE,
     ArticleFacts,
     civilian_victims,
+    inherit_perpetrator,
     fill_claimed_actor,
     fill_date,
     fill_place,
@@ -132,6 +133,7 @@ class EventCoder:
             fill_place(e, facts, lead=e is lead, others=others, same_place_km=self.grouping.same_place_km)
             headline_agent = partial(self._agent_at, e.hit.trigger, index, focus_country) if e is lead else None
             fill_claimed_actor(e, index, self.filling, facts, headline_agent=headline_agent)
+            inherit_perpetrator(e, kept)
             kept.append(e)
         return [self._event(d, article, focus_country) for d in kept]
 
@@ -438,7 +440,7 @@ class EventCoder:
         if a2 is None and sub is not None and country and civilian_victims(d, self.filling):
             name2, inter2 = f"Civilians ({country})", 7  # "killing 12 people": ACLED's civilians
         assoc2 = "; ".join(m.actor for m in d.roles.assoc_target) or None
-        if a2 is not None and a2.method == "person" and sub is not None and sub.event_type == "Violence against civilians":
+        if a2 is not None and a2.method == "person" and sub is not None and sub.event_type in _HIT_CIVILIANS:
             if a2.inter == 7 or a2.actor_type == "Person":
                 # ACLED codes unarmed victims as civilians of their country; the name stays as evidence.
                 name2, inter2 = f"Civilians ({a2.country or country})", 7
@@ -577,6 +579,11 @@ def _telling(anchor: Token, event_sents: set[int]) -> list[Span]:
 
 def _linked(a: Token, b: Token) -> bool:
     return a in b.subtree or b in a.subtree or a.head == b.head
+
+
+# Event types whose unarmed victims ACLED codes as civilians of their country: an attack on them, and
+# remote violence (a shell, strike or bomb) that hit them.
+_HIT_CIVILIANS = frozenset(("Violence against civilians", "Explosions/Remote violence"))
 
 
 def _armed_or_victim(m: ActorMention | None, sub: object) -> ActorMention | None:

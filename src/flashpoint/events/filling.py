@@ -261,11 +261,13 @@ def _attributed(sent: Span, event: Draft, index: MentionIndex, rules: FillingRul
 def _named_in_headline(facts: ArticleFacts, event: Draft, agent_of: Callable[[Token], ActorMention | None]
                        ) -> ActorMention | None:
     """"Russian air strikes kill 20 in Idlib": who the headline says did the lead event, read by the
-    event stage's own roles (``agent_of``) on the headline's word for it."""
+    event stage's own roles (``agent_of``) on the headline's word for it: the lead's own word, or the
+    word of a headline telling grouped with it ("US airstrike" over a body that says "were killed")."""
+    told = {m.hit.anchor.i for m in event.members if m.hit.in_headline}
     for tok in facts.doc:
         if tok.idx >= facts.body_start:
             break
-        if tok.pos_ in {"NOUN", "PROPN"} and _own_word(tok, event):
+        if tok.pos_ in {"NOUN", "PROPN"} and (_own_word(tok, event) or tok.i in told):
             mention = agent_of(tok)
             if is_armed(mention):
                 return mention
@@ -301,6 +303,23 @@ def fill_claimed_actor(event: Draft, index: MentionIndex, rules: FillingRules, f
         sent = sentence_of(doc[sent.end])
     if headline_agent is not None and facts is not None and facts.body_start > 0:
         take(_named_in_headline(facts, event, headline_agent))
+
+
+def inherit_perpetrator(event: Draft, earlier: list[Draft]) -> None:
+    """A violent event the article names no perpetrator for takes the one of its earlier events of the
+    same sub-type, when they name only one: "Jet strikes blamed on the regime hit the cities ... At least
+    45 people were killed in airstrikes on Aleppo" (the lead names who carries out the strikes it goes
+    on to tell one by one). Two earlier perpetrators of that kind ("Russian and Turkish strikes") leave
+    it unknown, as a coder would."""
+    if event.plover != "ASSAULT" or event.code is None or event.actor1 is not None:
+        return
+    named = {e.actor1.actor: e.actor1 for e in earlier
+             if e.code == event.code and is_armed(e.actor1) and e.actor1 is not None}
+    if len(named) != 1:
+        return
+    (found,) = named.values()
+    if event.actor2 is None or event.actor2.actor != found.actor:
+        event.actor1 = found
 
 
 def civilian_victims(event: Draft, rules: FillingRules) -> bool:

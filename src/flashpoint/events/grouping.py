@@ -156,13 +156,18 @@ def _same_spot(a: Location | None, b: Location | None, km: float) -> bool:
 def _compatible(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
     """Nothing the two say differs: the same kind of event (two mentions that each name their means,
     "rockets" and "air strikes", are two events unless one refines the other; a mention that names
-    none, "were killed", "the attack", may tell either), and no other place, day, perpetrator or toll."""
+    none, "were killed", "the attack", may tell either), and no other place, day, perpetrator or toll.
+    A headline's country says nothing against a body's place: "US airstrike in Syrias Raqqa" reads
+    the nationality word as the place when the country name it meant is misspelt."""
     if not same_kind(group, d, ontology):
         return False
     either_loose = loose(d, ontology) or _all_loose(group, ontology)
     if group.code != d.code and not either_loose and not refines(group.code, d.code, rules):
         return False
-    return (places_agree(group.location, d.location, rules.same_place_km) and times_agree(group.time, d.time)
+    place = d.location
+    if d.hit.in_headline and place is not None and place.admin1 is None and _coarse(place):
+        place = None
+    return (places_agree(group.location, place, rules.same_place_km) and times_agree(group.time, d.time)
             and actors_agree(group, d) and _tolls_agree(group, d))
 
 

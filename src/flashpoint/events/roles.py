@@ -15,6 +15,7 @@ from ..actors.dictionary import ActorDictionary
 from ..actors.mentions import MentionIndex
 from ..model import ActorMention
 from ..nlp import acts_as_verb, sentence_of
+from .claims import speech_verbs
 from .detect import Hit
 
 _SUBJ = {"nsubj", "csubj"}
@@ -150,12 +151,23 @@ def _associates(roles: Roles, index: MentionIndex) -> None:
                 out.append(m)
 
 
+def _of_object_by(noun: Token) -> Token | None:
+    """"bombardment of the area by regime warplanes": the parser hangs the agent on the object."""
+    for obj in _prep_objects(noun, {"of"}):
+        found = _agent_by(obj)
+        if found is not None:
+            return found
+    return None
+
+
 def _nominal(noun: Token, index: MentionIndex, roles: Roles) -> None:
     poss = next((c for c in noun.children if c.dep_ == "poss"), None)
-    by = _agent_by(noun)
+    by = _agent_by(noun) or _of_object_by(noun)
     agent_tok = by or poss
-    if agent_tok is None and noun.dep_ in _OBJ and noun.head.pos_ in {"VERB", "AUX"}:
-        agent_tok = _subject(noun.head)  # "militants launched an attack on ..."
+    if (agent_tok is None and noun.dep_ in _OBJ and noun.head.pos_ in {"VERB", "AUX"}
+            and noun.head.lemma_.lower() not in speech_verbs()):
+        # "militants launched an attack on ...", but not "the monitor reported strikes on ..."
+        agent_tok = _subject(noun.head)
     roles.agent = index.at(agent_tok) if agent_tok is not None else None
     if roles.agent is None:
         # "a U.S. missile strike", "Hezbollah shelling": the actor named in front of the noun
@@ -238,14 +250,15 @@ def _demonym_government(token: Token, dictionary: ActorDictionary) -> ActorMenti
 
 def _demonym_forces(noun: Token, dictionary: ActorDictionary, focus_country: str | None) -> ActorMention | None:
     """"Russian airstrikes", "Turkish shelling": the military of the country the adjective names;
-    "regime shelling", "government air strikes", "army operations": the article's own state's."""
+    "regime shelling", "government air strikes", "army operations", "a barrel bomb attack": the article's
+    own state's."""
     for left in noun.lefts:
         if left.dep_ not in {"amod", "compound", "nmod", "poss"}:
             continue
         for t in left.subtree:
             country = dictionary.country_of_demonym(t.text)
-            if country is None and (t.lemma_.lower() in dictionary.government_words
-                                    or t.lower_ in dictionary.government_words):
+            words = dictionary.government_words | dictionary.state_weapons
+            if country is None and (t.lemma_.lower() in words or t.lower_ in words):
                 country = focus_country
             if country:
                 inter = 1 if country == focus_country else 8

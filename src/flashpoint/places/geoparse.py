@@ -839,12 +839,12 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
                 county = toks.span_text(i, j + 1)  # "Guernsey County": a US county, no island
                 hit = (j + 1, county, _counties(gaz, county), None)
                 break
-            cands = _lookup(gaz, span_text, loose=False)
+            cands = _lookup(gaz, span_text, loose=False) or _variant_of_misread(toks, i, j, gaz, span_text)
             if not cands:
                 continue
             container = _container_after(toks, j, gaz, taken, blocked)
             inside = container is not None and _inside(cands, container[1])
-            if _scan_accepts(toks, i, j, cands, country_mentions, inside):
+            if _scan_accepts(toks, i, j, cands, country_mentions, inside, gaz):
                 hit = (j, span_text, cands, container if inside else None)
                 break
         if hit is None:
@@ -869,6 +869,16 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
             i = end
 
 
+
+
+def _variant_of_misread(toks: _Tokens, i: int, j: int, gaz: Gazetteer, span_text: str) -> list[Candidate]:
+    """A spelling variant ("al-Hassakeh" for Al Hasakah), only for a whole entity the small model
+    misread as an organisation or person: ``_misread`` then asks for a locative word before it and a
+    town of a country the story names. Ordinary capitalised words get no loose lookup."""
+    ent = toks.ent[i]
+    if ent is None or (ent.start, ent.end) != (i, j) or ent.label_ not in _MISREAD_LABELS:
+        return []
+    return [c for c in _lookup(gaz, span_text) if c.match == "variant"]
 
 
 def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Candidate]) -> Iterable[_Toponym]:
@@ -1079,22 +1089,47 @@ def _misread(toks: _Tokens, i: int, j: int, labels: set[str], cands: list[Candid
                                                                 else _LOCATIVE_WORDS) or _cue_before(toks, i)):
         return False  # "the town of Douma" says a town as plainly as "in Douma"
     return any(c.feature_class == "P" and (c.match == "name" and c.country_code in region
-                                           or c.match == "alternate" and c.country_code in named) for c in cands)
+                                           or c.match in ("alternate", "variant") and c.country_code in named)
+               for c in cands)
+
+
+# entity kinds the small model gives to run-on place phrases ("in Aleppo Syrias largest city" read as a
+# WORK_OF_ART "Aleppo Syrias"): no name of an organisation or person, so a town can open one
+_RUN_ON_LABELS = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"))
+
+
+def _run_on(toks: _Tokens, i: int, j: int, ent: Span, cands: list[Candidate], gaz: Gazetteer) -> bool:
+    """A well-known place right after a locative word that opens an entity of a kind no place name
+    runs into, or one whose rest is only a country's genitive: "in Aleppo Syrias largest city". The
+    place is the name; the rest is the misread."""
+    if ent.start != i or not _locative_before(toks, i) or not _well_known(cands):
+        return False
+    if ent.label_ in _RUN_ON_LABELS:
+        return True
+    rest = _GENITIVE.sub("", toks.span_text(j, ent.end))
+    return any(c.is_country for c in _lookup(gaz, rest, loose=False)) if rest else False
+
+
+_GENITIVE = re.compile(r"(?:['’]s|s)$")
 
 
 def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country_mentions: tuple[set[str], set[str]],
-                  inside: bool) -> bool:
+                  inside: bool, gaz: Gazetteer) -> bool:
     """``inside``: the name lies in the country or area named right after it ("Kharkiv, Ukraine")."""
     named, region = country_mentions  # the countries the story names; and their neighbours
     # "Kharkiv's Shevchenkivskyi district": a well-known place owning what follows opens a name, and is a place
     possessive = j < toks.n and toks.lower[j] in _POSSESSIVE and _well_known(cands)
     # a scanned name must cover whole entities: "Ninawah" inside the ORG "the PMU's Ninawah Command" is a
     # unit's name, not a place mention
+    run_on = False
     for k in (i, j - 1):
         ent = toks.ent[k]
         if ent is not None and (ent.start < i or ent.end > j) and ent.label_ not in PLACE_LABELS:
-            if not (possessive and ent.start == i):
+            run_on = _run_on(toks, i, j, ent, cands, gaz)
+            if not (possessive and ent.start == i) and not run_on:
                 return False
+    if run_on:
+        return True
     if j < toks.n and toks.words[j][:1].isupper() and toks.lower[j] in _ORG_HEADS:
         return False  # "the Sinaloa Cartel", "Baghdad Operations Command": an organisation's name, not a place
     labels = {toks.ent[k].label_ for k in range(i, j) if toks.ent[k] is not None}
