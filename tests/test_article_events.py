@@ -5,6 +5,8 @@ actor and place rules added with them is checked here on sentences written for t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from flashpoint import extract
@@ -336,7 +338,52 @@ def test_a_named_victim_of_a_shelling_is_coded_as_a_civilian() -> None:
     assert e.actor2 == "Civilians (Syria)"
 
 
+def test_a_loose_telling_that_breaks_the_toll_down_is_the_same_event() -> None:
+    e = _one("Syria news\n\nUS air strikes killed 50 Al-Qaeda militants and eight civilians in northern Syria on "
+             "Monday. Most of the 50 fighters killed in the attacks west of Aleppo were foreigners.")
+    assert (e.acled.sub_event_type, e.fatalities) == ("Air/drone strike", 58)
+    assert e.location.name == "Aleppo"
+
+
+def test_a_guessed_means_joins_the_telling_that_names_the_means_and_takes_its_sub_type() -> None:
+    from flashpoint.events.draft import Draft
+    from flashpoint.events.grouping import group_mentions, load_rules
+    from flashpoint.events.ontology import load_ontology
+    from flashpoint.events.roles import Roles
+    from flashpoint.nlp import get_nlp, sentence_of
+    from flashpoint.pipeline import get_finder
+
+    doc = get_nlp()("A twin bombing struck a crowd in the town on Wednesday. Then a car bomb exploded near the crowd.")
+    hits = {h.trigger.id: h for h in get_finder(get_nlp()).find(doc)}
+    bombing, car_bomb = hits["bombing_noun"], next(h for i, h in hits.items() if i != "bombing_noun")
+
+    def draft(hit, code: str) -> Draft:  # noqa: ANN001
+        return Draft(hit, code, "ASSAULT", Roles(), "asserted", tellings=[sentence_of(hit.anchor)])
+
+    rules, onto = load_rules(), load_ontology()
+    assert "bombing_noun" in rules.guessed_means
+    # the classifier's first guess for "bombing" was an air strike; the car bomb names the means
+    events = group_mentions([draft(bombing, "AIR_STRIKE"), draft(car_bomb, "REM_EXPLOS")], onto, rules)
+    assert [e.code for e in events] == ["REM_EXPLOS"]
+    # two mentions that each name their means stay two events
+    events = group_mentions([draft(car_bomb, "REM_EXPLOS"), draft(bombing, "AIR_STRIKE")][::-1], onto,
+                            replace(rules, guessed_means=frozenset()))
+    assert len(events) == 2
+
+
+def test_a_bombing_is_one_event_with_the_telling_that_names_its_means() -> None:
+    e = _one("Syria news\n\nA twin bombing struck a crowd in Qamishli on Wednesday, killing 44 people. A truck "
+             "loaded with explosives blew up on the western edge of the town.")
+    assert e.acled.sub_event_type == "Remote explosive/landmine/IED" and e.fatalities == 44
+
+
 # ------------------------------------------------------------------------------------------ places
+def test_a_place_run_into_a_nationality_word_is_found_and_holds_its_district() -> None:
+    e = _one("Syria news\n\nA bomb blast killed six people in the Salah al-Din district of Aleppo Syrian state "
+             "television reported on Wednesday.")
+    assert e.location.name == "Aleppo" and e.location.country == "Syria"
+
+
 def test_a_well_known_place_opens_a_misread_run_on_phrase_and_variant_spellings_of_misread_towns() -> None:
     for misread in ("Aleppo Syrias largest city according to rescuers", "Aleppo Syrias largest city, rescuers said"):
         e = _one("Syria news\n\nAt least 16 civilians were killed Friday during an air raid on the neighborhood of "

@@ -36,6 +36,8 @@ class GroupingRules:
     reach_sentences: int
     # (first telling's sub-type, a later telling's finer one): "a bomb blast" later told as a suicide bombing
     refinements: frozenset[tuple[str, str]] = frozenset()
+    # trigger ids whose sub-type is a guess inside its event type ("the bombing")
+    guessed_means: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=2)
@@ -43,7 +45,8 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> GroupingRules:
     raw = read_yaml(path)["grouping"]
     return GroupingRules(float(raw["same_place_km"]), frozenset(w.lower() for w in raw["new_event_words"]),
                          int(raw["reach_sentences"]),
-                         frozenset((str(a), str(b)) for a, b in raw.get("refinements", ())))
+                         frozenset((str(a), str(b)) for a, b in raw.get("refinements", ())),
+                         frozenset(raw.get("guessed_means", ())))
 
 
 # ------------------------------------------------------------------------------------------ agreement
@@ -115,13 +118,15 @@ def actors_agree(a: Draft, b: Draft) -> bool:
     return a1 == _named(b.actor2) or b1 == _named(a.actor2)
 
 
-def _tolls_agree(a: Draft, b: Draft) -> bool:
+def _tolls_agree(a: Draft, b: Draft, either_loose: bool = False) -> bool:
     """Two different death tolls with two different sub-types are two events; one sub-type with two
-    figures is one event whose toll was updated ("rose to 112")."""
+    figures is one event whose toll was updated ("rose to 112"); a loose telling with a smaller figure
+    breaks the toll down ("US air strikes killed 50 militants and eight civilians ... most of the 50
+    fighters killed in the attacks were foreigners")."""
     fa, fb = a.counts.get("fatalities"), b.counts.get("fatalities")
     if fa is None or fb is None or fa.value == fb.value or a.code == b.code:
         return True
-    return False
+    return either_loose and fb.value < fa.value
 
 
 def says_another(d: Draft, words: frozenset[str]) -> bool:
@@ -162,13 +167,14 @@ def _compatible(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules
     if not same_kind(group, d, ontology):
         return False
     either_loose = loose(d, ontology) or _all_loose(group, ontology)
-    if group.code != d.code and not either_loose and not refines(group.code, d.code, rules):
+    either_guessed = (guessed(d, rules) or _all_guessed(group, rules)) and _same_type(group.code, d.code, ontology)
+    if group.code != d.code and not (either_loose or either_guessed) and not refines(group.code, d.code, rules):
         return False
     place = d.location
     if d.hit.in_headline and place is not None and place.admin1 is None and _coarse(place):
         place = None
     return (places_agree(group.location, place, rules.same_place_km) and times_agree(group.time, d.time)
-            and actors_agree(group, d) and _tolls_agree(group, d))
+            and actors_agree(group, d) and _tolls_agree(group, d, either_loose))
 
 
 def agrees(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
@@ -183,6 +189,20 @@ def agrees(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> 
     if not d.hit.anaphoric and says_another(d, rules.new_event_words):
         return d.code == group.code and _same_spot(group.location, d.location, rules.same_place_km)
     return True
+
+
+def guessed(d: Draft, rules: GroupingRules) -> bool:
+    """A mention whose trigger leaves the means open within its event type ("the bombing")."""
+    return d.proposed is None and d.hit.trigger.id in rules.guessed_means
+
+
+def _all_guessed(group: Draft, rules: GroupingRules) -> bool:
+    return all(guessed(m, rules) for m in group.mentions())
+
+
+def _same_type(a: str | None, b: str | None, ontology: Ontology) -> bool:
+    sa, sb = ontology.sub_event(a), ontology.sub_event(b)
+    return sa is not None and sb is not None and sa.event_type == sb.event_type
 
 
 def refines(a: str | None, b: str | None, rules: GroupingRules) -> bool:
@@ -263,4 +283,6 @@ def _names_it_better(group: Draft, d: Draft, ontology: Ontology, rules: Grouping
     killed" ... "the air strike"), or a refinement ("a bomb blast" ... "a suicide attacker detonated")."""
     if d.code is None:
         return False
-    return (_all_loose(group, ontology) and not loose(d, ontology)) or (group.code, d.code) in rules.refinements
+    return ((_all_loose(group, ontology) and not loose(d, ontology))
+            or (_all_guessed(group, rules) and not guessed(d, rules) and not loose(d, ontology))
+            or (group.code, d.code) in rules.refinements)

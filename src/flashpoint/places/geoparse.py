@@ -412,6 +412,13 @@ def _misread_norp(ent: Span, gaz: Gazetteer) -> bool:
     return bool(_lookup(gaz, ent.text, loose=False))
 
 
+def _place_before_demonym(ent: Span, gaz: Gazetteer) -> bool:
+    """A "nationality" entity that is a well-known place run into a nationality word ("Aleppo Syrian")."""
+    if ent.label_ != "NORP" or len(ent) < 2 or gaz.demonym_country(ent[-1].text) is None:
+        return False
+    return _well_known(_lookup(gaz, ent[:-1].text, loose=False))
+
+
 def _cue_after(toks: _Tokens, end: int) -> str | None:
     if end < toks.n:
         word = toks.lower[end]
@@ -452,7 +459,9 @@ def _find_toponyms(doc: Doc, toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
     unresolved_ents: list[tuple[Span, int, int]] = []
     for ent in doc.ents:
         if ent.label_ in _NOT_PLACE_LABELS and not _misread_norp(ent, gaz):
-            for i in range(ent.start, ent.end):
+            # "of Aleppo Syrian state television": a place run into a nationality word; only the word is one
+            first = ent.end - 1 if _place_before_demonym(ent, gaz) else ent.start
+            for i in range(first, ent.end):
                 blocked[i] = True
     found.extend(_datelines(toks, gaz))
     found.extend(_party_places(toks, gaz))
@@ -1100,13 +1109,17 @@ _RUN_ON_LABELS = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE"
 
 def _run_on(toks: _Tokens, i: int, j: int, ent: Span, cands: list[Candidate], gaz: Gazetteer) -> bool:
     """A well-known place right after a locative word that opens an entity of a kind no place name
-    runs into, or one whose rest is only a country's genitive: "in Aleppo Syrias largest city". The
-    place is the name; the rest is the misread."""
+    runs into, or one whose rest is only a country's genitive or nationality word: "in Aleppo Syrias
+    largest city", "of Aleppo Syrian state television said". The place is the name; the rest is the
+    misread."""
     if ent.start != i or not _locative_before(toks, i) or not _well_known(cands):
         return False
     if ent.label_ in _RUN_ON_LABELS:
         return True
-    rest = _GENITIVE.sub("", toks.span_text(j, ent.end))
+    rest = toks.span_text(j, ent.end)
+    if gaz.demonym_country(rest) is not None:
+        return True  # "in Aleppo Syrian state television reported"
+    rest = _GENITIVE.sub("", rest)
     return any(c.is_country for c in _lookup(gaz, rest, loose=False)) if rest else False
 
 
