@@ -63,6 +63,8 @@ class GenericRule:
     # True: the phrase itself must say whose it is ("Russian warplanes", "regime jets"); without a
     # nationality or government word it names nobody, rather than the article's country by default.
     needs_owner: bool = False
+    # named actors of the linked kind the noun never stands for ("rebels" are not the Islamic State)
+    link_except: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -125,7 +127,7 @@ def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
     gen = read_yaml(data_dir / "generic_actors.yaml")
     rules = [
         GenericRule(tuple(g["lemmas"]), g["template"], g["inter"], tuple(g.get("link", ())),
-                    bool(g.get("needs_owner", False)))
+                    bool(g.get("needs_owner", False)), frozenset(g.get("link_except", ())))
         for g in gen["generic"]
     ]
     demonyms: dict[str, tuple[str, str]] = {}

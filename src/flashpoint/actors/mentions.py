@@ -75,12 +75,16 @@ class MentionIndex:
 _CLAUSES = {"acl", "relcl", "advcl", "ccomp", "xcomp", "csubj", "parataxis"}
 
 
+# participles that make an actor's name say who holds a place: "rebel-held neighbourhoods" are places
+_HOLDING = frozenset(("held", "controlled", "run", "besieged", "occupied"))
+
+
 def _phrase(token: Token):
     """The token's noun phrase without the clauses hanging on it: in "people killed in U.S. air
-    strikes" the people are not the U.S."""
+    strikes" the people are not the U.S.; in "a rebel-held neighbourhood" the place is not the rebels."""
     yield token
     for child in token.children:
-        if child.dep_ in _CLAUSES:
+        if child.dep_ in _CLAUSES or (child.dep_ == "amod" and child.lower_ in _HOLDING):
             continue
         yield from _phrase(child)
 

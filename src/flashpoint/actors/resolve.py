@@ -285,7 +285,7 @@ class ActorResolver:
                 left = min(left, edge)
             full = doc[left : span.end]
             demonym = self._demonym_in(full)
-            linked = self._link(rule.link, head.i, earlier, demonym)
+            linked = self._link(rule.link, head.i, earlier, demonym, rule.link_except)
             if linked is not None:
                 m = ActorMention(
                     start=full.start_char, end=full.end_char, text=full.text, actor=linked.actor,
@@ -344,7 +344,8 @@ class ActorResolver:
 
     @staticmethod
     def _link(
-        inters: tuple[int, ...], token_i: int, earlier: list[tuple[Span, ActorMention]], demonym: str | None
+        inters: tuple[int, ...], token_i: int, earlier: list[tuple[Span, ActorMention]], demonym: str | None,
+        excluded: frozenset[str] = frozenset(),
     ) -> ActorMention | None:
         """The most-mentioned compatible named actor so far (ties: the latest): "the militias" in a
         piece about the PMF means the PMF, even just after a quote that listed two of its factions."""
@@ -353,7 +354,8 @@ class ActorResolver:
         counts: dict[str, int] = {}
         last: dict[str, tuple[int, ActorMention]] = {}
         for span, mention in earlier:
-            if span.start >= token_i or mention.method != "dictionary" or mention.inter not in inters:
+            if (span.start >= token_i or mention.method != "dictionary" or mention.inter not in inters
+                    or mention.actor in excluded):
                 continue
             if demonym and mention.country and mention.country != demonym:
                 continue

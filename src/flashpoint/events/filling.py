@@ -26,7 +26,7 @@ from ..places import country_location, event_location
 from ..settings import DATA_DIR
 from ..times import TimeValue
 from .draft import Draft, is_armed
-from .grouping import places_agree
+from .grouping import places_agree, times_agree
 
 
 # The anchor of a date taken from the report itself (its publication or dateline date), for an event
@@ -309,12 +309,14 @@ def inherit_perpetrator(event: Draft, earlier: list[Draft]) -> None:
     """A violent event the article names no perpetrator for takes the one of its earlier events of the
     same sub-type, when they name only one: "Jet strikes blamed on the regime hit the cities ... At least
     45 people were killed in airstrikes on Aleppo" (the lead names who carries out the strikes it goes
-    on to tell one by one). Two earlier perpetrators of that kind ("Russian and Turkish strikes") leave
-    it unknown, as a coder would."""
+    on to tell one by one, in other towns and provinces). Only from events of the same days: the
+    same campaign, not an earlier one. Two earlier perpetrators of that kind ("Russian and Turkish strikes") leave it unknown,
+    as a coder would."""
     if event.plover != "ASSAULT" or event.code is None or event.actor1 is not None:
         return
     named = {e.actor1.actor: e.actor1 for e in earlier
-             if e.code == event.code and is_armed(e.actor1) and e.actor1 is not None}
+             if e.code == event.code and is_armed(e.actor1) and e.actor1 is not None
+             and times_agree(e.time, event.time)}
     if len(named) != 1:
         return
     (found,) = named.values()

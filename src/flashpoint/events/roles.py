@@ -38,6 +38,8 @@ def _subject(verb: Token) -> Token | None:
     subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
     if subj is None and verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
         return _subject(verb.head)  # "appeared on TV and denounced ...": the shared subject
+    if subj is None and verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in {"VERB", "AUX"}:
+        return _subject(verb.head.head)  # "Regime forces responded by launching airstrikes"
     return subj
 
 
@@ -106,6 +108,8 @@ def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
     else:
         subj = _subject(verb)
         if subj is None:
+            subj = _agent_by(verb)  # "in mortar shelling by IS militants", the noun parsed as a verb
+        if subj is None:
             subj = _actor_just_before(verb, index)
         roles.agent = index.at(subj) if subj is not None else None
         roles.agent_token = subj
@@ -121,7 +125,8 @@ def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
             roles.target = index.at(roles.target_token)
 
 
-_BETWEEN_ACTOR_AND_VERB = {"also", "reportedly", "allegedly", "then", "later", "again", "have", "has", "had"}
+# words between an actor's name and its verb: "... also killed", "Syrian Democratic Forces (SDF) overran"
+_BETWEEN_ACTOR_AND_VERB = {"also", "reportedly", "allegedly", "then", "later", "again", "have", "has", "had", ")"}
 
 
 def _actor_just_before(verb: Token, index: MentionIndex) -> Token | None:
@@ -164,6 +169,8 @@ def _nominal(noun: Token, index: MentionIndex, roles: Roles) -> None:
     poss = next((c for c in noun.children if c.dep_ == "poss"), None)
     by = _agent_by(noun) or _of_object_by(noun)
     agent_tok = by or poss
+    if poss is not None and by is None and poss.pos_ == "PRON" and index.at(poss) is None:
+        agent_tok = None  # "The SDF launched its offensive": "its" is the subject's
     if (agent_tok is None and noun.dep_ in _OBJ and noun.head.pos_ in {"VERB", "AUX"}
             and noun.head.lemma_.lower() not in speech_verbs()):
         # "militants launched an attack on ...", but not "the monitor reported strikes on ..."
