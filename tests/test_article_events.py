@@ -74,6 +74,14 @@ def test_a_headline_founds_an_event_only_when_the_body_tells_none_like_it() -> N
     assert e.acled.sub_event_type == "Violent demonstration"
 
 
+def test_a_clash_told_beside_a_shelling_is_an_event_of_its_own() -> None:
+    events = _acled("Syria news\n\nAt least 19 people were killed overnight in heavy shelling on eastern Aleppo. "
+                    "Clashes on Monday continued between regime forces and rebels around eastern Aleppo.")
+    assert sorted(e.acled.sub_event_type for e in events) == ["Armed clash", "Shelling/artillery/missile attack"]
+    e = _one("Syria news\n\nAt least 20 rebels were killed in clashes with regime forces in Daraa on Monday.")
+    assert (e.acled.sub_event_type, e.fatalities) == ("Armed clash", 20)  # "killed in clashes": one clash
+
+
 def test_protesters_who_are_a_side_of_another_event_are_no_protest_of_their_own() -> None:
     e = _one("Ivory Coast news\n\nFrench troops clashed with protesters in Abidjan on Tuesday.")
     assert e.acled.sub_event_type == "Violent demonstration" and e.actor2 == "Protesters (Ivory Coast)"
@@ -396,6 +404,16 @@ def test_a_bombing_is_one_event_with_the_telling_that_names_its_means() -> None:
     assert e.acled.sub_event_type == "Remote explosive/landmine/IED" and e.fatalities == 44
 
 
+def test_weapons_held_are_no_attack_with_them() -> None:
+    kinds = [e.acled.sub_event_type for e in _acled("Syria news\n\nThe army ambushed rebels near Adra on Monday, "
+                                                    "killing 12 of them. Machineguns and grenades were confiscated, "
+                                                    "the agency said.")]
+    assert kinds[0] == "Armed clash" and "Grenade" not in kinds
+    assert _one("Syria news\n\nA rebel threw a grenade at a checkpoint in Daraa on Monday.").acled.sub_event_type \
+        == "Grenade"
+    assert _acled("Syria news\n\nThe regime's chemical weapons were destroyed on Monday, the watchdog said.") == []
+
+
 # ------------------------------------------------------------------------------------------ places
 def test_a_place_run_into_a_nationality_word_is_found_and_holds_its_district() -> None:
     e = _one("Syria news\n\nA bomb blast killed six people in the Salah al-Din district of Aleppo Syrian state "
@@ -429,8 +447,10 @@ def test_the_headline_places_the_lead_event() -> None:
 
 
 def test_the_article_s_own_town_places_an_event_it_does_not_place_itself() -> None:
-    e = _one("Syria news\n\nFighting raged in Daraa on Monday as rebels attacked army posts. The army said its "
-             "positions in Daraa held. Rebels shelled an army checkpoint on Monday, killing two soldiers.")
+    events = _acled("Syria news\n\nFighting raged in Daraa on Monday as rebels attacked army posts. The army said "
+                    "its positions in Daraa held. Rebels shelled an army checkpoint on Monday, killing two soldiers.")
+    # the fighting is a clash of its own; the shelling, told without a place, is placed where the story is
+    e = next(e for e in events if e.acled.sub_event_type == "Shelling/artillery/missile attack")
     assert e.location.name in {"Daraa", "Dar'a"} and _quote(e, "location") == "Daraa"
 
 

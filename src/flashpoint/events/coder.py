@@ -290,7 +290,7 @@ class EventCoder:
         def weight(d: Draft) -> int | None:
             if d.code in rank:
                 return rank[d.code]
-            if d.hit.trigger.id in onto.generic_violence:
+            if d.hit.trigger.id in onto.generic_violence | onto.fights:
                 return len(rank)
             if d.hit.trigger.id in onto.outcomes:
                 return len(rank) + 1

@@ -82,7 +82,7 @@ class TriggerFinder:
         return [h for h in hits if h.trigger.id not in self.ontology.outcomes or not _around(h.anchor) & vetoed]
 
     @staticmethod
-    def _admissible(trig: Trigger, anchor: Token) -> bool:
+    def _admissible(trig: Trigger, anchor: Token) -> bool:  # noqa: C901 - one check per lexicon field
         pos = _pos(anchor)
         if pos not in trig.pos:
             return False
@@ -95,6 +95,9 @@ class TriggerFinder:
                 return False  # "clash sites", "protest movement"
             if trig.governors and anchor.head.lemma_ not in trig.governors:
                 return False
+            if (trig.not_governors and anchor.dep_ in {"dobj", "obj", "nsubjpass", "conj"}
+                    and _governing_verb(anchor).lemma_.lower() in trig.not_governors):
+                return False  # "grenades were confiscated": held, not used
         if trig.object_lemmas:
             objects = [c for c in anchor.children if c.dep_ in {"dobj", "nsubjpass", "pobj"}]
             if not any(o.lemma_.lower() in trig.object_lemmas for o in objects):
@@ -161,3 +164,12 @@ def _finder_for(nlp: Language) -> TriggerFinder:
 
 def get_finder(nlp: Language) -> TriggerFinder:
     return _finder_for(nlp)
+
+
+def _governing_verb(noun: Token) -> Token:
+    """The verb a noun is the object or passive subject of, through conjuncts ("machineguns and
+    grenades were confiscated")."""
+    tok = noun
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.head

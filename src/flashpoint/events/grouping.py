@@ -52,11 +52,12 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> GroupingRules:
 # ------------------------------------------------------------------------------------------ agreement
 def loose(d: Draft, ontology: Ontology) -> bool:
     """A mention that names violence without saying what kind: an outcome ("were killed"), a
-    generic act ("the attack", "clashes"), a back-reference or a classifier's guess. Its type is a
-    first guess that a more telling mention of the same event overrides."""
+    generic act ("the attack"), a back-reference or a classifier's guess. Its type is a first guess
+    that a more telling mention of the same event overrides. A fight ("clashes") is its own kind of
+    event in the body, but a headline's "Clashes in Basra" only retells the body's event."""
     trig = d.hit.trigger
     return (d.hit.anaphoric or d.proposed is not None or trig.id in ontology.outcomes
-            or trig.id in ontology.generic_violence)
+            or trig.id in ontology.generic_violence or (d.hit.in_headline and trig.id in ontology.fights))
 
 
 def same_kind(a: Draft, b: Draft, ontology: Ontology) -> bool:

@@ -47,6 +47,8 @@ class Trigger:
     # Words that, anywhere in the trigger's sentence, make it another thing: an accident ("a coal mine
     # blast"), a weapons test ("test-fired a missile"), a storm ("Hurricane Ivan's strike").
     not_in_sentence: frozenset[str] = frozenset()
+    # Verbs that make the weapon one held, not used: "grenades were confiscated".
+    not_governors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class Ontology:
     max_event_count: int = 1000
     means_precedence: tuple[str, ...] = ()
     generic_violence: frozenset[str] = frozenset()
+    fights: frozenset[str] = frozenset()  # generic when linked in a sentence, an event kind in an article
     outcomes: frozenset[str] = frozenset()
     event_heads: frozenset[str] = frozenset()
     classifier_cues: frozenset[str] = frozenset()
@@ -123,6 +126,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
             weight=float(t.get("weight", 0.5)),
             not_modifiers=frozenset(w.lower() for w in t.get("not_modifiers", ())),
             not_in_sentence=frozenset(w.lower() for w in t.get("not_in_sentence", ())),
+            not_governors=frozenset(w.lower() for w in t.get("not_governors", ())),
         ))
     unknown = set(lex.get("fixed_means", ())) - {t.id for t in triggers}
     if unknown:
@@ -139,6 +143,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         max_event_count=int(lex.get("max_event_count", 1000)),
         means_precedence=tuple(lex.get("means_precedence", ())),
         generic_violence=frozenset(lex.get("generic_violence", ())),
+        fights=frozenset(lex.get("fights", ())),
         outcomes=frozenset(lex.get("outcomes", ())),
         event_heads=frozenset(lex.get("event_heads", ())),
         # The cue words in their written forms too (a misread lemma must not hide "raped"); the
