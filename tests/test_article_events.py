@@ -74,6 +74,19 @@ def test_a_headline_founds_an_event_only_when_the_body_tells_none_like_it() -> N
     assert e.acled.sub_event_type == "Violent demonstration"
 
 
+def test_the_government_and_its_forces_are_one_side_of_a_violent_event() -> None:
+    from types import SimpleNamespace
+
+    from flashpoint.events.grouping import actors_agree
+
+    def told(actor1: str) -> SimpleNamespace:
+        return SimpleNamespace(actor1=SimpleNamespace(actor=actor1, method="dictionary"), actor2=None)
+
+    # "Syria's regime killed 28 ..." and "the Syrian Arab Army's barrel bombs ...": one perpetrator
+    assert actors_agree(told("Government of Syria"), told("Military Forces of Syria"))
+    assert not actors_agree(told("Government of Syria"), told("Military Forces of Russia"))
+
+
 def test_a_clash_told_beside_a_shelling_is_an_event_of_its_own() -> None:
     events = _acled("Syria news\n\nAt least 19 people were killed overnight in heavy shelling on eastern Aleppo. "
                     "Clashes on Monday continued between regime forces and rebels around eastern Aleppo.")
@@ -131,6 +144,16 @@ def test_a_weekday_possessive_without_its_apostrophe_is_a_date() -> None:
 ])
 def test_aims_habits_and_running_totals_are_not_events(text: str) -> None:
     assert _acled(text) == []
+
+
+def test_a_campaign_running_since_long_ago_or_for_years_is_no_event_but_today_s_bombing_is() -> None:
+    assert _acled("Syria news\n\nThe regime's air force has carried out near-daily strikes on rebel areas since last "
+                  "December, killing several hundred people.") == []
+    assert _acled("Syria news\n\nThe district of Waar returned to regime control after two years of bombardment and "
+                  "siege.") == []
+    e = _one("Syria news\n\nWarplanes have been heavily bombing the town of Harasta since Sunday morning, killing 19 "
+             "civilians, a witness said.")
+    assert e.acled.sub_event_type == "Air/drone strike" and e.date == "2016-10-23"
 
 
 def test_an_infinitive_that_tells_a_deed_is_coded() -> None:

@@ -42,10 +42,11 @@ from .filling import (
     REPORT_DATE,
     ArticleFacts,
     civilian_victims,
-    inherit_perpetrator,
     fill_claimed_actor,
     fill_date,
     fill_place,
+    inherit_perpetrator,
+    is_campaign,
     is_history,
 )
 from .filling import load_rules as load_filling_rules
@@ -127,7 +128,7 @@ class EventCoder:
         kept: list[Draft] = []
         for e in events:
             fill_date(e, facts, self.filling)
-            if e.background or is_history(e, facts, self.filling):
+            if e.background or is_history(e, facts, self.filling) or is_campaign(e, facts, self.filling):
                 continue
             others = {t.start_char for o in events if o is not e for t in o.tellings}
             fill_place(e, facts, lead=e is lead, others=others, same_place_km=self.grouping.same_place_km)

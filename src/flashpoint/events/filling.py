@@ -47,6 +47,9 @@ class FillingRules:
     attribution_verbs: frozenset[str]
     blame_verbs: frozenset[str]
     event_nouns: frozenset[str]
+    since_words: frozenset[str] = frozenset()
+    since_days: int = 7
+    span_nouns: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=2)
@@ -64,6 +67,9 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> FillingRules:
         attribution_verbs=frozenset(raw["attribution_verbs"]),
         blame_verbs=frozenset(raw["blame_verbs"]),
         event_nouns=frozenset(raw["event_nouns"]),
+        since_words=frozenset(w.lower() for w in raw.get("since_words", ())),
+        since_days=int(raw.get("since_days", 7)),
+        span_nouns=frozenset(w.lower() for w in raw.get("span_nouns", ())),
     )
 
 
@@ -108,6 +114,29 @@ def fill_date(event: Draft, facts: ArticleFacts, rules: FillingRules) -> None:
     pub = facts.published
     start = pub - dt.timedelta(days=rules.current_news_days)
     event.time = TimeValue(pub.isoformat(), 2, start.isoformat(), pub.isoformat(), REPORT_DATE)
+
+
+def is_campaign(event: Draft, facts: ArticleFacts, rules: FillingRules) -> bool:
+    """A running campaign, not one event: dated only by when it began, long before the report
+    ("strikes since last December"), or every telling counted in years or months ("two years of
+    bombardment")."""
+    if event.time_span is not None and event.time is not None and facts.published is not None:
+        before = doc_text(facts.doc)[: event.time_span[0]].split()
+        if before and before[-1].lower() in rules.since_words:
+            try:
+                began = dt.date.fromisoformat(event.time.date_start[:10])
+            except ValueError:
+                began = None
+            if began is not None and (facts.published - began).days > rules.since_days:
+                return True
+    tellings = [m for m in event.mentions() if not m.hit.in_headline]
+    return bool(tellings) and all(_counted_in_spans(m.hit.anchor, rules) for m in tellings)
+
+
+def _counted_in_spans(anchor: Token, rules: FillingRules) -> bool:
+    """"years of bombardment": the event word is the object of "of" after a span of years or months."""
+    return (anchor.dep_ == "pobj" and anchor.head.lower_ == "of"
+            and anchor.head.head.lower_ in rules.span_nouns)
 
 
 def is_history(event: Draft, facts: ArticleFacts, rules: FillingRules) -> bool:

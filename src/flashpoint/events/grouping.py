@@ -105,9 +105,13 @@ def times_agree(a: TimeValue | None, b: TimeValue | None) -> bool:
 
 
 def _named(m: object) -> str | None:
+    """The side an actor mention names, if it names one: "Government of Syria" and "Military Forces of
+    Syria" are one side of a violent event ("regime bombs" and "regime barrel bombs")."""
     actor = getattr(m, "actor", None)
     if actor is None or actor.startswith("Unidentified") or getattr(m, "method", "") == "generic":
         return None
+    if actor.startswith("Government of "):
+        return "Military Forces of " + actor[len("Government of "):]
     return actor
 
 
