@@ -987,3 +987,13 @@ def test_arabic_name_words_are_found_however_the_news_spells_them(gaz: Gazetteer
         hits = gaz.lookup(spelt, loose=False)
         assert hits and hits[0].name == name and hits[0].match == "alternate", spelt
     assert gaz.lookup("Tel Aviv", loose=False)[0].country_code == "IL"  # a name of its own stays its own
+
+
+def test_towns_opening_the_names_of_festivals_choirs_and_buildings_are_in_name_places(nlp, gaz) -> None:
+    """The small model calls "the Dublin Art Stroll" a facility and "The Dublin Singers" a work; the town
+    in them says where the story is, and is never an event's place."""
+    text = ("The arts council in Columbus, Ohio, gave money for the Dublin Art Stroll and the spring concert. "
+            "The Dublin Singers will perform in May.")
+    places = {p.start: p for p in _parse(nlp, gaz, text) if p.text == "Dublin"}
+    stroll = text.index("Dublin Art Stroll")
+    assert stroll in places and places[stroll].role == "in_name" and places[stroll].admin1 == "Ohio"

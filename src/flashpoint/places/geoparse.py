@@ -741,6 +741,11 @@ _DOTTED = re.compile(r"(?:[A-Z]\.){2,3}")  # "U.S.", "U.K.": curated aliases wri
 _OF_WORDS = frozenset(("of", "for", "in"))
 
 
+# entities whose names may open with the town they belong to: organisations, and the festivals, choirs
+# and buildings the small model calls events, works or facilities ("the Dublin Art Stroll")
+_NAMED_BODIES = frozenset(("ORG", "FAC", "EVENT", "WORK_OF_ART"))
+
+
 def _names_in_organisations(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool]) -> Iterable[_Toponym]:
     """Places inside organisations' names: "the Texas Department of Transportation", "Paris Public Library",
     "University of Kentucky". They are where the organisation is, so they say where the story is and are
@@ -751,7 +756,7 @@ def _names_in_organisations(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list
     """
     people = toks.people()
     for ent in doc.ents:
-        if ent.label_ != "ORG" or normalize_name(ent.text).removeprefix("the ") in _INSTITUTIONS:
+        if ent.label_ not in _NAMED_BODIES or normalize_name(ent.text).removeprefix("the ") in _INSTITUTIONS:
             continue
         k = ent.start
         while k < ent.end:
