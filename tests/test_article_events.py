@@ -268,6 +268,7 @@ def test_strikes_that_are_walkouts_and_first_halves_of_words_are_not_events() ->
     ("A military aircraft crashed while on a bombing run over the town of Ariha on Monday leaving at least 27 "
      "people dead a monitoring group said.", 27),
     ("One mother and her child died after a shell hit their home in Aleppo on Monday.", 2),
+    ("8 persons killed 58 others injured in rocket attacks on Aleppo city on Monday.", 8),
 ])
 def test_death_tolls_as_news_tells_them(text: str, dead: int) -> None:
     e = _one("Syria news\n\n" + text.replace(".", " on Monday."))

@@ -112,11 +112,20 @@ def _predicate_kind(token: Token, ontology: Ontology) -> str | None:
     return None
 
 
-def _victims(pred: Token) -> list[Token]:
+def _victims(pred: Token, ontology: Ontology | None = None) -> list[Token]:
     """The people a casualty predicate is about, by voice."""
     deps_active = {"dobj"}
     deps_passive = {"nsubjpass"}
     out = [c for c in pred.children if c.dep_ in deps_active | deps_passive]
+    if ontology is not None and out and pred.dep_ == "ROOT" and pred.tag_ in {"VBD", "VBN"}:
+        kind = _predicate_kind(pred, ontology)
+        told_apart = [o for o in out if o.dep_ == "dobj" and any(
+            c.dep_ in {"acl", "amod"} and _predicate_kind(c, ontology) not in (None, kind) for c in o.children)]
+        if told_apart and not any(c.dep_ in {"aux", "auxpass"} for c in pred.children):
+            # "8 persons killed 58 others injured": a headline's telegraphic list, not "persons killed others";
+            # the subject is the dead, the others are the injured
+            subj = [c for c in pred.children if c.dep_ == "nsubj"]
+            return [o for o in out if o not in told_apart] + subj
     if pred.lemma_.lower() in _LIVES_VERBS:
         # "claiming the lives of 8 persons", "took the lives of ten": the people are after "of"
         lives = [c for c in out if c.lemma_.lower() == "life"]
@@ -152,7 +161,7 @@ def count_casualties(sentences: list[Span], ontology: Ontology) -> dict[str, Cou
             kind = _predicate_kind(tok, ontology)
             if kind is None or kind in found or classify(tok) not in CODED:
                 continue  # "have been killed since 2011" is a running total, not this event's toll
-            for victim in _victims(tok):
+            for victim in _victims(tok, ontology):
                 if nobody(victim):  # "killed no one", "no civilians were hurt": a stated zero
                     start = min(t.idx for t in victim.subtree)
                     end = victim.idx + len(victim.text)
