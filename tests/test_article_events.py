@@ -359,6 +359,12 @@ def test_who_acts_in_a_noun_parsed_as_a_verb_a_possessive_pronoun_or_a_by_clause
     assert (e.actor1, e.actor2) == ("Military Forces of Syria", "Civilians (Syria)")  # held places are no side
 
 
+def test_a_person_who_tells_of_the_event_is_no_side_of_it() -> None:
+    e = _one("Syria news\n\nQamishli resident Suleiman Youssef a writer told The Associated Press by telephone that "
+             "he heard the first explosion on Wednesday.")
+    assert e.actor1 is None and e.actor2 is None
+
+
 def test_rebels_are_never_the_islamic_state() -> None:
     events = _acled("Syria news\n\nIS fighters attacked Raqqa on Sunday. On Monday rebels shelled an army post in "
                     "Daraa.")

@@ -32,6 +32,7 @@ from ..nlp import doc_text, says_any, sentence_of
 from ..places import event_location
 from ..times import TimeValue, is_vague_value, resolve_relative
 from .casualties import count_casualties
+from .claims import speech_verbs
 from .classifier import EventClassifier
 from .confidence import features as confidence_features
 from .confidence import load_model as load_confidence_model
@@ -427,6 +428,9 @@ class EventCoder:
         text = article.text
         sub = self.ontology.sub_event(d.code)
         a1, a2 = _armed_or_victim(d.actor1, sub), _armed_or_victim(d.actor2, sub)
+        doc = d.hit.anchor.doc
+        a1 = None if _speaker(a1, doc) else a1
+        a2 = None if _speaker(a2, doc) else a2
         country = (d.location.country if d.location else None) or focus_country
         a1 = _military_if_material(a1, d.plover, focus_country)
         a2 = _military_if_material(a2, d.plover, focus_country) if sub is not None else a2
@@ -580,6 +584,20 @@ def _telling(anchor: Token, event_sents: set[int]) -> list[Span]:
 
 def _linked(a: Token, b: Token) -> bool:
     return a in b.subtree or b in a.subtree or a.head == b.head
+
+
+def _speaker(m: ActorMention | None, doc: Doc) -> bool:
+    """A person who tells of the event ("resident Suleiman Youssef told the AP", "said Rami Abdel
+    Rahman") is its witness or source, not a side of it."""
+    if m is None or m.method != "person":
+        return False
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    if root.dep_ == "appos":
+        root = root.head
+    return root.dep_ == "nsubj" and root.head.lemma_.lower() in speech_verbs()
 
 
 # Event types whose unarmed victims ACLED codes as civilians of their country: an attack on them, and
