@@ -173,9 +173,7 @@ def count_casualties(sentences: list[Span], ontology: Ontology) -> dict[str, Cou
                           if c is not None and c.value <= ontology.max_event_count]
                 if counts and len(parts) > 1:
                     # "one mother and her child": a singular victim joined to a counted one is one more
-                    counted = {_count_of(v, ontology) is not None for v in parts}
-                    if False in counted:
-                        counts += [_one_of(v) for v in parts[1:] if _count_of(v, ontology) is None and _singular(v)]
+                    counts += [_one_of(v) for v in parts[1:] if _count_of(v, ontology) is None and _singular(v)]
                 if counts:
                     first, last = counts[0], counts[-1]
                     total = sum(c.value for c in counts)

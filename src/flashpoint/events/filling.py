@@ -339,8 +339,8 @@ def inherit_perpetrator(event: Draft, earlier: list[Draft]) -> None:
     same sub-type, when they name only one: "Jet strikes blamed on the regime hit the cities ... At least
     45 people were killed in airstrikes on Aleppo" (the lead names who carries out the strikes it goes
     on to tell one by one, in other towns and provinces). Only from events of the same days: the
-    same campaign, not an earlier one. Two earlier perpetrators of that kind ("Russian and Turkish strikes") leave it unknown,
-    as a coder would."""
+    same campaign, not an earlier one. Two earlier perpetrators of that kind ("Russian and Turkish
+    strikes") leave it unknown, as a coder would."""
     if event.plover != "ASSAULT" or event.code is None or event.actor1 is not None:
         return
     named = {e.actor1.actor: e.actor1 for e in earlier
