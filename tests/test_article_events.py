@@ -289,6 +289,11 @@ def test_aircraft_act_for_the_state_the_phrase_names_and_no_other() -> None:
         == "Military Forces of Syria"
 
 
+def test_a_word_capitalised_only_because_it_opens_the_sentence_is_no_new_organisation() -> None:
+    e = _one("Syria news\n\nRegime air strikes hit Douma on Monday, killing 12 civilians.")
+    assert e.actor1 == "Military Forces of Syria"
+
+
 def test_government_words_name_the_articles_state() -> None:
     e = _one("Syria news\n\nEight people were killed in Syrian regime shelling in Eastern Ghouta on Tuesday.")
     assert e.actor1 == "Military Forces of Syria"

@@ -143,7 +143,8 @@ class ActorResolver:
             name = self._fuzzy(span.text)
             if name is not None:
                 out.append((span, self._named_mention(span, name, method="fuzzy")))
-            elif ent.label_ == "ORG" and not self._is_place_name(span.text) and not self._place_then_role(span):
+            elif (ent.label_ == "ORG" and not self._is_place_name(span.text) and not self._place_then_role(span)
+                  and not self._capitalised_word(span)):
                 inter = self._guess_inter(span.text)
                 out.append((span, ActorMention(
                     start=span.start_char, end=span.end_char, text=span.text, actor=" ".join(span.text.split()),
@@ -176,6 +177,16 @@ class ActorResolver:
             return name.endswith("s") and len(name) > 4 and " " not in name and bool(gaz.lookup(name[:-1], loose=False))
         except Exception:  # noqa: BLE001 - without a gazetteer, keep the organisation
             return False
+
+    def _capitalised_word(self, span: Span) -> bool:
+        """"Regime air strikes hit ...", "Barrel bombs fell ...": a word the dictionary knows in lower
+        case (a government word, a state's weapon, a role noun), capitalised only because it opens the
+        sentence, is that word, not a new organisation."""
+        if len(span) != 1 or not span[0].is_sent_start:
+            return False
+        words = self.dictionary.government_words | self.dictionary.state_weapons | {
+            lemma for rule in self.dictionary.generic for lemma in rule.lemmas}
+        return span[0].lower_ in words or span[0].lemma_.lower() in words
 
     def _place_then_role(self, span: Span) -> bool:
         """"Lattakia Army", "Daraa Police": spaCy ran a place and a role noun into one name; the role
