@@ -40,7 +40,6 @@ How it is scored:
 
 from __future__ import annotations
 
-import hashlib
 import math
 import statistics
 import xml.etree.ElementTree as ET
@@ -52,6 +51,7 @@ from typing import Any
 from ..model import Article, PlaceMention
 from ..distance import EARTH_RADIUS_KM
 from ..distance import haversine_km as distance_km
+from .splits import check_split, split_of  # split_of: part of this scorer's API
 
 THRESHOLD_KM = 161.0
 
@@ -96,18 +96,9 @@ def _float(text: str | None) -> float | None:
         return None
 
 
-SPLITS = ("tune", "test", "all")
-
-
-def split_of(docid: str) -> str:
-    """The half an article belongs to: ``tune`` when the sha1 of its docid is even, else ``test``."""
-    return "tune" if int(hashlib.sha1(docid.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "test"
-
-
 def read_gold(path: Path, *, limit: int | None = None, split: str = "all") -> list[GoldArticle]:
     """The articles of an LGL-format XML file, in file order (the first ``limit`` of the ``split`` only)."""
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
+    check_split(split)
     try:
         root = ET.parse(path).getroot()
     except ET.ParseError as exc:

@@ -39,7 +39,6 @@ looked at (``--details`` is refused on the test half); the test half gives held-
 
 from __future__ import annotations
 
-import hashlib
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -50,6 +49,7 @@ from typing import Any
 
 from ..model import Article, TimeMention
 from .places import match_spans
+from .splits import check_split, split_of  # split_of: part of this scorer's API
 
 TARGET_TYPES = frozenset({"DATE", "TIME"})
 
@@ -117,22 +117,9 @@ def read_tml(path: Path) -> GoldDocument:
     return GoldDocument(path.name, text, dct, timexes)
 
 
-SPLITS = ("tune", "test", "all")
-
-
-def split_of(name: str) -> str:
-    """The half a file belongs to: "tune" when the SHA-1 of its name is even, else "test" (see the docstring).
-
-    By file, so that no document is half tuned on; by a hash of the name, so that it is stable and needs
-    no list kept beside the gold.
-    """
-    return "tune" if int(hashlib.sha1(name.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "test"
-
-
 def read_gold(path: Path, split: str = "all") -> list[GoldDocument]:
     """Every ``.tml`` file under a directory (sorted by name), or one file; only one half with ``split``."""
-    if split not in SPLITS:
-        raise ValueError(f"unknown split {split!r}: one of {', '.join(SPLITS)}")
+    check_split(split)
     path = Path(path)
     files = sorted(path.rglob("*.tml")) if path.is_dir() else [path]
     if not files:
