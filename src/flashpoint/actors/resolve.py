@@ -53,6 +53,9 @@ class ActorResolver:
         for name, aliases in dictionary.contextual.items():
             self._add(nlp, name, aliases, contextual=True)
         self.settings = _resolution_settings()
+        # role nouns ("army", "gunmen"), and the lower-case words a sentence may open with capitalised
+        self._role_lemmas = frozenset(lemma for rule in dictionary.generic for lemma in rule.lemmas)
+        self._known_words = self._role_lemmas | dictionary.government_words | dictionary.state_weapons
         pairs = sorted({(normalize_name(a), actor.name) for actor in dictionary.actors.values() for a in actor.aliases})
         self._alias_keys = [k for k, _ in pairs]
         self._alias_names = [n for _, n in pairs]
@@ -184,17 +187,14 @@ class ActorResolver:
         sentence, is that word, not a new organisation."""
         if len(span) != 1 or not span[0].is_sent_start:
             return False
-        words = self.dictionary.government_words | self.dictionary.state_weapons | {
-            lemma for rule in self.dictionary.generic for lemma in rule.lemmas}
-        return span[0].lower_ in words or span[0].lemma_.lower() in words
+        return span[0].lower_ in self._known_words or span[0].lemma_.lower() in self._known_words
 
     def _place_then_role(self, span: Span) -> bool:
         """"Lattakia Army", "Daraa Police": spaCy ran a place and a role noun into one name; the role
         noun is then read as the generic actor it is, not as a new organisation."""
-        roles = {lemma for rule in self.dictionary.generic for lemma in rule.lemmas}
         for k in range(1, len(span)):
             rest = " ".join(t.lemma_.lower() for t in span[k:])
-            if rest in roles and self._is_place_name(span[:k].text):
+            if rest in self._role_lemmas and self._is_place_name(span[:k].text):
                 return True
         return False
 

@@ -112,12 +112,12 @@ def _predicate_kind(token: Token, ontology: Ontology) -> str | None:
     return None
 
 
-def _victims(pred: Token, ontology: Ontology | None = None) -> list[Token]:
+def _victims(pred: Token, ontology: Ontology) -> list[Token]:
     """The people a casualty predicate is about, by voice."""
     deps_active = {"dobj"}
     deps_passive = {"nsubjpass"}
     out = [c for c in pred.children if c.dep_ in deps_active | deps_passive]
-    if ontology is not None and out and pred.dep_ == "ROOT" and pred.tag_ in {"VBD", "VBN"}:
+    if out and pred.dep_ == "ROOT" and pred.tag_ in {"VBD", "VBN"}:
         kind = _predicate_kind(pred, ontology)
         told_apart = [o for o in out if o.dep_ == "dobj" and any(
             c.dep_ in {"acl", "amod"} and _predicate_kind(c, ontology) not in (None, kind) for c in o.children)]

@@ -38,7 +38,7 @@ from .confidence import features as confidence_features
 from .confidence import load_model as load_confidence_model
 from .decision import Params, decide, load_params
 from .detect import Hit, in_headline_case
-from .draft import Draft, is_armed, is_state
+from .draft import Draft, forces_of_government, is_armed, is_state
 from .filling import (
     REPORT_DATE,
     ArticleFacts,
@@ -616,11 +616,12 @@ def _armed_or_victim(m: ActorMention | None, sub: object) -> ActorMention | None
 
 def _military_if_material(m: ActorMention | None, plover: str, focus_country: str | None) -> ActorMention | None:
     """Governments do not fire missiles: "a U.S. missile strike" is the act of the U.S. military."""
-    if m is None or plover not in {"ASSAULT", "COERCE"} or not m.actor.startswith("Government of "):
+    forces = forces_of_government(m.actor) if m is not None and plover in {"ASSAULT", "COERCE"} else None
+    if m is None or forces is None:
         return m
     country = m.actor[len("Government of "):]
     inter = 1 if country == focus_country else 8
-    return ActorMention(m.start, m.end, m.text, f"Military Forces of {country}",
+    return ActorMention(m.start, m.end, m.text, forces,
                         "State forces" if inter == 1 else "External/Other forces", m.country, inter, "inferred")
 
 

@@ -60,5 +60,16 @@ def is_armed(m: ActorMention | None) -> bool:
     return m is not None and m.inter in ARMED_INTERS
 
 
+_GOVERNMENT = "Government of "
+
+
+def forces_of_government(actor: str) -> str | None:
+    """"Government of Syria" -> "Military Forces of Syria": governments do not fire missiles, their
+    forces do (ACLED's naming); None for any other actor."""
+    if not actor.startswith(_GOVERNMENT):
+        return None
+    return "Military Forces of " + actor[len(_GOVERNMENT):]
+
+
 def is_state(m: ActorMention | None) -> bool:
     return m is not None and (m.inter == 1 or m.actor.startswith(STATE_PREFIXES))

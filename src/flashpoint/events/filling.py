@@ -121,7 +121,8 @@ def is_campaign(event: Draft, facts: ArticleFacts, rules: FillingRules) -> bool:
     ("strikes since last December"), or every telling counted in years or months ("two years of
     bombardment")."""
     if event.time_span is not None and event.time is not None and facts.published is not None:
-        before = doc_text(facts.doc)[: event.time_span[0]].split()
+        start = event.time_span[0]
+        before = doc_text(facts.doc)[max(0, start - 40) : start].split()  # the word right before the date
         if before and before[-1].lower() in rules.since_words:
             try:
                 began = dt.date.fromisoformat(event.time.date_start[:10])

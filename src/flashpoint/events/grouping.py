@@ -25,7 +25,7 @@ from ..model import Location
 from ..nlp import sentence_of
 from ..settings import DATA_DIR
 from ..times import TimeValue
-from .draft import Draft
+from .draft import Draft, forces_of_government
 from .ontology import Ontology
 
 
@@ -110,9 +110,7 @@ def _named(m: object) -> str | None:
     actor = getattr(m, "actor", None)
     if actor is None or actor.startswith("Unidentified") or getattr(m, "method", "") == "generic":
         return None
-    if actor.startswith("Government of "):
-        return "Military Forces of " + actor[len("Government of "):]
-    return actor
+    return forces_of_government(actor) or actor
 
 
 def actors_agree(a: Draft, b: Draft) -> bool:

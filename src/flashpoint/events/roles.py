@@ -259,12 +259,12 @@ def _demonym_forces(noun: Token, dictionary: ActorDictionary, focus_country: str
     """"Russian airstrikes", "Turkish shelling": the military of the country the adjective names;
     "regime shelling", "government air strikes", "army operations", "a barrel bomb attack": the article's
     own state's."""
+    words = dictionary.government_words | dictionary.state_weapons
     for left in noun.lefts:
         if left.dep_ not in {"amod", "compound", "nmod", "poss"}:
             continue
         for t in left.subtree:
             country = dictionary.country_of_demonym(t.text)
-            words = dictionary.government_words | dictionary.state_weapons
             if country is None and (t.lemma_.lower() in words or t.lower_ in words):
                 country = focus_country
             if country:
