@@ -18,7 +18,7 @@ import click
 from . import __version__
 from .ingest import IngestOptions, read_inputs
 from .model import Article, IngestError
-from .settings import ModelNotInstalled, get_settings
+from .settings import ModelNotInstalled, SettingsError, get_settings
 
 EVENT_FORMATS = ("table", "csv", "json", "jsonl", "geojson")
 GRAPH_FORMATS = ("graphml", "graph-json")
@@ -159,6 +159,10 @@ def _event_filters(f: Callable) -> Callable:
 @click.version_option(__version__, prog_name="flashpoint")
 def main() -> None:
     """Flashpoint: news about armed conflict in; coded, dated, geocoded, sourced events out."""
+    try:  # every setting checked once, up front: a bad one is one line and exit 2, never a traceback
+        get_settings()
+    except SettingsError as exc:
+        raise _BadValue(str(exc)) from None
 
 
 @main.command()
