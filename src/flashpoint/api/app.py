@@ -6,7 +6,7 @@ own store and token, and a factory keeps configuration explicit instead of globa
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -19,16 +19,19 @@ from fastapi.staticfiles import StaticFiles
 from flashpoint import __version__
 from flashpoint.api import errors, web
 from flashpoint.api.auth import require_read
+from flashpoint.api.bodies import BodyGuard, BodyLimit
 from flashpoint.api.context import ApiContext
+from flashpoint.api.hosts import TrustedHosts
+from flashpoint.api.ingest import body_limit
 from flashpoint.api.routes import actors, aggregates, articles, corrections, events, search, stories
 from flashpoint.api.routes._responses import AUTH
 from flashpoint.api.security import SecurityHeaders, docs_csp
-from flashpoint.settings import get_settings
+from flashpoint.settings import Settings, get_settings
 
 DESCRIPTION = """Flashpoint's events, actors, places and stories as JSON, with the evidence behind
 every field. Reads are open unless the server sets FLASHPOINT_READ_TOKEN_REQUIRED=1; writes
 (ingest, corrections) need `Authorization: Bearer <FLASHPOINT_TOKEN>`. Bad parameters answer 400
-with `{"detail": "..."}`."""
+with `{"detail": "..."}`; a Host header not in FLASHPOINT_TRUSTED_HOSTS answers 400 too."""
 
 DOCS_ASSETS = Path(__file__).resolve().parent / "static" / "swagger"
 
@@ -38,9 +41,11 @@ _WRITE_ROUTERS = (articles.write_router, corrections.write_router)
 
 
 def create_app(db_url: str | None = None, *, token: str | None = None,
-               read_token_required: bool | None = None, web_dir: Path | None = None) -> FastAPI:
-    """The app over the store at ``db_url`` (default: settings). ``token`` and
-    ``read_token_required`` default to FLASHPOINT_TOKEN and FLASHPOINT_READ_TOKEN_REQUIRED."""
+               read_token_required: bool | None = None, web_dir: Path | None = None,
+               trusted_hosts: tuple[str, ...] | None = None) -> FastAPI:
+    """The app over the store at ``db_url`` (default: settings). ``token``, ``read_token_required``
+    and ``trusted_hosts`` default to FLASHPOINT_TOKEN, FLASHPOINT_READ_TOKEN_REQUIRED and
+    FLASHPOINT_TRUSTED_HOSTS."""
     settings = get_settings()
     ctx = ApiContext(
         db_url=db_url or settings.db_url,
@@ -79,8 +84,20 @@ def create_app(db_url: str | None = None, *, token: str | None = None,
 
     _tidy_openapi(app)
     web.mount_dashboard(app, web_dir or web.WEB_DIR)  # last: it answers every other path
+    # Outermost last: security headers on every answer, then the Host check, then the body guard.
+    app.add_middleware(BodyGuard, token=lambda: ctx.token, limit_for=_body_limits(settings))
+    app.add_middleware(TrustedHosts, hosts=settings.trusted_hosts if trusted_hosts is None else trusted_hosts)
     app.add_middleware(SecurityHeaders, overrides={"/docs": docs_csp(docs_html)})
     return app
+
+
+def _body_limits(settings: Settings) -> Callable[[str], BodyLimit]:
+    """Ingest carries articles (its limit follows the article size limit); every other body is a
+    small JSON object and gets FLASHPOINT_MAX_BODY_BYTES."""
+    by_path = {"/api/articles": BodyLimit(body_limit(settings.max_article_bytes), "FLASHPOINT_MAX_ARTICLE_BYTES",
+                                          "send fewer or smaller articles")}
+    default = BodyLimit(settings.max_body_bytes, "FLASHPOINT_MAX_BODY_BYTES")
+    return lambda path: by_path.get(path.rstrip("/") or path, default)
 
 
 def _tidy_openapi(app: FastAPI) -> None:

@@ -11,6 +11,7 @@ import hmac
 
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from flashpoint.api.context import get_context
 
@@ -19,19 +20,33 @@ _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 DEFAULT_AUTHOR = "api-token"
 
 
-def _check(request: Request, credentials: HTTPAuthorizationCredentials | None, what: str) -> None:
-    token = get_context(request).token
+def refusal(token: str | None, authorization: str | None, what: str) -> HTTPException | None:
+    """Why a request with this Authorization header cannot do ``what`` (None: it may).
+
+    A plain function of the configured token and one header, so that the body guard
+    (``api.bodies``) can refuse before a byte of the body is read, with the same answers as the
+    route dependencies below give.
+    """
     if not token:
-        raise HTTPException(
+        return HTTPException(
             403, f"{what} are disabled: set FLASHPOINT_TOKEN on the server to enable them"
         )
-    if credentials is None:
-        raise HTTPException(
+    scheme, credentials = get_authorization_scheme_param(authorization)
+    if not authorization or scheme.lower() != "bearer" or not credentials:
+        return HTTPException(
             401, f"{what} need a token: send 'Authorization: Bearer <FLASHPOINT_TOKEN>'",
             headers=_CHALLENGE,
         )
-    if not hmac.compare_digest(credentials.credentials.encode(), token.encode()):
-        raise HTTPException(401, "wrong token", headers=_CHALLENGE)
+    if not hmac.compare_digest(credentials.encode(), token.encode()):
+        return HTTPException(401, "wrong token", headers=_CHALLENGE)
+    return None
+
+
+def _check(request: Request, credentials: HTTPAuthorizationCredentials | None, what: str) -> None:
+    header = f"Bearer {credentials.credentials}" if credentials is not None else None
+    problem = refusal(get_context(request).token, header, what)
+    if problem is not None:
+        raise problem
 
 
 def require_read(

@@ -19,4 +19,4 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 READ = errors(400, 503)
 READ_ONE = errors(400, 404, 503)
 AUTH = errors(401, 403)
-WRITE = errors(400, 401, 403, 404, 503)
+WRITE = errors(400, 401, 403, 404, 413, 503)
