@@ -8,9 +8,11 @@ Every key of the public contract is declared, with its type.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from flashpoint.api.bounds import MAX_COUNT, CleanText, Count, clean_text
 
 
 class _Open(BaseModel):
@@ -340,26 +342,57 @@ class StoriesOut(BaseModel):
 # ----------------------------------------------------------------------------------- writes
 
 
+class ChangesIn(BaseModel):
+    """Field -> new value (null clears a field). Counts are bounded to fit the store and text may
+    not hold control characters (api.bounds); the values themselves are checked by the
+    corrections (an unknown sub-event type, a latitude out of range, an unknown field)."""
+
+    model_config = ConfigDict(extra="allow")
+    sub_event_type: CleanText | None = None
+    plover_type: CleanText | None = None
+    actor1: CleanText | None = None
+    actor2: CleanText | None = None
+    assoc_actor_1: CleanText | None = None
+    assoc_actor_2: CleanText | None = None
+    date: CleanText | None = Field(None, description="YYYY-MM-DD")
+    fatalities: Count | None = Field(None, description=f"0 to {MAX_COUNT:,}")
+    injured: Count | None = Field(None, description=f"0 to {MAX_COUNT:,}")
+    location_name: CleanText | None = None
+    admin1: CleanText | None = None
+    lat: float | None = Field(None, strict=True)
+    lon: float | None = Field(None, strict=True)
+    modality: CleanText | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> ChangesIn:
+        if not self.model_fields_set:
+            raise ValueError("changes must name at least one field")
+        return self
+
+    def given(self) -> dict[str, Any]:
+        """The fields the request named, with their values (an explicit null included)."""
+        return self.model_dump(exclude_unset=True)
+
+
+Reason = Annotated[str, Field(max_length=2000), AfterValidator(clean_text)] | None
+
+
 class PatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    changes: dict[str, Any] = Field(
-        ..., min_length=1,
-        description="Field -> new value: sub_event_type, plover_type, actor1, actor2, assoc_actor_1, "
-        "assoc_actor_2, date, fatalities, injured, location_name, admin1, lat, lon, modality.",
-    )
-    reason: str | None = Field(None, max_length=2000)
+    changes: ChangesIn
+    reason: Reason = None
 
 
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    ids: list[str] = Field(..., min_length=2, max_length=100, description="The first one survives.")
-    reason: str | None = Field(None, max_length=2000)
+    ids: list[CleanText] = Field(..., min_length=2, max_length=100, description="The first one survives.")
+    reason: Reason = None
 
 
 class SplitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    source_event_ids: list[str] = Field(..., min_length=1, max_length=1000)
-    reason: str | None = Field(None, max_length=2000)
+    source_event_ids: list[CleanText] = Field(..., min_length=1, max_length=1000)
+    reason: Reason = None
 
 
 class ArticleIn(BaseModel):

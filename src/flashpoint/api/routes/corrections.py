@@ -37,7 +37,7 @@ def patch_event(body: PatchIn, event_id: str = EventId, author: str = Depends(re
     """Change fields of a fused event (token); returns the corrected event."""
     from flashpoint.fuse.corrections import correct_event
 
-    return correct_event(store, event_id, body.changes, author=author, reason=body.reason)
+    return correct_event(store, event_id, body.changes.given(), author=author, reason=body.reason)
 
 
 @write_router.post("/events/merge", response_model=EventOut, responses=WRITE)
