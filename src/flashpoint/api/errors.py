@@ -5,11 +5,19 @@ Why map exception types rather than catch in each route: the store and the corre
 that cannot answer; mapping them once keeps every route honest, including ones added later.
 FastAPI's own 422 (a list of pydantic errors) becomes a 400 with the first problem in words, so
 a client sees the same shape for every bad parameter.
+
+Why only some ValueErrors and KeyErrors are the client's fault: Flashpoint raises a plain
+``ValueError`` (or its own subclass) for a bad value and a ``KeyError("no event X")`` for an unknown
+id. A library's subclass (UnicodeError, JSONDecodeError, ...) or a bare ``KeyError('field')`` is a
+fault on the server (a bug, a damaged row); its text means nothing to a client and may show
+internals. Those answer 500 with a generic message and an error id; the log line with the
+traceback carries the same id, so an operator can find it from a user's report.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -38,7 +46,7 @@ def validation_message(errors: list[Any]) -> str:
     loc = [str(p) for p in err.get("loc", ())]
     where = _LOCATIONS.get(loc[0], loc[0]) if loc else "request"
     name = ".".join(loc[1:])
-    msg = err.get("msg", "invalid value")
+    msg = err.get("msg", "invalid value").removeprefix("Value error, ")
     if err.get("type") == "missing":
         text = f"{where} {name!r} is required" if name else f"{where} is required"
     elif err.get("type") == "json_invalid":
@@ -56,8 +64,27 @@ def _json(status: int, detail: str, headers: dict[str, str] | None = None) -> JS
 
 
 def _key_message(exc: KeyError) -> str:
-    arg = exc.args[0] if exc.args else "unknown id"
-    return one_line(arg if isinstance(arg, str) and " " in arg else f"not found: {arg}")
+    return one_line(str(exc.args[0]))
+
+
+def _ours(exc: BaseException) -> bool:
+    """Raised on purpose by Flashpoint (or a plain ValueError), not by a library's internals."""
+    kind = type(exc)
+    return kind in (ValueError, KeyError) or kind.__module__.split(".")[0] == "flashpoint"
+
+
+def _deliberate_key(exc: KeyError) -> bool:
+    """``KeyError("no event X")`` names what was not found; ``KeyError('field')`` is a bug."""
+    arg = exc.args[0] if exc.args else None
+    return _ours(exc) and isinstance(arg, str) and " " in arg
+
+
+def internal_error(exc: BaseException) -> JSONResponse:
+    """500: a generic message and an error id; the traceback goes to the log under that id."""
+    error_id = uuid.uuid4().hex[:12]
+    log.error("internal error %s: %s", error_id, type(exc).__name__, exc_info=exc)
+    return JSONResponse({"detail": f"internal error; the server log has the details under error id {error_id}",
+                         "error_id": error_id}, status_code=500)
 
 
 def install(app: FastAPI) -> None:
@@ -76,10 +103,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ValueError)
     async def _value(_: Request, exc: ValueError) -> JSONResponse:
+        if not _ours(exc):
+            return internal_error(exc)
         return _json(400, one_line(str(exc)) or "bad value")
 
     @app.exception_handler(KeyError)
     async def _key(_: Request, exc: KeyError) -> JSONResponse:
+        if not _deliberate_key(exc):
+            return internal_error(exc)
         return _json(404, _key_message(exc))
 
     @app.exception_handler(StoreError)
@@ -88,6 +119,5 @@ def install(app: FastAPI) -> None:
         return _json(503, one_line(str(exc)))
 
     @app.exception_handler(Exception)
-    async def _crash(_: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - a bug
-        log.exception("unhandled error")
-        return _json(500, f"internal error ({type(exc).__name__}); see the server log")
+    async def _crash(_: Request, exc: Exception) -> JSONResponse:
+        return internal_error(exc)
