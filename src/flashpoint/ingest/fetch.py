@@ -13,12 +13,18 @@ to a checked address while keeping the host name for TLS and the Host header tak
 here, and no dependency.
 
 Caps: the response body may not exceed ``max_bytes`` (the max-article-bytes setting), and the whole
-fetch, redirects included, may not take longer than ``timeout`` seconds.
+fetch, redirects included, may not take longer than ``timeout`` seconds. Why a deadline and not
+only a socket timeout: a socket timeout bounds each wait, so a server that sends its headers a byte
+at a time, each within the timeout, could hold a fetch (and ``flashpoint watch`` with it) for as
+long as it liked. Every connect, send and read here is given only the time left before the deadline.
+Not covered: the DNS lookup (``getaddrinfo`` takes no timeout; the resolver's own applies).
 """
 
 from __future__ import annotations
 
+import functools
 import http.client
+import io
 import ipaddress
 import socket
 import ssl
@@ -142,38 +148,84 @@ def check_url(url: str, *, allow_private: bool | None = None) -> None:
 # ----------------------------------------------------------------------------------- fetching
 
 
-def _connect_any(ips: list[IPAddress], port: int, timeout: float | None) -> socket.socket:
+def _time_left(deadline: float) -> float:
+    """Seconds until ``deadline``; TimeoutError once it has passed."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("deadline passed")
+    return left
+
+
+def _connect_any(ips: list[IPAddress], port: int, deadline: float) -> socket.socket:
     """A connection to the first of the checked addresses that answers (a dual-stack name on a
     host without IPv6 routes fails on its IPv6 address and must go on to the IPv4 one)."""
     last: OSError | None = None
     for ip in ips:
         try:
-            return socket.create_connection((str(ip), port), timeout)
+            return socket.create_connection((str(ip), port), _time_left(deadline))
+        except TimeoutError:
+            raise
         except OSError as exc:
             last = exc
     raise last or OSError("no address to connect to")
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The response's bytes, each read allowed only the time left before the deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self._raw = sock.makefile("rb", buffering=0)  # holds the socket open for the response
+        self._sock = sock
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int | None:  # type: ignore[override]
+        self._sock.settimeout(_time_left(self._deadline))
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    """An HTTPResponse whose status line, headers and body are all read before ``deadline``."""
+
+    def __init__(self, sock: socket.socket, *args: object, deadline: float, **kwargs: object) -> None:
+        super().__init__(sock, *args, **kwargs)  # type: ignore[arg-type]
+        timed = io.BufferedReader(_DeadlineReader(sock, deadline))
+        self.fp.close()
+        self.fp = timed
+
+
 class _PinnedHTTP(http.client.HTTPConnection):
     """Connects to checked addresses only; ``host`` stays the name, for the Host header."""
 
-    def __init__(self, host: str, port: int, ips: list[IPAddress], timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
+    def __init__(self, host: str, port: int, ips: list[IPAddress], deadline: float) -> None:
+        super().__init__(host, port, timeout=max(deadline - time.monotonic(), 0.001))
         self._ips = ips
+        self._deadline = deadline
+        self.response_class = functools.partial(_DeadlineResponse, deadline=deadline)  # type: ignore[assignment]
 
     def connect(self) -> None:
-        self.sock = _connect_any(self._ips, self.port, self.timeout)
+        self.sock = _connect_any(self._ips, self.port, self._deadline)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
     """As ``_PinnedHTTP``, and the certificate is verified against the host name, not the address."""
 
-    def __init__(self, host: str, port: int, ips: list[IPAddress], timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+    def __init__(self, host: str, port: int, ips: list[IPAddress], deadline: float) -> None:
+        super().__init__(host, port, timeout=max(deadline - time.monotonic(), 0.001),
+                         context=ssl.create_default_context())
         self._ips = ips
+        self._deadline = deadline
+        self.response_class = functools.partial(_DeadlineResponse, deadline=deadline)  # type: ignore[assignment]
 
     def connect(self) -> None:
-        sock = _connect_any(self._ips, self.port, self.timeout)
+        sock = _connect_any(self._ips, self.port, self._deadline)
+        sock.settimeout(_time_left(self._deadline))  # the handshake as a whole (CPython bounds it)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
@@ -219,12 +271,15 @@ def fetch(
     for _ in range(_MAX_REDIRECTS + 1):
         scheme, host, port, path = _split(current)
         ips = resolve_checked(host, port, allow_private=allow)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        if deadline - time.monotonic() <= 0:
             raise FetchError(f"cannot fetch: took longer than {timeout:g} s", retry=True)
         conn_cls = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-        conn = conn_cls(host, port, ips, remaining)
+        conn = conn_cls(host, port, ips, deadline)
+        resp: http.client.HTTPResponse | None = None
         try:
+            conn.connect()
+            if conn.sock is not None:
+                conn.sock.settimeout(_time_left(deadline))  # sendall is bounded as a whole
             conn.request("GET", path, headers={
                 "User-Agent": USER_AGENT, "Accept-Encoding": "identity", "Connection": "close",
                 **(headers or {}),
@@ -255,5 +310,7 @@ def fetch(
             detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
             raise FetchError(f"cannot fetch: {detail}", retry=True) from None
         finally:
+            if resp is not None:
+                resp.close()  # the response holds the socket open until closed
             conn.close()
     raise FetchError(f"cannot fetch: more than {_MAX_REDIRECTS} redirects")
