@@ -92,6 +92,11 @@ def _user_errors() -> Iterator[None]:
         sys.exit(0)
 
 
+def _warn(line: str) -> None:
+    """A warning about input that was kept, not as given (a bad date, an id given twice)."""
+    click.echo(f"flashpoint: warning: {line}", err=True)
+
+
 def _ingest_options(published: str | None, source: str | None, encoding: str) -> IngestOptions:
     return IngestOptions(
         published=published, source=source, encoding=encoding,
@@ -166,7 +171,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))
 @_input_options
 @click.option("--no-text", is_flag=True, help="Leave the cleaned article text out of each result.")
 @click.option("-o", "--output", metavar="FILE", help="Write JSONL here instead of stdout.")
@@ -180,7 +185,8 @@ def extract(paths: tuple[str, ...], published: str | None, source: str | None, e
     out = _open_output(output)
     n_ok = n_bad = 0
     with _user_errors():
-        for item in _results_in_order(read_inputs(list(paths), options, stdin=sys.stdin.buffer), extract_articles):
+        items = read_inputs(list(paths), options, stdin=sys.stdin.buffer, warn=_warn)
+        for item in _results_in_order(items, extract_articles):
             if isinstance(item, IngestError):
                 n_bad += 1
                 obj = {"id": None, "origin": item.origin, "events": [], "actors": [], "places": [],
@@ -231,7 +237,7 @@ def _check_scale(workers: int | None, dask_local: int | None, scheduler: str | N
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True, readable=False))
 @_db_option
 @_input_options
 @click.option("--reprocess", is_flag=True, help="Re-code articles already in the store.")
@@ -240,17 +246,24 @@ def _check_scale(workers: int | None, dask_local: int | None, scheduler: str | N
 def run(paths: tuple[str, ...], db_url: str | None, published: str | None, source: str | None,
         encoding: str, reprocess: bool, workers: int | None, dask_local: int | None, scheduler: str | None,
         quiet: bool) -> None:
-    """Ingest, code and store articles (files, directories, JSONL, http(s) URLs, '-' for stdin)."""
+    """Ingest, code and store articles (files, directories, JSONL, http(s) URLs, '-' for stdin).
+
+    An input that cannot be read is recorded with its reason and printed; the others are coded."""
     from .runner import run_paths
+    from .watch import failure_lines
 
     _check_scale(workers, dask_local, scheduler)
+    options = _ingest_options(published, source, encoding)
     with _user_errors():
         summary = run_paths(
-            list(paths), db_url=db_url, options=_ingest_options(published, source, encoding),
+            list(paths), db_url=db_url, options=options,
+            items=read_inputs(list(paths), options, stdin=sys.stdin.buffer, warn=_warn),
             reprocess=reprocess, progress=not quiet, workers=workers or 0, dask_local=dask_local or 0,
             scheduler=scheduler,
         )
     click.echo(summary.line(), err=True)
+    for line in failure_lines(summary.failures):
+        click.echo(f"flashpoint: {line}", err=True)
 
 
 @main.command()

@@ -29,10 +29,15 @@ def scalar_fields(record: Any) -> dict[str, Any]:
 
 
 def stable_id(*parts: object, length: int = 16) -> str:
-    """A short hex digest of the parts: the same inputs give the same ID on every run and machine."""
+    """A short hex digest of the parts: the same inputs give the same ID on every run and machine.
+
+    ``surrogatepass``: a lone surrogate (a JSON ``"\\udc80"``, a file name that is not UTF-8)
+    must not crash whatever asks for an ID; for every other string the bytes, and so the IDs the
+    store keys articles by, are exactly UTF-8's.
+    """
     h = hashlib.sha256()
     for part in parts:
-        h.update(str(part).encode("utf-8"))
+        h.update(str(part).encode("utf-8", "surrogatepass"))
         h.update(b"\x1f")
     return h.hexdigest()[:length]
 

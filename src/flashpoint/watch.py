@@ -10,7 +10,9 @@ so a watched article is read, coded, stored (and fused) exactly as ``flashpoint 
 Errors: a source that fails (unreachable feed, not a feed, missing folder) is retried after an
 exponentially growing, capped delay and never holds up the others; a page that cannot be fetched
 is recorded in the store's errors. Pages refused for good (a private address, a 404) are marked
-seen; a timeout or a 503 is not, so the next pass tries again.
+seen; a timeout or a 503 is not, so the next pass tries again. A folder is walked as
+``flashpoint run DIR`` walks it (``ingest/paths.py``): a symlink leading out of it is recorded,
+once per link and target, and not read.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from pathlib import Path
 from .ingest import IngestOptions, make_article
 from .ingest.feeds import FeedError, FeedItem, parse_feed
 from .ingest.fetch import FetchError, fetch
-from .ingest.readers import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES, BadInput, read_fetched
+from .ingest.paths import walk_folder
+from .ingest.readers import ARTICLE_SUFFIXES, BadInput, read_fetched
 from .model import Article, IngestError
 from .runner import RunSummary, run_paths
 from .store import StoreError
@@ -34,7 +37,17 @@ from .watch_state import SeenItems
 MAX_BACKOFF_S = 3600.0
 # A file modified more recently than this may still be being written; the next pass takes it.
 SETTLE_S = 2.0
-_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+# Failed inputs of a pass printed one by one; the rest are counted (`articles --errors` lists all).
+SHOWN_FAILURES = 20
+
+
+def failure_lines(failures: list[IngestError], shown: int = SHOWN_FAILURES) -> list[str]:
+    """One line per failed input (origin: reason), the first ``shown`` of them, then a count."""
+    lines = [f"failed: {e.origin}: {e.reason}" for e in failures[:shown]]
+    if len(failures) > shown:
+        lines.append(f"... and {len(failures) - shown} more failed input(s): "
+                     "`flashpoint articles --errors` lists them all")
+    return lines
 
 
 class WatchError(ValueError):
@@ -109,7 +122,10 @@ class Watcher:
                         if (entries := self._feed_items(source, seen, marks)) is not None:
                             streams.append(entries)
                     else:
-                        paths += self._new_files(source, seen, marks)
+                        found, refused = self._new_files(source, seen, marks)
+                        paths += found
+                        if refused:
+                            streams.append(refused)
                 except (FetchError, FeedError, OSError) as exc:
                     reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
                     delay = source.failed(time.monotonic(), self.interval, self.max_backoff)
@@ -121,7 +137,7 @@ class Watcher:
             if paths or streams:
                 from .ingest import read_inputs
 
-                files = read_inputs(paths, self.options) if paths else iter(())
+                files = read_inputs(paths, self.options, warn=self._warn) if paths else iter(())
                 result.summary = run_paths([], db_url=self.db_url, items=chain(files, *streams),
                                            progress=False)
             # Only now, with every article stored: a pass killed midway is simply done again.
@@ -133,6 +149,9 @@ class Watcher:
         finally:
             seen.close()
         return result
+
+    def _warn(self, line: str) -> None:
+        self.echo(f"watch: warning: {line}")
 
     def _feed_items(self, source: Source, seen: SeenItems,
                     marks: list[tuple[str, str]]) -> Iterator[Article | IngestError] | None:
@@ -166,30 +185,33 @@ class Watcher:
                     yield err.to_error(origin)
             marks.append((source.spec, item.key))
 
-    def _new_files(self, source: Source, seen: SeenItems, marks: list[tuple[str, str]]) -> list[str]:
-        """Article files (the kinds ``flashpoint run DIR`` reads) not taken in at their current
-        size and modification time, and not modified in the last ``settle`` seconds."""
+    def _new_files(self, source: Source, seen: SeenItems,
+                   marks: list[tuple[str, str]]) -> tuple[list[str], list[IngestError]]:
+        """Article files (those ``flashpoint run DIR`` reads) not taken in at their current size
+        and modification time, and not modified in the last ``settle`` seconds; and the entries
+        refused (a symlink out of the folder, a broken one) not told of before."""
         root = Path(source.spec)
         if not root.is_dir():
             raise NotADirectoryError(f"cannot read: {root} is not a folder (any more)")
         stamps: dict[str, str] = {}
+        refused: dict[str, IngestError] = {}
         cutoff = time.time() - self.settle
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                path = Path(dirpath) / name
-                if name.startswith(".") or path.suffix.lower() not in _SUFFIXES:
-                    continue
-                try:
-                    info = path.stat()
-                except OSError:
-                    continue  # gone since listed; read_inputs would only record the same
-                if info.st_mtime > cutoff:
-                    continue
-                stamps[f"{path.resolve()}\x1f{info.st_size}\x1f{info.st_mtime_ns}"] = str(path)
-        new = seen.unseen(list(stamps))
-        marks.extend((source.spec, stamp) for stamp in stamps if stamp in new)
-        return [path for stamp, path in stamps.items() if stamp in new]
+        for found in walk_folder(root, ARTICLE_SUFFIXES):
+            if isinstance(found, IngestError):
+                stamp = f"{found.origin}\x1f{found.reason}\x1f{os.path.realpath(found.origin)}"
+                refused[stamp] = found
+                continue
+            try:
+                info = found.stat()
+            except OSError:
+                continue  # gone since listed; read_inputs would only record the same
+            if info.st_mtime > cutoff:
+                continue
+            stamps[f"{found.resolve()}\x1f{info.st_size}\x1f{info.st_mtime_ns}"] = str(found)
+        new = seen.unseen([*stamps, *refused])
+        marks.extend((source.spec, stamp) for stamp in [*stamps, *refused] if stamp in new)
+        return ([path for stamp, path in stamps.items() if stamp in new],
+                [error for stamp, error in refused.items() if stamp in new])
 
     # -- the loop
 
@@ -209,6 +231,8 @@ class Watcher:
                 continue
             if result.summary is not None:
                 self.echo(f"watch: {result.summary.line()}")
+                for line in failure_lines(result.summary.failures):
+                    self.echo(f"watch: {line}")
             if once:
                 return result
             wait = min(s.due for s in self.sources) - time.monotonic()

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Column, MetaData, String, Table, Text, insert, inspect, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from flashpoint.ingest.clean import replace_surrogates
 from flashpoint.model import stable_id
 from flashpoint.settings import Settings
 from flashpoint.store import StoreError
@@ -68,7 +69,10 @@ class SeenItems:
         """Remember items as taken in; marking one twice (or by two watchers at once) is harmless."""
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         new = self.unseen(list(dict.fromkeys(items)))
-        rows = [{"key": item_key(i), "source": source, "item": i, "seen_at": now} for i in sorted(new)]
+        # The key hashes the item as it is; the text kept for people must be encodable (a file
+        # name that is not UTF-8 has lone surrogates).
+        rows = [{"key": item_key(i), "source": replace_surrogates(source), "item": replace_surrogates(i),
+                 "seen_at": now} for i in sorted(new)]
         if not rows:
             return
         writer = self._engine.execution_options(**{WRITE_TRANSACTION: True})

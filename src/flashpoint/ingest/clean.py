@@ -39,6 +39,19 @@ _BLOCK_TAGS = (
 )  # fmt: skip
 # Control characters (Unicode category Cc) other than tab and newline.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A surrogate code point: valid UTF-16 pairs never reach a Python string as two, so any found is a
+# lone one, from a JSON escape ("\udc80") or a file name that is not UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def replace_surrogates(value: str) -> str:
+    """``value`` with each lone surrogate replaced by U+FFFD (the replacement character).
+
+    Why at ingest, before anything else sees the string: a surrogate cannot be encoded as UTF-8,
+    so the store, a hash or a JSON writer later fails on it, taking a batch with it. One code
+    point becomes one code point, so offsets into the text are the same either way.
+    """
+    return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
 
 
 @cache

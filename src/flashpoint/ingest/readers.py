@@ -8,6 +8,7 @@ streamed: a JSONL file is read in chunks, a text file is size-checked before it 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import json
 import os
 import re
@@ -15,10 +16,11 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from flashpoint.ingest.clean import CONTROL_CHARS, clean_text, html_to_text, normalise_line
+from flashpoint.ingest.clean import CONTROL_CHARS, clean_text, html_to_text, normalise_line, replace_surrogates
 from flashpoint.ingest.metadata import (
     TextMetadata,
     after_first_line,
@@ -29,6 +31,7 @@ from flashpoint.ingest.metadata import (
     retold_title_end,
     same_headline,
 )
+from flashpoint.ingest.paths import not_regular_reason, os_error_reason, walk_folder
 from flashpoint.model import Article, IngestError, Span
 from flashpoint.settings import get_settings
 
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 _CHUNK = 1 << 16
 _SNIFF = 4096
@@ -54,6 +58,12 @@ _WEB_KINDS = {
 _FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S)
 _HTML_START = re.compile(rb"^\s*<(?:!doctype\s+html|html|head|body|meta|title|article)\b", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+# Byte order marks of the wide encodings, UTF-32 first (its little-endian mark begins with
+# UTF-16's). A mark says the encoding outright, so it wins over --encoding; the codec drops it.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 class BadInput(ValueError):
@@ -97,6 +107,36 @@ class IngestOptions:
             raise ValueError(f"max_bytes must be positive, got {self.max_bytes}")
 
 
+@dataclass
+class IngestNotes:
+    """Warnings about input that is kept, but not quite as given, in one batch (``read_inputs``).
+
+    Why warnings and not errors: the article is sound and is stored; still the user must learn
+    that a field was dropped or an id given to two different texts, as nothing in the store says so.
+    """
+
+    warn: Callable[[str], None]  # one line each; the CLI prints them on stderr
+    _ids: dict[str, tuple[str, str]] = field(default_factory=dict)  # caller's id -> (article id, origin)
+
+    def say(self, line: str) -> None:
+        self.warn(replace_surrogates(line))
+
+    def bad_date(self, origin: str, value: object) -> None:
+        self.say(f"{origin}: invalid published date {value!r}; "
+                 "the date is taken from --published or the text instead")
+
+    def given_id(self, article: Article) -> None:
+        """Remember the caller's id of ``article``; the same id on a different text is told
+        (both articles are kept: the store keys articles by their text, not by the caller's id)."""
+        if article.doc_id is None:
+            return
+        origin = article.origin or article.id
+        first_id, first_origin = self._ids.setdefault(article.doc_id, (article.id, origin))
+        if first_id != article.id:
+            self.say(f"duplicate id {article.doc_id!r}: {origin} and {first_origin} are different "
+                     "articles; both are kept")
+
+
 # ----------------------------------------------------------------------------------- articles
 
 
@@ -117,6 +157,11 @@ def make_article(
     Raises BadInput (with a one-line reason) for input that is not an article.
     """
     options = options or IngestOptions()
+    text = replace_surrogates(text)
+    doc_id, title, published, source, url, origin = (
+        None if value is None else replace_surrogates(value)
+        for value in (doc_id, title, published, source, url, origin)
+    )
     _check_text(text, options.max_bytes, origin)
     if is_html:
         text, meta = html_to_text(text)
@@ -189,8 +234,14 @@ def _check_text(text: str, max_bytes: int, origin: str | None) -> None:
 
 
 def decode(data: bytes, encoding: str, *, html: bool = False) -> str:
-    """Bytes to text, refusing binary data and wrongly-guessed encodings with a fixable reason."""
-    if b"\x00" in data and not codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+    """Bytes to text, refusing binary data and wrongly-guessed encodings with a fixable reason.
+
+    A UTF-16 or UTF-32 byte order mark names the encoding, whatever ``encoding`` says.
+    """
+    wide = _wide_encoding(data)
+    if wide is not None:
+        encoding = wide
+    elif b"\x00" in data and not codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
         raise BadInput("binary file (contains NUL bytes), not a text article")
     try:
         return data.decode(encoding)
@@ -203,6 +254,11 @@ def decode(data: bytes, encoding: str, *, html: bool = False) -> str:
                 except (LookupError, UnicodeDecodeError):
                     pass
         raise BadInput(_decode_reason(err, encoding)) from None
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """"utf-16" or "utf-32" when ``data`` opens with that encoding's byte order mark."""
+    return next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None)
 
 
 def _decode_reason(err: UnicodeDecodeError, encoding: str) -> str:
@@ -224,24 +280,33 @@ def read_inputs(
     paths: Sequence[str],
     options: IngestOptions | None = None,
     stdin: BinaryIO | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Iterator[Article | IngestError]:
     """Every article from the given paths ("-" or no paths: stdin), lazily, in a stable order.
 
-    Directories are walked recursively in sorted order, skipping hidden entries and files whose
-    extension is not an article format; a file named explicitly is read whatever its extension.
+    Directories are walked recursively in sorted order, skipping hidden entries, files whose
+    extension is not an article format and symlinks that lead out of the directory (recorded);
+    a file named explicitly is read whatever its extension, if it is a regular file. ``warn``
+    hears of input that is kept but not as given (a bad date, an id given twice), one line each.
     """
     options = options or IngestOptions()
+    notes = IngestNotes(warn) if warn is not None else None
     for raw in paths or ["-"]:
         if raw == "-":
-            yield from _read_stream(stdin if stdin is not None else sys.stdin.buffer, options)
+            items = _read_stream(stdin if stdin is not None else sys.stdin.buffer, options, notes)
         elif _URL.match(raw) and not Path(raw).exists():
-            yield from read_url(raw, options)
+            items = read_url(raw, options, notes=notes)
         else:
-            yield from _read_path(Path(raw), options)
+            items = _read_path(Path(raw), options, notes)
+        for item in items:
+            if isinstance(item, IngestError):  # a path that is not UTF-8 has lone surrogates
+                item = IngestError(replace_surrogates(item.origin), replace_surrogates(item.reason))
+            yield item
 
 
 def read_url(url: str, options: IngestOptions | None = None, *, title: str | None = None,
-             published: str | None = None, source: str | None = None) -> Iterator[Article | IngestError]:
+             published: str | None = None, source: str | None = None,
+             notes: IngestNotes | None = None) -> Iterator[Article | IngestError]:
     """The article (or JSONL articles) at an http(s) URL, fetched through the SSRF guard.
 
     ``title``, ``published`` and ``source`` come from a feed entry when there is one; the page's
@@ -255,11 +320,12 @@ def read_url(url: str, options: IngestOptions | None = None, *, title: str | Non
     except FetchError as err:
         yield IngestError(url, err.reason)
         return
-    yield from read_fetched(got, url, options, title=title, published=published, source=source)
+    yield from read_fetched(got, url, options, title=title, published=published, source=source, notes=notes)
 
 
 def read_fetched(got: Fetched, origin: str, options: IngestOptions, *, title: str | None = None,
-                 published: str | None = None, source: str | None = None) -> Iterator[Article | IngestError]:
+                 published: str | None = None, source: str | None = None,
+                 notes: IngestNotes | None = None) -> Iterator[Article | IngestError]:
     """Articles from a fetched response, read by its media type (or its first bytes)."""
     head = got.body[:_SNIFF]
     kind = _WEB_KINDS.get(got.content_type) or (
@@ -274,9 +340,7 @@ def read_fetched(got: Fetched, origin: str, options: IngestOptions, *, title: st
         except LookupError:
             pass  # a server's unknown charset name: fall back to --encoding
     if kind == "jsonl":
-        yield from _read_jsonl([got.body], origin, IngestOptions(
-            published=options.published, source=options.source, encoding=encoding,
-            max_bytes=options.max_bytes))
+        yield from _read_jsonl([got.body], origin, dataclasses.replace(options, encoding=encoding), notes)
         return
     yield _article_or_error(
         lambda: make_article(
@@ -288,15 +352,24 @@ def read_fetched(got: Fetched, origin: str, options: IngestOptions, *, title: st
     )
 
 
-def _read_path(path: Path, options: IngestOptions) -> Iterator[Article | IngestError]:
-    if path.is_dir():
-        yield from _walk(path, options, set())
-    elif path.is_symlink() and not path.exists():
-        yield IngestError(str(path), "cannot read: broken symbolic link")
-    elif not path.exists():
-        yield IngestError(str(path), "cannot read: no such file or directory")
+def _read_path(path: Path, options: IngestOptions, notes: IngestNotes | None) -> Iterator[Article | IngestError]:
+    """A path named by the user: a folder is walked; a file is read whatever its extension, and
+    a FIFO, socket or device is refused from its type, unopened (opening a FIFO blocks)."""
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        yield IngestError(str(path), os_error_reason(path, err))
+        return
+    if stat.S_ISDIR(info.st_mode):
+        for found in walk_folder(path, ARTICLE_SUFFIXES):
+            if isinstance(found, IngestError):
+                yield found
+            else:
+                yield from _read_file(found, _kind(found) or "text", options, notes)
+    elif not stat.S_ISREG(info.st_mode):
+        yield IngestError(str(path), not_regular_reason(info.st_mode))
     else:
-        yield from _read_file(path, _kind(path) or _sniff_kind(path), options)
+        yield from _read_file(path, _kind(path) or _sniff_kind(path), options, notes)
 
 
 def _kind(path: Path) -> str | None:
@@ -313,14 +386,17 @@ def _kind(path: Path) -> str | None:
 def _sniff_kind(path: Path) -> str:
     """For a file named on the command line with an unknown extension: look at its first bytes."""
     try:
-        with open(path, "rb") as f:
+        with _open_regular(path) as f:
             head = f.read(_SNIFF)
-    except OSError:
+    except (OSError, BadInput):
         return "text"  # _read_file reports the error
     return _kind_of_bytes(head)
 
 
 def _kind_of_bytes(head: bytes) -> str:
+    wide = _wide_encoding(head)
+    if wide is not None:
+        head = head.decode(wide, "ignore").encode("utf-8")
     body = head.removeprefix(codecs.BOM_UTF8).lstrip()
     if body.startswith(b"{"):
         return "jsonl"
@@ -329,41 +405,40 @@ def _kind_of_bytes(head: bytes) -> str:
     return "text"
 
 
-def _walk(
-    directory: Path, options: IngestOptions, seen: set[str]
-) -> Iterator[Article | IngestError]:
-    real = os.path.realpath(directory)
-    if real in seen:  # a symlink loop would otherwise recurse forever
-        return
-    seen.add(real)
+def _open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file (BadInput if not).
+
+    Opened without blocking and checked on the open file: a FIFO swapped in after the type check
+    can neither hang the open nor be read."""
+    f = open(path, "rb", opener=_without_waiting)
     try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as err:
-        yield IngestError(str(directory), f"cannot read directory: {err.strerror or err}")
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = Path(entry.path)
-        if path.is_dir():
-            yield from _walk(path, options, seen)
-        elif (kind := _kind(path)) is not None:
-            yield from _read_file(path, kind, options)
+        mode = os.fstat(f.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise BadInput(not_regular_reason(mode))
+        os.set_blocking(f.fileno(), True)
+    except BaseException:
+        f.close()
+        raise
+    return f
 
 
-def _read_file(path: Path, kind: str, options: IngestOptions) -> Iterator[Article | IngestError]:
+def _without_waiting(name: str, flags: int) -> int:
+    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _read_file(path: Path, kind: str, options: IngestOptions,
+               notes: IngestNotes | None = None) -> Iterator[Article | IngestError]:
     origin = str(path)
     try:
         info = path.stat()
     except OSError as err:
-        reason = "broken symbolic link" if path.is_symlink() else (err.strerror or str(err))
-        yield IngestError(origin, f"cannot read: {reason}")
+        yield IngestError(origin, os_error_reason(path, err))
         return
     if not stat.S_ISREG(info.st_mode):
-        yield IngestError(origin, "cannot read: not a regular file")
+        yield IngestError(origin, not_regular_reason(info.st_mode))
         return
     if kind == "jsonl":
-        yield from _read_jsonl_file(path, options)
+        yield from _read_jsonl_file(path, options, notes)
         return
     if info.st_size > options.max_bytes:
         yield IngestError(origin, _too_big(info.st_size, options.max_bytes, "file"))
@@ -372,10 +447,13 @@ def _read_file(path: Path, kind: str, options: IngestOptions) -> Iterator[Articl
         yield IngestError(origin, "empty file")
         return
     try:
-        with open(path, "rb") as f:
+        with _open_regular(path) as f:
             data = f.read(options.max_bytes + 1)
+    except BadInput as err:
+        yield IngestError(origin, err.reason)
+        return
     except OSError as err:
-        yield IngestError(origin, f"cannot read: {err.strerror or err}")
+        yield IngestError(origin, os_error_reason(path, err))
         return
     if len(data) > options.max_bytes:  # grew since stat
         yield IngestError(origin, _too_big(len(data), options.max_bytes, "file"))
@@ -403,12 +481,15 @@ def _article_or_error(build: Callable[[], Article], origin: str) -> Article | In
         return err.to_error(origin)
 
 
-def _read_jsonl_file(path: Path, options: IngestOptions) -> Iterator[Article | IngestError]:
+def _read_jsonl_file(path: Path, options: IngestOptions,
+                     notes: IngestNotes | None) -> Iterator[Article | IngestError]:
     try:
-        with open(path, "rb") as f:
-            yield from _read_jsonl(_chunks(f), str(path), options)
+        with _open_regular(path) as f:
+            yield from _read_jsonl(_chunks(f), str(path), options, notes)
+    except BadInput as err:
+        yield IngestError(str(path), err.reason)
     except OSError as err:  # unreadable, or an I/O error part-way: the lines read so far stand
-        yield IngestError(str(path), f"cannot read: {err.strerror or err}")
+        yield IngestError(str(path), os_error_reason(path, err))
 
 
 def _chunks(stream: BinaryIO, head: bytes = b"") -> Iterator[bytes]:
@@ -418,7 +499,8 @@ def _chunks(stream: BinaryIO, head: bytes = b"") -> Iterator[bytes]:
         yield chunk
 
 
-def _read_stream(stream: BinaryIO, options: IngestOptions) -> Iterator[Article | IngestError]:
+def _read_stream(stream: BinaryIO, options: IngestOptions,
+                 notes: IngestNotes | None = None) -> Iterator[Article | IngestError]:
     """stdin: JSONL if its first non-space byte is "{", HTML if it opens with a tag, else text."""
     head = b""
     while len(head) < _SNIFF and (chunk := stream.read(_SNIFF)):
@@ -427,7 +509,7 @@ def _read_stream(stream: BinaryIO, options: IngestOptions) -> Iterator[Article |
             break
     kind = _kind_of_bytes(head)
     if kind == "jsonl":
-        yield from _read_jsonl(_chunks(stream, head), "stdin", options)
+        yield from _read_jsonl(_chunks(stream, head), "stdin", options, notes)
         return
     data = head + stream.read(max(0, options.max_bytes + 1 - len(head)))
     if len(data) > options.max_bytes:
@@ -481,9 +563,28 @@ def _lines(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[int, bytes | i
         yield lineno, bytes(buf)
 
 
+def _as_utf8(chunks: Iterable[bytes], options: IngestOptions) -> tuple[Iterable[bytes], IngestOptions]:
+    """A stream that opens with a UTF-16/32 byte order mark, re-encoded to UTF-8 as it streams
+    (JSONL lines are split at b"\\n", which a wide encoding spells otherwise); others as they are."""
+    stream = iter(chunks)
+    first = next(stream, b"")
+    wide = _wide_encoding(first)
+    if wide is None:
+        return chain([first], stream), options
+    decoder = codecs.getincrementaldecoder(wide)("replace")
+
+    def utf8() -> Iterator[bytes]:
+        for chunk in chain([first], stream):
+            yield decoder.decode(chunk).encode("utf-8", "surrogatepass")
+        yield decoder.decode(b"", final=True).encode("utf-8", "surrogatepass")
+
+    return utf8(), dataclasses.replace(options, encoding="utf-8")
+
+
 def _read_jsonl(
-    chunks: Iterable[bytes], name: str, options: IngestOptions
+    chunks: Iterable[bytes], name: str, options: IngestOptions, notes: IngestNotes | None = None
 ) -> Iterator[Article | IngestError]:
+    chunks, options = _as_utf8(chunks, options)
     for lineno, line in _lines(chunks, options.max_bytes):
         origin = f"{name}:{lineno}"
         if isinstance(line, int):
@@ -493,12 +594,13 @@ def _read_jsonl(
             line = line.removeprefix(codecs.BOM_UTF8)
         if not line.strip():
             continue
-        yield _article_or_error(
-            lambda line=line, origin=origin: _record(line, origin, options), origin
-        )
+        item = _article_or_error(lambda line=line, origin=origin: _record(line, origin, options, notes), origin)
+        if notes is not None and isinstance(item, Article):
+            notes.given_id(item)
+        yield item
 
 
-def _record(line: bytes, origin: str, options: IngestOptions) -> Article:
+def _record(line: bytes, origin: str, options: IngestOptions, notes: IngestNotes | None = None) -> Article:
     text_line = decode(line, options.encoding)
     try:
         obj = json.loads(text_line)
@@ -511,11 +613,16 @@ def _record(line: bytes, origin: str, options: IngestOptions) -> Article:
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise BadInput('no article text: "text" must be a non-empty string')
+    published = _string(obj, "published")
+    given = obj.get("published")
+    if notes is not None and given is not None and not (isinstance(given, str) and not given.strip()) \
+            and (published is None or normalise_date(published) is None):
+        notes.bad_date(origin, given)  # kept: a bad date costs the date, not the article
     return make_article(
         text,
         doc_id=_doc_id(obj.get("id")),
         title=_string(obj, "title"),
-        published=_string(obj, "published"),
+        published=published,
         source=_string(obj, "source"),
         url=_string(obj, "url"),
         origin=origin,
