@@ -78,3 +78,17 @@ def test_the_fast_yaml_reader_reads_every_knowledge_file_as_pyyaml_does() -> Non
     assert len(files) >= 10
     for path in files:
         assert read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path.name
+
+
+def test_mentions_by_start_answer_exactly_as_a_filter_of_the_list() -> None:
+    """The coder's sentence lookups (``spans.ByStart``) give the mentions a scan of the list gives,
+    in the list's own order, also when the list is not in text order."""
+    from types import SimpleNamespace
+
+    from flashpoint.spans import ByStart
+
+    items = [SimpleNamespace(start=s, name=n) for n, s in
+             enumerate([40, 5, 17, 17, 90, 0, 63, 17, 41, 89])]
+    index = ByStart(items)
+    for lo, hi in [(0, 100), (17, 18), (5, 41), (41, 90), (91, 200), (0, 0), (18, 40)]:
+        assert index.starting_in(lo, hi) == [i for i in items if lo <= i.start < hi]

@@ -95,6 +95,7 @@ import bisect
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -1266,6 +1267,22 @@ _QUARTER_VALUE = re.compile(r"^(\d{4})-Q([1-4])$")
 _TEXT_REACH_SENTENCES = 1  # how many sentences back a date may anchor "a year earlier", "the next day"
 
 
+def _dated_before(out: list[TimeMention], i: int, here: int, sentence: Callable[[int], int],
+                  in_order: bool) -> TimeMention | None:
+    """The nearest expression before ``out[i]`` with a date of its own, within reach. With the
+    mentions in text order the search stops once out of reach, so a text of thousands of
+    expressions is read in linear time, not quadratic."""
+    for j in range(i - 1, -1, -1):
+        p = out[j]
+        if here - sentence(p.start) > _TEXT_REACH_SENTENCES:
+            if in_order:
+                return None
+            continue
+        if p.value is not None and not is_vague_value(p.value) and p.date_start:
+            return p
+    return None
+
+
 def _anchor_to_text(doc: Doc, mentions: list[TimeMention], published: Date | None = None) -> list[TimeMention]:
     """Dates for expressions relative to the time the text was just talking about.
 
@@ -1287,14 +1304,16 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention], published: Date | Non
         return max(0, bisect.bisect_right(starts, pos) - 1)
 
     out = list(mentions)
+    in_order = all(a.start <= b.start for a, b in zip(mentions, mentions[1:]))
     for i, m in enumerate(mentions):
         year_back = bool(_YEAR_BACK.search(m.text))
         if m.anchor not in (None, "published") or (m.value is not None and not year_back):
             continue
         here = sentence(m.start)
-        quarters = [q for q in out[:i] + mentions[i + 1:] if q.value and _QUARTER_VALUE.match(q.value)
-                    and q.date_start and q.date_end and not _looks_back(q.text, published)]
         period = _PERIOD_REF.match(_clean(m.text)) if m.value is None else None
+        if period is not None or year_back:  # (built only when needed: a scan of the whole text)
+            quarters = [q for q in out[:i] + mentions[i + 1:] if q.value and _QUARTER_VALUE.match(q.value)
+                        and q.date_start and q.date_end and not _looks_back(q.text, published)]
         if period is not None:
             ended = _quarter_ended(m, mentions[i + 1] if i + 1 < len(mentions) else None, text)
             if ended is not None and not period["ago"] and not period["back"]:
@@ -1324,8 +1343,7 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention], published: Date | Non
                 continue
         if m.value is not None:
             continue
-        before = next((p for p in reversed(out[:i]) if p.value is not None and not is_vague_value(p.value)
-                       and p.date_start and here - sentence(p.start) <= _TEXT_REACH_SENTENCES), None)
+        before = _dated_before(out, i, here, sentence, in_order)
         if (before is None or before.date_start is None) and published is not None \
                 and _IN_THE_UNIT.match(_clean(m.text)):
             # "delayed earlier in the year", no date named before it: the year of publication

@@ -30,6 +30,7 @@ from ..model import (
 )
 from ..nlp import doc_text, says_any, sentence_of
 from ..places import event_location
+from ..spans import ByStart
 from ..times import TimeValue, is_vague_value, resolve_relative
 from .casualties import count_casualties
 from .claims import speech_verbs
@@ -118,10 +119,18 @@ class EventCoder:
             drafts += self._proposals(doc, article, drafts, index, focus_country, unsaid)
             drafts.sort(key=lambda d: d.hit.span.start)
         event_sents = {sentence_of(d.hit.anchor).start for d in drafts if not d.hit.anaphoric and not d.hit.in_headline}
-        for i, d in enumerate(drafts):
-            self._date(d, drafts[:i], times, published)
-            self._place(d, places)
+        times_at, places_at = ByStart(times), ByStart(places)
+        told: Draft | None = None  # the latest earlier mention that tells an event ("after a similar
+        dated: Draft | None = None  # gun battle" tells no date of its own), and the latest dated to the day
+        for d in drafts:
+            sent = sentence_of(d.hit.anchor)
+            self._date(d, told, dated, times_at.starting_in(sent.start_char, sent.end_char), published)
+            self._place(d, places_at.starting_in(sent.start_char, sent.end_char))
             d.counts = count_casualties(_telling(d.hit.anchor, event_sents), self.ontology)
+            if not d.hit.anaphoric:
+                told = d
+                if d.time is not None and d.time.precision in {1, 2}:
+                    dated = d
         drafts = self._classify(drafts)
         facts = ArticleFacts(doc, published, article.body_start, places, focus_country)
         events = group_mentions(drafts, self.ontology, self.grouping)
@@ -303,19 +312,24 @@ class EventCoder:
         drafts = [d for d in drafts if not self._protest(d)
                   or not any(start <= d.hit.anchor.idx < end and o is not d for start, end, o in sides)]
         out: list[Draft] = []
+        in_sentence: dict[int, list[Draft]] = {}  # the kept drafts of each sentence, by its start
+        at: dict[int, int] = {}  # where each kept draft is in ``out`` (an article may have thousands)
         for d in drafts:
             wd = weight(d)
             partner = None
+            here = in_sentence.setdefault(sentence_of(d.hit.anchor).start, [])
             if wd is not None:
-                for o in out:
+                for o in here:
                     wo = weight(o)
-                    if wo is None or sentence_of(o.hit.anchor).start != sentence_of(d.hit.anchor).start:
+                    if wo is None:
                         continue
                     if _linked(o.hit.anchor, d.hit.anchor) and (wo != wd or wd != len(rank)):
                         partner = o
                         break
             if partner is None:
+                at[id(d)] = len(out)
                 out.append(d)
+                here.append(d)
                 continue
             keep, drop = (partner, d) if weight(partner) <= wd else (d, partner)
             if weight(partner) == wd and partner.actor2 is None and d.actor2 is not None:
@@ -326,7 +340,9 @@ class EventCoder:
                 # "were killed after intense airstrikes": the means names the killing told here
                 keep.hit = replace(keep.hit, anaphoric=False)
             if keep is d:
-                out[out.index(partner)] = d
+                at[id(d)] = at.pop(id(partner))
+                out[at[id(d)]] = d
+                here[here.index(partner)] = d
         return out
 
     def _protest(self, d: Draft) -> bool:
@@ -375,14 +391,15 @@ class EventCoder:
                 return by_target["armed"]
         return code
 
-    def _date(self, d: Draft, earlier: list[Draft], times: list[TimeMention], published: dt.date | None) -> None:
+    def _date(self, d: Draft, prev: Draft | None, anchor_draft: Draft | None, times: list[TimeMention],
+              published: dt.date | None) -> None:
+        """``prev``: the latest earlier mention that tells an event; ``anchor_draft``: the latest
+        such mention dated to the day or the week; ``times``: those that start in d's sentence."""
         sent = sentence_of(d.hit.anchor)
         clause = {t.i for t in _clause_root(d.hit.anchor).subtree}
         in_sent = [t for t in times if sent.start_char <= t.start < sent.end_char and not is_vague_value(t.value)
                    and not _report_time(t, sent.doc, clause)]  # "now", "recently" date nothing
         in_sent.sort(key=lambda t: (not _overlaps_tokens(t, sent.doc, clause), abs(t.start - d.hit.span.start_char)))
-        told = [e for e in earlier if not e.hit.anaphoric]  # "after a similar gun battle" tells no date of its own
-        anchor_draft = next((e for e in reversed(told) if e.time is not None and e.time.precision in {1, 2}), None)
         for t in in_sent:
             if t.value is not None and t.anchor not in ("event", "text"):
                 d.time = TimeValue(t.value, t.precision or 3, t.date_start or t.value, t.date_end or t.value, t.anchor)
@@ -403,14 +420,14 @@ class EventCoder:
             # Narrative continuity: an undated event told in the sentence right after a dated one, in
             # the same paragraph, shares its date ("A few days after the killing, X ... He was
             # captured"); an earlier sentence's date is another event's, not this one's.
-            prev = told[-1] if told else None
             if prev is not None and prev.time is not None and prev.time.precision <= 2 \
                     and _same_paragraph(prev.hit.anchor, d.hit.anchor) and _next_sentence(prev.hit.anchor, d.hit.anchor) \
                     and not says_another(d, self.grouping.new_event_words):
                 d.time, d.time_span = prev.time, prev.time_span
 
     def _place(self, d: Draft, places: list[PlaceMention]) -> None:
-        """The place the mention's own sentence ties to it (``filling`` adds the article's)."""
+        """The place the mention's own sentence ties to it (``filling`` adds the article's);
+        ``places``: those that start in its sentence."""
         sent = sentence_of(d.hit.anchor)
         loc = event_location(places, d.hit.span.start_char, d.hit.span.end_char, doc_text(sent.doc),
                              sent.start_char, sent.end_char)

@@ -43,6 +43,10 @@ class Draft:
     confidence: float = 0.0  # lexicon and classifier together, before the article-level evidence
     members: list[Draft] = field(default_factory=list)  # the other mentions grouped into this event
     background: bool = False  # told as earlier history ("had shelled", "since January")
+    # Whether every mention so far passes a test, by the test's name, with how many members were
+    # checked: members are only ever appended, so grouping checks each mention once, not once per
+    # comparison (an article of thousands of sentences tells one event thousands of times).
+    all_memo: dict[str, tuple[int, bool]] = field(default_factory=dict)
 
     @property
     def start(self) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,7 +140,17 @@ def says_another(d: Draft, words: frozenset[str]) -> bool:
 
 
 def _all_loose(group: Draft, ontology: Ontology) -> bool:
-    return all(loose(m, ontology) for m in group.mentions())
+    return _all_mentions(group, "loose", lambda m: loose(m, ontology))
+
+
+def _all_mentions(group: Draft, name: str, test: Callable[[Draft], bool]) -> bool:
+    """Whether every mention of ``group`` passes ``test`` (a test of the mention alone, by
+    ``name``), checking only the members added since the last call (``Draft.all_memo``)."""
+    checked, ok = group.all_memo.get(name) or (0, test(group))
+    if ok:
+        ok = all(test(m) for m in group.members[checked:])
+    group.all_memo[name] = (len(group.members), ok)
+    return ok
 
 
 def _sentence_index(span: Span) -> int:
@@ -153,7 +164,32 @@ def _sentence_index(span: Span) -> int:
 def near(group: Draft, d: Draft, reach: int) -> bool:
     """Whether ``d`` is told within ``reach`` sentences after one of the event's tellings."""
     here = _sentence_index(sentence_of(d.hit.anchor))
-    return any(0 <= here - _sentence_index(t) <= reach for t in group.tellings)
+    for t in reversed(group.tellings):  # in text order (``_add_tellings``): the latest one before d is nearest
+        told = _sentence_index(t)
+        if told <= here:
+            return here - told <= reach
+    return False
+
+
+def _add_tellings(group: Draft, spans: list[Span], *, front: bool = False) -> None:
+    """Add the sentences of a mention that joins ``group`` to its tellings, each once, keeping them
+    in text order: body mentions join in text order (appended) and a headline opens the text
+    (``front``). Why the order matters: an article of thousands of sentences (a long dump) tells
+    one event thousands of times, and an ordered list is checked from its end, not scanned whole."""
+    new = [s for s in spans if not _told(group.tellings, s)]
+    if front:
+        group.tellings[:0] = new
+    else:
+        group.tellings += new
+
+
+def _told(tellings: list[Span], s: Span) -> bool:
+    for t in reversed(tellings):
+        if t.start == s.start:
+            return True
+        if t.start < s.start:
+            return False
+    return False
 
 
 def _same_spot(a: Location | None, b: Location | None, km: float) -> bool:
@@ -200,7 +236,7 @@ def guessed(d: Draft, rules: GroupingRules) -> bool:
 
 
 def _all_guessed(group: Draft, rules: GroupingRules) -> bool:
-    return all(guessed(m, rules) for m in group.mentions())
+    return _all_mentions(group, "guessed", lambda m: guessed(m, rules))
 
 
 def _same_type(a: str | None, b: str | None, ontology: Ontology) -> bool:
@@ -220,7 +256,7 @@ def _absorb(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) ->
         group.code, group.plover = d.code, d.plover
         group.confidence = max(group.confidence, d.confidence)
     group.members.append(d)
-    group.tellings += [s for s in d.tellings if all(s.start != t.start for t in group.tellings)]
+    _add_tellings(group, d.tellings)
     if group.actor1 is None and d.actor1 is not None and (d.actor2 is None or group.actor2 is None
                                                          or d.actor1.actor != group.actor2.actor):
         group.actor1 = d.actor1
@@ -275,7 +311,7 @@ def _absorb_headline(group: Draft, h: Draft, ontology: Ontology, rules: Grouping
     if _names_it_better(group, h, ontology, rules):
         group.code, group.plover = h.code, h.plover
     group.members.append(h)
-    group.tellings[:0] = [s for s in h.tellings if all(s.start != t.start for t in group.tellings)]
+    _add_tellings(group, h.tellings, front=True)
     for kind, count in h.counts.items():
         group.counts.setdefault(kind, count)
 
