@@ -64,10 +64,10 @@ class InProcessCoder:
     """This process codes, one batch after another: the default, and the reference for the rest."""
 
     def code(self, batches: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
-        from .pipeline import extract_articles
+        from .pipeline import code_articles
 
         for batch in batches:
-            yield list(extract_articles(batch, batch_size=BATCH_SIZE))
+            yield list(code_articles(batch, batch_size=BATCH_SIZE))
 
     def close(self, *, abort: bool = False) -> None:
         pass
@@ -79,7 +79,7 @@ def failed(batch: list[Article], exc: BaseException) -> list[CodingFailure]:
     return [CodingFailure(a, reason) for a in batch]
 
 
-def outcomes(batch: list[Article], result: Callable[[], list[DocumentResult]]) -> list[Outcome]:
+def outcomes(batch: list[Article], result: Callable[[], list[Outcome]]) -> list[Outcome]:
     """A finished task's results, or, when the task failed as a whole, every article of its
     batch as a failure: a dead worker or a failed task costs its batch, never the run."""
     try:

@@ -171,3 +171,41 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc.user_data["flashpoint_text"] = text
     return text
+
+
+# A text longer than the model's ``max_length`` (spaCy refuses it with E088; an article may be up
+# to FLASHPOINT_MAX_ARTICLE_BYTES) is parsed in pieces of at most this many characters, cut where a
+# line or a sentence ends, and the pieces joined back into one Doc over the same text. Texts within
+# ``max_length`` are parsed whole, exactly as before.
+LONG_TEXT_PIECE_CHARS = 100_000
+
+
+def _cut_points(text: str, size: int) -> list[int]:
+    """Where to cut ``text`` into pieces of at most ``size`` characters: after the last line
+    break in each window, else after the last sentence end (". "), else after the last space,
+    else (one unbroken run of characters) at the window's end. Every piece but the last ends in
+    whitespace, so the pieces' tokens join back into exactly the text."""
+    cuts, start = [], 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        at = window.rfind("\n")
+        if at <= 0:
+            at = window.rfind(". ") + 1
+        if at <= 0:
+            at = max(window.rfind(" "), window.rfind("\t"))
+        cut = start + at + 1 if at > 0 else start + size
+        cuts.append(cut)
+        start = cut
+    return cuts
+
+
+def parse_long(nlp: Language, text: str) -> Doc:
+    """One Doc over a text of any length (see ``LONG_TEXT_PIECE_CHARS``)."""
+    if len(text) <= nlp.max_length:
+        return nlp(text)
+    bounds = [0, *_cut_points(text, min(LONG_TEXT_PIECE_CHARS, nlp.max_length)), len(text)]
+    pieces = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    doc = Doc.from_docs(list(nlp.pipe(pieces, batch_size=4)), ensure_whitespace=False)
+    if doc.text != text:  # never seen; a wrong offset anywhere would be worse than a refusal
+        raise ValueError("the pieces of a long text did not join back into the text")
+    return doc

@@ -24,7 +24,8 @@ from .events.detect import get_finder
 from .events.ontology import load_ontology
 from .ingest import IngestOptions, make_article
 from .model import EXTRACTOR_VERSION, Article, Claim, DocumentResult, Event, Evidence, PlaceMention
-from .nlp import get_nlp
+from .coding import CodingFailure
+from .nlp import get_nlp, parse_long
 from .places import Gazetteer, geoparse
 from .settings import get_settings
 from .times import tag_times
@@ -121,20 +122,51 @@ def event_vectors(events: list[Event]) -> dict[str, bytes]:
     return {e.id: row.astype("float16").tobytes() for e, row in zip(events, matrix, strict=True)}
 
 
+class ArticleNotParsed(ValueError):
+    """spaCy could not parse an article at all; ``str()`` names it and says why, in one line."""
+
+
 def extract_article(article: Article) -> DocumentResult:
-    return analyse(get_nlp()(article.text), article)
+    return next(extract_articles([article]))
 
 
-def extract_articles(
-    articles: Iterable[Article], *, batch_size: int = 16, coder: EventCoder | None = None
-) -> Iterator[DocumentResult]:
-    """Many articles through ``nlp.pipe`` (much faster than one call each), in input order."""
+def _parse_batch(texts: list[str], batch_size: int) -> list[Doc | Exception]:
+    """Each text's Doc, or why it could not be parsed. A batch goes through ``nlp.pipe`` (much
+    faster than one call each); a text longer than the model's limit is parsed in pieces
+    (``nlp.parse_long``); if the batch fails as a whole, each text is parsed alone, so one
+    article that spaCy cannot parse costs that article only, never its batch."""
     nlp = get_nlp()
+    out: list[Doc | Exception | None] = [None] * len(texts)
+    short = [i for i, t in enumerate(texts) if len(t) <= nlp.max_length]
+    try:
+        for i, doc in zip(short, nlp.pipe((texts[i] for i in short), batch_size=batch_size), strict=True):
+            out[i] = doc
+    except Exception:  # noqa: BLE001 - retried one by one below, where the culprit is named
+        for i in short:
+            out[i] = None
+    for i, text in enumerate(texts):
+        if out[i] is None:
+            try:
+                out[i] = parse_long(nlp, text)
+            except Exception as exc:  # noqa: BLE001 - this article only
+                out[i] = exc
+    return [d for d in out if d is not None]
+
+
+def code_articles(articles: Iterable[Article], *, batch_size: int = 16,
+                  coder: EventCoder | None = None) -> Iterator[DocumentResult | CodingFailure]:
+    """Many articles coded, in input order: each one's result, or, for an article that cannot be
+    parsed at all, a ``CodingFailure`` saying why (nothing is stored for it and a rerun retries it).
+    The other stages of ``analyse`` already cost only their own stage of one article."""
     buffer: list[Article] = []
 
-    def flush() -> Iterator[DocumentResult]:
-        for article, doc in zip(buffer, nlp.pipe((a.text for a in buffer), batch_size=batch_size), strict=True):
-            yield analyse(doc, article, coder)
+    def flush() -> Iterator[DocumentResult | CodingFailure]:
+        for article, doc in zip(buffer, _parse_batch([a.text for a in buffer], batch_size), strict=True):
+            if isinstance(doc, Exception):
+                reason = f"cannot parse: {type(doc).__name__}: {doc}".splitlines()[0]
+                yield CodingFailure(article, reason)
+            else:
+                yield analyse(doc, article, coder)
         buffer.clear()
 
     for article in articles:
@@ -142,6 +174,17 @@ def extract_articles(
         if len(buffer) >= batch_size:
             yield from flush()
     yield from flush()
+
+
+def extract_articles(
+    articles: Iterable[Article], *, batch_size: int = 16, coder: EventCoder | None = None
+) -> Iterator[DocumentResult]:
+    """Many articles coded, in input order; raises ``ArticleNotParsed`` for an article spaCy
+    cannot parse (callers that must go on past one use ``code_articles``)."""
+    for outcome in code_articles(articles, batch_size=batch_size, coder=coder):
+        if isinstance(outcome, CodingFailure):
+            raise ArticleNotParsed(f"{outcome.article.origin or outcome.article.id}: {outcome.reason}")
+        yield outcome
 
 
 def extract(
