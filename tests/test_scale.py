@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -208,7 +209,7 @@ def test_a_result_the_store_refuses_is_recorded_and_the_run_goes_on(tmp_path: Pa
     (inbox / "a.txt").write_text("Gunmen killed two soldiers in Kirkuk on Monday.\n", encoding="utf-8")
     (inbox / "b.txt").write_text("Protesters rallied in Basra on Friday against power cuts.\n", encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'runs.db'}"
-    real = pipeline.extract_articles
+    real = pipeline.code_articles
 
     def one_malformed(articles, **kwargs):
         for result in real(articles, **kwargs):
@@ -216,7 +217,7 @@ def test_a_result_the_store_refuses_is_recorded_and_the_run_goes_on(tmp_path: Pa
                 result.events[0].id = "x" * 65  # longer than any store accepts
             yield result
 
-    monkeypatch.setattr(pipeline, "extract_articles", one_malformed)
+    monkeypatch.setattr(pipeline, "code_articles", one_malformed)
     first = run_paths([str(inbox)], db_url=db, progress=False)
     assert (first.inserted, first.failed) == (1, 1)
     with open_store(db) as store:
@@ -224,9 +225,11 @@ def test_a_result_the_store_refuses_is_recorded_and_the_run_goes_on(tmp_path: Pa
         [error] = store.errors()
         assert error["origin"].endswith("a.txt") and "cannot store" in error["reason"]
 
-    monkeypatch.setattr(pipeline, "extract_articles", real)
+    monkeypatch.setattr(pipeline, "code_articles", real)
     second = run_paths([str(inbox)], db_url=db, progress=False)
     assert (second.inserted, second.unchanged, second.failed) == (1, 1, 0)
+    with open_store(db) as store:  # stored now: its error is stale and gone
+        assert store.errors() == []
 
 
 def test_the_local_dask_cluster_drops_only_the_trim_threshold_from_the_worker_environment() -> None:
@@ -241,3 +244,50 @@ def test_the_local_dask_cluster_drops_only_the_trim_threshold_from_the_worker_en
         config = _local_config()
     assert config["distributed.nanny.pre-spawn-environ"] == {"OMP_NUM_THREADS": 1, "MY_SETTING": "kept"}
     assert config["distributed.worker.profile.enabled"] is False
+
+
+def _workers_of(pid: int) -> list[Any]:
+    """The coding worker processes a run has spawned (not multiprocessing's resource tracker)."""
+    import psutil
+
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    out = []
+    for child in children:
+        try:
+            cmd = " ".join(child.cmdline())
+        except psutil.Error:
+            continue
+        if "spawn_main" in cmd and "resource_tracker" not in cmd:
+            out.append(child)
+    return out
+
+
+def test_a_worker_killed_mid_run_loses_nothing(corpus: Path, single: dict[str, list[tuple]],
+                                              tmp_path: Path) -> None:
+    """One of two workers killed (SIGKILL, as the out-of-memory killer does) while batches are in
+    flight: every batch it took down is coded again by a fresh pool, the run reports no failure,
+    and the store equals an uninterrupted run's, row for row."""
+    db = tmp_path / "worker-killed.db"
+    proc = subprocess.Popen([EXE, "run", str(corpus), "--db", str(db), "-q", "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(_workers_of(proc.pid)) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, "no workers started"
+            time.sleep(0.05)
+        time.sleep(3)  # loading its models or coding its first batch: either way, batches wait on it
+        assert stored(db) == 0, "the batches finished before the kill; it would prove nothing"
+        _workers_of(proc.pid)[0].kill()
+        _, err = proc.communicate(timeout=600)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, err
+    assert f"{N_ARTICLES} article(s) read: {N_ARTICLES} new, 0 re-coded, 0 unchanged, 0 failed" in err, err
+    rows = dump_sqlite(db)
+    for table in single:
+        assert rows[table] == single[table], f"{table} differs from an uninterrupted run"

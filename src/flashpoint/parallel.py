@@ -18,15 +18,16 @@ import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
-from .coding import BATCH_SIZE, Outcome, outcomes
+from .coding import BATCH_SIZE, CodingFailure, Outcome, outcomes
 
 if TYPE_CHECKING:
-    from .model import Article, DocumentResult
+    from .model import Article
 
 # N workers on N cores: each must stay on one core, or the libraries' own thread pools fight.
 SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -49,11 +50,11 @@ def warm_up() -> None:
     list(extract_articles([make_article(_WARM_UP_TEXT, origin="warm-up")]))
 
 
-def code_batch(batch: list[Article]) -> list[DocumentResult]:
+def code_batch(batch: list[Article]) -> list[Outcome]:
     """The task a worker (a pool process or a Dask worker) runs: one parse batch, coded."""
-    from .pipeline import extract_articles
+    from .pipeline import code_articles
 
-    return list(extract_articles(batch, batch_size=BATCH_SIZE))
+    return list(code_articles(batch, batch_size=BATCH_SIZE))
 
 
 def _exit_with_parent(parent_pid: int) -> None:
@@ -89,6 +90,11 @@ def init_worker(parent_pid: int) -> None:
     warm_up()
 
 
+def _died(future: Future) -> bool:
+    """Whether a finished task failed because its worker process died (the pool is broken)."""
+    return not future.cancelled() and isinstance(future.exception(), BrokenProcessPool)
+
+
 class PoolCoder:
     """Batches go to a process pool; at most ``2 * workers`` are in flight, so a run over
     millions of articles holds a few batches in memory, never the input."""
@@ -109,9 +115,8 @@ class PoolCoder:
     def _submit(self, batch: list[Article]) -> Future:
         try:
             return self._pool.submit(code_batch, batch)
-        except BrokenProcessPool:  # a worker died earlier: its batch is recorded; start afresh
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._start()
+        except BrokenProcessPool:  # a worker died since the last batch finished
+            self._restart()
             return self._pool.submit(code_batch, batch)
 
     def code(self, batches: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
@@ -123,11 +128,52 @@ class PoolCoder:
         while pending:
             yield from self._collect(pending)
 
-    @staticmethod
-    def _collect(pending: dict[Future, list[Article]]) -> Iterator[list[Outcome]]:
+    def _collect(self, pending: dict[Future, list[Article]]) -> Iterator[list[Outcome]]:
+        """The batches that finished; when a worker has died, every batch that was in flight
+        (the pool fails them all) is coded again, alone, by a fresh pool (``_recover``)."""
         done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        orphaned = [pending.pop(f) for f in done if _died(f)]
         for future in done:
-            yield outcomes(pending.pop(future), future.result)
+            if future in pending:
+                yield outcomes(pending.pop(future), future.result)
+        if orphaned:
+            wait(pending)  # the rest of the pool's batches: finished, or failed with it
+            for future in list(pending):
+                if _died(future):
+                    orphaned.append(pending.pop(future))
+                else:
+                    yield outcomes(pending.pop(future), future.result)
+            yield from self._recover(orphaned)
+
+    def _recover(self, orphaned: list[list[Article]]) -> Iterator[list[Outcome]]:
+        """Code the batches a dead worker took down with it, one at a time on a fresh pool.
+
+        Why alone: a worker killed from outside (out of memory, an operator) takes every batch in
+        flight with it, 2N batches of which at most N were its own; coded alone, each innocent
+        batch comes back exactly as it would have (same batch, same results), and a batch that
+        kills its worker again is split into single articles, each coded alone, so that only an
+        article that kills a worker by itself is recorded as failed (and retried by the next run).
+        """
+        queue = deque(orphaned)
+        self._restart()
+        while queue:
+            batch = queue.popleft()
+            future = self._pool.submit(code_batch, batch)
+            wait([future])
+            if not _died(future):
+                yield outcomes(batch, future.result)
+                continue
+            self._restart()
+            if len(batch) > 1:
+                queue.extendleft([a] for a in reversed(batch))
+            else:
+                yield [CodingFailure(batch[0], "coding failed: the worker process coding this article "
+                                               "died (twice, the second time coding it alone)")]
+
+    def _restart(self) -> None:
+        """A fresh pool in place of a broken one (a worker died)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._start()
 
     def close(self, *, abort: bool = False) -> None:
         """Tell the workers to exit, without waiting for them: a worker takes a few tenths of a
