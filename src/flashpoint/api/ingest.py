@@ -167,7 +167,8 @@ def ingest(store: Store, items: Iterable[Article | IngestError]) -> IngestReport
     Articles already stored by the current extractor are not re-coded ("unchanged"), as in
     ``flashpoint run``.
     """
-    from flashpoint.pipeline import EXTRACTOR_VERSION, extract_articles
+    from flashpoint.coding import CodingFailure
+    from flashpoint.pipeline import EXTRACTOR_VERSION, code_articles
 
     report = IngestReport()
     items = list(items)
@@ -186,18 +187,23 @@ def ingest(store: Store, items: Iterable[Article | IngestError]) -> IngestReport
                                     "warnings": []}
                 continue
             todo.append(item)
-        changed = False
-        for result in extract_articles(todo):
+        failed: dict[str, IngestError] = {}
+        for result in code_articles(todo):
+            if isinstance(result, CodingFailure):  # this article only; the others are stored
+                store.record_error(result.error)
+                failed[result.article.id] = result.error
+                continue
             known = store.has_article(result.article.id)
             saved = store.save_result(result, replace=known)
-            changed = changed or saved != "unchanged"
             outcome[result.article.id] = {"outcome": saved, "events": len(result.events),
                                           "warnings": list(result.errors)}
-        if changed:
-            _fuse(store)
+        # Always: reports a writer left unfused (one that died, or lost a race) are fused by the next.
+        _fuse(store)
     for item in items:
         if isinstance(item, IngestError):
             report.errors.append({"origin": item.origin, "reason": item.reason})
+        elif item.id in failed:
+            report.errors.append({"origin": failed[item.id].origin, "reason": failed[item.id].reason})
         else:
             report.results.append({"id": item.doc_id, "article_id": item.id, **outcome[item.id]})
     return report

@@ -121,7 +121,7 @@ def correct_event(store: Any, fused_id: str, changes: dict[str, Any], *, author:
     if not isinstance(changes, dict) or not changes:
         raise ValueError("changes must name at least one field")
     clean = {k: _validate(k, v) for k, v in changes.items()}
-    with store.transaction(write=True) as conn:
+    with store.exclusive("fusion"), store.transaction(write=True) as conn:
         row = _fused_row(conn, fused_id)
         event = json.loads(row.event_json)
         overrides = json.loads(row.overrides) if row.overrides else {}
@@ -157,7 +157,7 @@ def merge_events(store: Any, fused_ids: list[str], *, author: str,
         raise ValueError("merge needs at least two different event ids")
     survivor = ids[0]
     m = s.fusion_members.c
-    with store.transaction(write=True) as conn:
+    with store.exclusive("fusion"), store.transaction(write=True) as conn:
         for fid in ids:
             _fused_row(conn, fid)
         members = members_of(conn, ids)
@@ -192,7 +192,7 @@ def split_event(store: Any, fused_id: str, source_event_ids: list[str], *, autho
     if not moving:
         raise ValueError("split needs the ids of the reports (sources) to move out")
     m = s.fusion_members.c
-    with store.transaction(write=True) as conn:
+    with store.exclusive("fusion"), store.transaction(write=True) as conn:
         _fused_row(conn, fused_id)
         members = members_of(conn, [fused_id])[fused_id]
         member_ids = {r.event_id for r in members}

@@ -167,6 +167,11 @@ def fuse_pending(store: Any, config: FusionConfig | None = None, *,
     Chunks give the same fused events as one pass: a report is only ever scored against fused
     events within a few days of its own date, and each chunk loads every fused event (placed
     in an earlier chunk or run) whose dates reach that close to its own."""
+    with store.exclusive("fusion"):  # one fusing writer at a time (see ``Store.exclusive``)
+        return _fuse_pending(store, config, chunk_size)
+
+
+def _fuse_pending(store: Any, config: FusionConfig | None, chunk_size: int) -> FusionSummary:
     started = time.perf_counter()
     config = config or load_config()
     summary = FusionSummary()

@@ -13,8 +13,10 @@ SQLAlchemy traceback tells a user nothing about the bad URL or the locked file t
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
+import os
 import re
 import sqlite3
 import time
@@ -34,6 +36,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text as sql_text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
@@ -53,6 +56,11 @@ from flashpoint.store.migrations import (
     current_version,
     migrate,
 )
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: SQLite stores go without the cross-process fusion lock
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["Store", "StoreError", "make_engine", "open_store"]
 
@@ -400,6 +408,48 @@ class Store(FusedReads):
         """A transaction for modules that keep their own SQL beside the store (fusion)."""
         return self._tx(write=write)
 
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Hold the store-wide lock ``name`` for the block: one holder at a time, across processes
+        and machines; a holder that dies (even by kill -9) releases it.
+
+        Why: fusion reads the pending reports and writes their fused events in separate, chunked
+        transactions (so that a long fusion holds no write lock for minutes and resumes where it
+        stopped), and two writers fusing at once (two runs, or an API ingest during a run) placed
+        the same reports twice. Fusion and corrections take this lock; a second writer waits, then
+        fuses what is still pending. PostgreSQL: a session-level advisory lock on a connection
+        of its own. SQLite: an advisory lock (``flock``) on a file beside the database, since
+        SQLite has no named locks and its own write lock would also shut out the holder's other
+        connections. An in-memory database has one process, which needs no lock.
+        """
+        if self._engine.dialect.name == "postgresql":
+            key = int.from_bytes(hashlib.sha256(f"flashpoint {name} {self.url}".encode()).digest()[:8],
+                                 "big", signed=True)
+            with self._engine.connect() as conn:
+                conn.execute(sql_text("SELECT pg_advisory_lock(:k)"), {"k": key})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(sql_text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    conn.commit()
+            return
+        database = self._engine.url.database
+        if fcntl is None or not _is_sqlite_file(self._engine.url) or not database:
+            yield
+            return
+        path = Path(f"{database}-{name}.lock")
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError as exc:
+            raise StoreError(f"cannot take the {name} lock of {self.url} ({path}): "
+                             f"{exc.strerror or exc}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
     # -- writing
 
     def save_result(self, result: DocumentResult, *, replace: bool = False) -> str:
@@ -468,7 +518,12 @@ class Store(FusedReads):
     def _write(self, conn: Connection, rows: dict[Any, list[dict[str, Any]]], first_saved: str | None,
                replace: bool, *, into: dict[Any, list[dict[str, Any]]] | None = None) -> str:
         """One result's part of a save: clear its older coding when it is to be replaced, then
-        insert its rows now, or (``into``) add them to the rows a group inserts together."""
+        insert its rows now, or (``into``) add them to the rows a group inserts together. An error
+        recorded earlier for the same input (a worker that died, a failed parse) is stale once its
+        article is stored, and goes, so ``articles --errors`` lists only what is still missing."""
+        article = rows[s.articles][0]
+        conn.execute(delete(s.ingest_errors).where(
+            s.ingest_errors.c.origin == (article["origin"] or article["id"])))
         if first_saved is not None and not replace:
             return "unchanged"
         if first_saved is not None:
