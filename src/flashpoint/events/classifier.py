@@ -17,7 +17,6 @@ import functools
 import hashlib
 import logging
 import os
-import pickle
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..cache_files import CacheContents, load_cache, remove_stale, write_cache
 from ..datafiles import read_tsv_rows
 from ..settings import DATA_DIR
 from .quantize import model_path, precision
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 _MAX_TOKENS = 128
 REAL_BANK = DATA_DIR / "event_bank_fakes.tsv"
-_FORMAT = 5  # bump when the cached model's layout or the way sentences are embedded changes
+_FORMAT = 6  # bump when the cached model's layout or the way sentences are embedded changes
 
 
 def _asset_dir() -> Path:
@@ -241,7 +241,7 @@ def _cache_path(bank: Path, real: Path | None = None) -> Path:
     digest = hashlib.sha256(data).hexdigest()[:16]
     model = _asset_dir() / "onnx" / "model.onnx"
     digest += hashlib.sha256(f"{model.stat().st_size}:{precision()}".encode()).hexdigest()[:4]
-    return cache_dir() / f"event-classifier-{_FORMAT}-{digest}.pickle"
+    return cache_dir() / f"event-classifier-{_FORMAT}-{digest}.cache"
 
 
 def build(bank: Path = DATA_DIR / "event_bank.tsv", real: Path | None = REAL_BANK) -> EventClassifier:
@@ -272,20 +272,39 @@ def get_classifier() -> EventClassifier | None:
         return None
     with _lock:
         path = _cache_path(bank, REAL_BANK)
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except FileNotFoundError:
-            pass
-        except Exception as exc:  # noqa: BLE001 - a damaged cache is rebuilt, not fatal
-            log.warning("ignoring unreadable classifier cache %s: %s", path, exc)
+        clf = load_cache(path, _CACHE_KIND, path.stem, _classifier_from)
+        if clf is not None:
+            return clf
         clf = build(bank)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")  # parallel workers may train at once
-            with open(tmp, "wb") as fh:
-                pickle.dump(clf, fh)
-            tmp.replace(path)
-        except OSError as exc:
+            write_cache(path, _CACHE_KIND, path.stem, *_classifier_to(clf))
+            remove_stale(path.parent, ("event-classifier-*.pickle",), keep=path)  # older versions' pickles
+        except (OSError, TypeError, ValueError) as exc:  # no space, or a value JSON cannot hold
             log.warning("could not cache the event classifier at %s: %s", path, exc)
         return clf
+
+
+_CACHE_KIND = "event-classifier"
+
+
+def _classifier_to(clf: EventClassifier) -> tuple[dict[str, object], dict[str, bytes]]:
+    """The classifier as plain data (see ``cache_files``: no pickle): labels and temperature in
+    the header, the weights and bias as raw arrays with their dtype and shape."""
+    arrays = {"weights": np.ascontiguousarray(clf.weights), "bias": np.ascontiguousarray(clf.bias)}
+    meta = {"labels": list(clf.labels), "temperature": float(clf.temperature),
+            "arrays": {name: {"dtype": a.dtype.str, "shape": list(a.shape)} for name, a in arrays.items()}}
+    return meta, {name: a.tobytes() for name, a in arrays.items()}
+
+
+def _classifier_from(cached: CacheContents) -> EventClassifier:
+    arrays = {}
+    for name in ("weights", "bias"):
+        spec = cached.meta["arrays"][name]
+        dtype = np.dtype(spec["dtype"])
+        if dtype.kind != "f":
+            raise TypeError(f"{name}: {dtype} is not a float type")
+        arrays[name] = np.frombuffer(cached.sections[name], dtype=dtype).reshape(spec["shape"]).copy()
+    labels = cached.meta["labels"]
+    if not all(isinstance(label, str) for label in labels):
+        raise TypeError("labels are not strings")
+    return EventClassifier(list(labels), arrays["weights"], arrays["bias"], float(cached.meta["temperature"]))

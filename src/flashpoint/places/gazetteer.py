@@ -33,25 +33,24 @@ import hashlib
 import logging
 import math
 import os
-import pickle
 import re
 import statistics
-import tempfile
 import threading
 import unicodedata
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
+from ..cache_files import CacheContents, load_cache, remove_stale, write_cache
 from ..datafiles import read_tsv_rows, read_yaml
 from ..settings import DATA_DIR
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 14  # bump when the compiled layout or the key functions change
+INDEX_VERSION = 15  # bump when the compiled layout or the key functions change
 MIN_CITY_POPULATION = 500
 SUPPLEMENT_FILE = "gazetteer_supplement.yaml"
 ADMIN1_FILE = "admin1.tsv"
@@ -512,30 +511,86 @@ def _source_digest(data_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
+_CACHE_KIND = "gazetteer"
+# The small tables whose values are tuples; JSON gives them back as lists.
+_TUPLE_VALUED = ("countries", "admin1", "neighbours", "us_counties")
+
+
 def _load_tables(data_dir: Path = DATA_DIR) -> dict[str, Any]:
+    """The compiled tables from the cache (see ``cache_files``: plain data, never a pickle, only
+    the user's own unshared file), else built now and cached."""
     digest = _source_digest(data_dir)
-    path = cache_dir() / f"gazetteer-{digest}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except FileNotFoundError:
-        pass
-    except Exception as exc:  # a truncated or foreign file: rebuild rather than fail
-        log.warning("ignoring unreadable gazetteer cache %s: %s", path, exc)
+    path = cache_dir() / f"gazetteer-{digest}.idx"
+    cached = load_cache(path, _CACHE_KIND, digest, _tables_from)
+    if cached is not None:
+        return cached
     tables = build_tables(data_dir)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; other users of a shared cache dir may read it
-        os.replace(tmp, path)  # atomic: a parallel worker sees the old state or the whole new file
-        for stale in path.parent.glob("gazetteer-*.pickle"):
-            if stale != path:  # indexes of older sources; a process that loaded one holds it in memory
-                stale.unlink(missing_ok=True)
-    except OSError as exc:
+        write_cache(path, _CACHE_KIND, digest, *_tables_to(tables))
+        # indexes of older sources, and the pickles of older versions: never read again
+        remove_stale(path.parent, ("gazetteer-*.idx", "gazetteer-*.pickle"), keep=path)
+    except (OSError, TypeError, ValueError) as exc:  # no space, or a value JSON cannot hold
         log.warning("could not write gazetteer cache to %s (%s); it will be rebuilt next time", path, exc)
     return tables
+
+
+def _tables_to(tables: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bytes | memoryview]]:
+    """The tables as JSON-able ``meta`` (the small dicts, the layout of the big columns) and binary
+    sections (every ``array`` and long string, as raw bytes)."""
+    sections: dict[str, bytes | memoryview] = {}
+    rows: _Rows = tables["rows"]
+    meta: dict[str, Any] = {
+        "rows": {f.name: _column_to(getattr(rows, f.name), f"rows.{f.name}", sections) for f in fields(_Rows)},
+        **{name: {slot: _column_to(getattr(tables[name], slot), f"{name}.{slot}", sections)
+                  for slot in _KeyIndex.__slots__} for name in ("exact", "loose", "fuzzy")},
+    }
+    small = {name: value for name, value in tables.items() if name not in meta}
+    meta["small"] = small
+    return meta, sections
+
+
+def _column_to(value: Any, name: str, sections: dict[str, bytes | memoryview]) -> Any:
+    if isinstance(value, array):
+        sections[name] = memoryview(value)
+        return {"array": value.typecode, "itemsize": value.itemsize}
+    if isinstance(value, _Strings):
+        return {"strings": [_column_to(value.blob, f"{name}.blob", sections),
+                            _column_to(value.offsets, f"{name}.offsets", sections)]}
+    if isinstance(value, str):
+        sections[name] = value.encode("utf-8", "surrogatepass")
+        return {"str": True}
+    return {"json": value}
+
+
+def _tables_from(cached: CacheContents) -> dict[str, Any]:
+    meta, sections = cached.meta, cached.sections
+    rows = _Rows(**{f.name: _column_from(meta["rows"][f.name], f"rows.{f.name}", sections) for f in fields(_Rows)})
+    tables: dict[str, Any] = {"rows": rows}
+    for name in ("exact", "loose", "fuzzy"):
+        tables[name] = _KeyIndex(*(_column_from(meta[name][slot], f"{name}.{slot}", sections)
+                                   for slot in _KeyIndex.__slots__))
+    small: dict[str, Any] = meta["small"]
+    for name, value in small.items():
+        if not isinstance(value, dict):
+            raise TypeError(f"table {name} is not a mapping")
+        tables[name] = {k: tuple(v) for k, v in value.items()} if name in _TUPLE_VALUED else value
+    return tables
+
+
+def _column_from(spec: dict[str, Any], name: str, sections: dict[str, memoryview]) -> Any:
+    if "array" in spec:
+        column = array(spec["array"])
+        if column.itemsize != spec["itemsize"]:
+            raise ValueError(f"{name}: items of {spec['itemsize']} bytes, {column.itemsize} here")
+        column.frombytes(sections[name])
+        return column
+    if "strings" in spec:
+        blob, offsets = spec["strings"]
+        return _Strings(_column_from(blob, f"{name}.blob", sections),
+                        _column_from(offsets, f"{name}.offsets", sections))
+    if "str" in spec:
+        return str(sections[name], "utf-8", "surrogatepass")
+    return spec["json"]
 
 
 # -- building ------------------------------------------------------------------------------------------
