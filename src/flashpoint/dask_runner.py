@@ -9,6 +9,19 @@ keyed by content hash, so they are idempotent whatever order the batches finish 
 
 Workers of a remote scheduler need Flashpoint installed, at the same version and with the same
 ``FLASHPOINT_*`` settings as the driver (the spaCy model and the classifier switch change results).
+
+Why the local cluster is locked down: a Dask scheduler runs whatever pickled task a client sends it,
+and a plain ``tcp://`` one on 127.0.0.1 takes clients from every user of the machine. So the local
+cluster listens on 127.0.0.1 at random ports, serves no HTTP endpoints (Dask would otherwise answer
+on 127.0.0.1:8787, telling anyone the scheduler's address), and speaks mutual TLS with a throwaway
+certificate made for this run (``local_security``): a client without that certificate is refused.
+Where no certificate can be made, the remaining risk is said in a warning.
+
+Why the connection to ``--scheduler`` is probed first: Dask waits for the peer's handshake without
+a time limit, so a listener that accepts and says nothing (another service on that port) hung the
+run forever. One handshake under an enforced deadline tells that case apart. ``tls://`` addresses
+use Dask's own TLS settings (``distributed.comm.tls.*``); without them the run stops with one line
+naming them.
 """
 
 from __future__ import annotations
@@ -16,18 +29,25 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import dask
-from distributed import Client, LocalCluster, WorkerPlugin, as_completed
+from distributed import Client, LocalCluster, Security, WorkerPlugin, as_completed
 
 from .coding import CodingError, Outcome, outcomes
+from .dask_security import local_security
 from .parallel import code_batch, one_core, warm_up
 
 if TYPE_CHECKING:
     from .model import Article
 
-_CONNECT_TIMEOUT_S = 20
+log = logging.getLogger(__name__)
+
+_CONNECT_TIMEOUT_S = 20  # to reach a remote scheduler and hear its handshake
+_LOOPBACK = "127.0.0.1"
+_TLS_SETTINGS = ("distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and distributed.comm.tls.client.key "
+                 "(e.g. DASK_DISTRIBUTED__COMM__TLS__CA_FILE, ..._CLIENT__CERT, ..._CLIENT__KEY)")
 # A LocalCluster here has no dashboard, so what only feeds one goes: the workers' statistical
 # profiler (it samples the task thread's stack every 10 ms, several per cent of a coding worker's
 # core) and the system monitor's half-second samples. The nannies, which live in this process,
@@ -43,6 +63,10 @@ _LOCAL_CONFIG = {
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.tick.interval": "500ms",
+    # No HTTP endpoints: the scheduler's (info, JSON, proxy, health, metrics) name its address and
+    # workers to anyone on the machine; nothing here reads them.
+    "distributed.scheduler.http.routes": [],
+    "distributed.worker.http.routes": [],
 }
 _TRIM_VARIABLE = "MALLOC_TRIM_THRESHOLD_"
 
@@ -51,6 +75,32 @@ def _local_config() -> dict[str, Any]:
     environ = dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {}
     return {**_LOCAL_CONFIG,
             "distributed.nanny.pre-spawn-environ": {k: v for k, v in environ.items() if k != _TRIM_VARIABLE}}
+
+
+def _probe(address: str, security: Security, timeout: float) -> None:
+    """One Dask handshake with ``address`` within ``timeout`` seconds, in a thread of its own (the
+    caller may be inside an event loop). Raises TimeoutError or OSError when there is none."""
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=timeout, **security.get_connection_args("client")),
+                                      timeout)
+        await comm.close()
+
+    with ThreadPoolExecutor(1, thread_name_prefix="flashpoint-dask-probe") as pool:
+        try:
+            pool.submit(asyncio.run, handshake()).result()
+        except TimeoutError:
+            raise TimeoutError(f"no Dask handshake within {timeout:g} s (is it a Dask scheduler?)") from None
+
+
+def _remote_security(address: str) -> Security:
+    """Dask's TLS settings for a ``tls://`` scheduler; a clear error when they are missing (Dask
+    itself fails with a TypeError deep in its TLS connector)."""
+    security = Security()  # reads distributed.comm.tls.* from Dask's config and environment
+    if address.startswith("tls://") and security.get_connection_args("client").get("ssl_context") is None:
+        raise CodingError(f"--scheduler {address} uses TLS, which needs Dask's TLS settings: {_TLS_SETTINGS}")
+    return security
 
 
 def _first_line(exc: BaseException) -> str:
@@ -91,14 +141,13 @@ class DaskCoder:
         address = self._address
         try:
             if address:
-                client = Client(address, timeout=_CONNECT_TIMEOUT_S)
+                security = _remote_security(address)
+                _probe(address, security, _CONNECT_TIMEOUT_S)
+                client = Client(address, timeout=_CONNECT_TIMEOUT_S, security=security)
             else:
-                with dask.config.set(_local_config()):
-                    self._cluster = LocalCluster(
-                        n_workers=self._n_workers, threads_per_worker=1, processes=True,
-                        dashboard_address=None, silence_logs=logging.ERROR,
-                    )
-                client = Client(self._cluster)
+                client = Client(self._start_local_cluster())
+        except CodingError:  # already one line for the user
+            raise
         except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
             self._close_cluster()
             where = f"the Dask scheduler at {address}" if address else "a local Dask cluster"
@@ -111,6 +160,22 @@ class DaskCoder:
             raise CodingError(f"Dask workers cannot load Flashpoint's models: {_first_line(exc)}") from None
         self._depth = 2 * max(1, sum(client.nthreads().values()))
         return client
+
+    def _start_local_cluster(self) -> LocalCluster:
+        """Workers and scheduler on 127.0.0.1 at random ports, no HTTP, TLS where it can be had
+        (see the module docstring)."""
+        security = local_security()
+        if security is None:
+            log.warning("the local Dask cluster runs without TLS (no certificate could be made): any user of "
+                        "this machine who finds its port can run code as you")
+        with dask.config.set(_local_config()):
+            self._cluster = LocalCluster(
+                n_workers=self._n_workers, threads_per_worker=1, processes=True, host=_LOOPBACK,
+                scheduler_port=0, dashboard_address=None, worker_dashboard_address=None,
+                scheduler_kwargs={"dashboard": False, "dashboard_address": f"{_LOOPBACK}:0"},
+                security=security, silence_logs=logging.ERROR,
+            )
+        return self._cluster
 
     def code(self, batches: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
         pending: dict[str, list[Article]] = {}
