@@ -42,6 +42,30 @@ def test_int8_is_built_once_and_reused(tmp_path: Path, monkeypatch: pytest.Monke
     assert not list(tmp_path.glob("*.tmp.onnx"))
 
 
+def test_a_planted_or_shared_int8_model_is_rebuilt_not_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A symlink at the int8 model's path (to a model someone else chose) or a model file others
+    may write is never run: it is removed and the model built afresh, in a directory of its own
+    with an unguessable name, never at a path named by the process id (issue 20, item 8)."""
+    monkeypatch.setenv("FLASHPOINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("FLASHPOINT_EMBEDDING_PRECISION", raising=False)
+    built = quantize.model_path(SOURCE)
+    good = built.read_bytes()
+    planted = tmp_path / "elsewhere.onnx"
+    planted.write_bytes(b"a model someone else chose")
+    built.unlink()
+    built.symlink_to(planted)
+    guessable = tmp_path / f"{built.stem}.{os.getpid()}.tmp.onnx"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    guessable.symlink_to(victim)
+    assert quantize.model_path(SOURCE) == built
+    assert not built.is_symlink() and built.read_bytes() == good
+    assert planted.read_bytes() == b"a model someone else chose" and victim.read_text() == "keep me"
+    built.chmod(0o666)
+    assert quantize.model_path(SOURCE) == built and built.stat().st_mode & 0o022 == 0
+    assert not list(tmp_path.glob("minilm-int8-build.*"))
+
+
 def test_fp32_setting_keeps_the_shipped_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLASHPOINT_EMBEDDING_PRECISION", "fp32")
     assert quantize.model_path(SOURCE) == SOURCE

@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,20 +53,27 @@ def model_path(source: Path) -> Path:
     from ..places.gazetteer import cache_dir
 
     target = cache_dir() / f"minilm-int8-{_digest(source)}.onnx"
-    if target.exists():
+    if _trusted(target):
         return target
     with _lock:
-        if target.exists():
+        if _trusted(target):
             return target
         _sweep_abandoned(target.parent)
         try:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f"{target.stem}.{os.getpid()}.tmp.onnx")
-            with _quantiser_log_to_debug():
-                quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
-            tmp.replace(target)  # atomic: a parallel worker sees the whole file or none
+            # A directory of its own with an unguessable name (mkdtemp: created 0700, never an
+            # existing path or a symlink someone planted), moved into place whole.
+            build = Path(tempfile.mkdtemp(prefix=f"{_BUILD_PREFIX}{os.getpid()}.", dir=target.parent))
+            try:
+                tmp = build / "model.onnx"
+                with _quantiser_log_to_debug():
+                    quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)  # atomic: a parallel worker sees the whole file or none
+            finally:
+                shutil.rmtree(build, ignore_errors=True)
         except Exception as exc:  # noqa: BLE001 - speed is optional, coding is not
             log.warning("int8 embedding model not built (%s: %s); using the fp32 model", type(exc).__name__, exc)
             return source
@@ -103,14 +112,40 @@ def _quantiser_log_to_debug() -> Iterator[None]:
         root.removeHandler(handler)
 
 
+_BUILD_PREFIX = "minilm-int8-build."
+
+
+def _trusted(target: Path) -> bool:
+    """Whether the int8 model at ``target`` exists and may be run: this user's own regular file,
+    writable by no one else, not a symlink. Anything else is removed (and rebuilt by the caller),
+    since a planted model would change every embedding."""
+    from ..cache_files import untrusted_reason
+
+    try:
+        st = os.lstat(target)
+    except OSError:  # missing, or no cache directory at all: build (or fall back) as usual
+        return False
+    reason = untrusted_reason(st)
+    if reason is None:
+        return True
+    log.warning("not using the int8 model %s (%s); rebuilding it", target, reason)
+    target.unlink(missing_ok=True)
+    return False
+
+
 def _sweep_abandoned(directory: Path) -> None:
-    """Delete half-written builds (``minilm-int8-<digest>.<pid>.tmp.onnx``, about 20 MB each) whose
-    process is gone: a run killed while building leaves one, and the next build is the first
-    moment anyone looks. A live process's file is left to it."""
+    """Delete half-written builds (``minilm-int8-build.<pid>.*/``, and the older
+    ``minilm-int8-<digest>.<pid>.tmp.onnx``; about 20 MB each) whose process is gone: a run killed
+    while building leaves one, and the next build is the first moment anyone looks. A live
+    process's build is left to it."""
     for tmp in directory.glob("minilm-int8-*.tmp.onnx"):
         pid = tmp.name.split(".")[-3]
         if pid.isdigit() and not _alive(int(pid)):
             tmp.unlink(missing_ok=True)
+    for build in directory.glob(f"{_BUILD_PREFIX}*"):
+        pid = build.name[len(_BUILD_PREFIX):].split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)) and build.is_dir() and not build.is_symlink():
+            shutil.rmtree(build, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
