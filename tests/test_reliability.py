@@ -205,3 +205,52 @@ def test_an_api_ingest_during_a_run_leaves_every_report_fused(db_url: str, tmp_p
         members = list(conn.exec_driver_sql("SELECT event_id FROM fusion_members").scalars())
     assert len(events) > 10
     assert sorted(members) == sorted(events), "a report left unfused, or fused twice"
+
+
+# ------------------------------------------------------------------------- item 15: read-only store
+
+
+def _as_an_ordinary_user() -> None:
+    """In the child, before exec: drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding
+    set, so that root obeys file modes as any user does (a 0444 file is then not writable)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):
+        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def test_a_read_only_store_can_be_read_and_refuses_writes_in_one_line(tmp_path: Path) -> None:
+    """A store the user may read but not write (a shared copy, a read-only mount) answers every
+    read; a write is refused with one line, no traceback. Before, even `events` failed ("attempt
+    to write a readonly database": a WAL store needs its -shm file)."""
+    import os
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    db = folder / "store.db"
+    seeds = ROOT / "examples" / "seeds.jsonl"
+    assert fp("run", seeds, "--db", db, "-q").returncode == 0
+    listed = fp("events", "--db", db).stdout
+    assert "Mosul" in listed
+    for path in folder.iterdir():
+        path.chmod(0o444)
+    folder.chmod(0o555)
+    preexec = _as_an_ordinary_user if os.geteuid() == 0 else None
+
+    def as_reader(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([EXE, *args], capture_output=True, text=True, timeout=300, preexec_fn=preexec)
+
+    try:
+        events = as_reader("events", "--db", str(db))
+        assert events.returncode == 0, events.stderr
+        assert events.stdout == listed
+        assert as_reader("articles", "--db", str(db)).returncode == 0
+        write = as_reader("run", str(ROOT / "examples" / "fa-kes" / "fa-kes.jsonl"), "--db", str(db), "-q")
+        assert write.returncode != 0 and "Traceback" not in write.stderr
+        assert "readonly" in write.stderr or "read-only" in write.stderr, write.stderr
+    finally:
+        folder.chmod(0o755)
+        for path in folder.iterdir():
+            path.chmod(0o644)

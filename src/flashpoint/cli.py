@@ -179,14 +179,14 @@ def extract(paths: tuple[str, ...], published: str | None, source: str | None, e
             no_text: bool, output: str | None) -> None:
     """Code articles statelessly: JSONL (or text/HTML files, directories) in, one JSON result per
     article out, in input order. With no PATHS, reads standard input."""
-    from .pipeline import extract_articles
+    from .pipeline import code_articles
 
     options = _ingest_options(published, source, encoding)
     out = _open_output(output)
     n_ok = n_bad = 0
     with _user_errors():
         items = read_inputs(list(paths), options, stdin=sys.stdin.buffer, warn=_warn)
-        for item in _results_in_order(items, extract_articles):
+        for item in _results_in_order(items, code_articles):
             if isinstance(item, IngestError):
                 n_bad += 1
                 obj = {"id": None, "origin": item.origin, "events": [], "actors": [], "places": [],
@@ -200,15 +200,22 @@ def extract(paths: tuple[str, ...], published: str | None, source: str | None, e
         click.echo(f"flashpoint: {n_bad} input(s) could not be read; see their \"errors\"", err=True)
 
 
-def _results_in_order(items: Iterator[Article | IngestError], extract_articles: Callable) -> Iterator[Any]:
-    """Batch good articles through nlp.pipe while keeping bad items in their input position."""
+def _results_in_order(items: Iterator[Article | IngestError], code_articles: Callable) -> Iterator[Any]:
+    """Batch good articles through nlp.pipe while keeping bad items in their input position; an
+    article that cannot be coded at all comes out as the error that says why."""
+    from .coding import CodingFailure
+
     pending: list[Article | IngestError] = []
 
     def flush() -> Iterator[Any]:
         articles = [p for p in pending if isinstance(p, Article)]
-        results = iter(extract_articles(articles))
+        results = iter(code_articles(articles))
         for p in pending:
-            yield p if isinstance(p, IngestError) else next(results)
+            if isinstance(p, IngestError):
+                yield p
+                continue
+            result = next(results)
+            yield result.error if isinstance(result, CodingFailure) else result
         pending.clear()
 
     for item in items:

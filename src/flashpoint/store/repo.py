@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import (
     URL,
@@ -121,6 +122,8 @@ def _enable_wal(cursor: Any) -> None:
     """
     deadline = time.monotonic() + _SQLITE_BUSY_TIMEOUT_S
     delay = 0.01
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+        return  # already (the mode is kept in the file): asking again would write, and fail on a read-only store
     while True:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -132,7 +135,7 @@ def _enable_wal(cursor: Any) -> None:
             delay = min(delay * 2, 0.5)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     """WAL, foreign keys and SQLAlchemy-controlled BEGIN on every new SQLite connection.
 
     WAL lets readers (the dashboard) run while a batch writes. ``isolation_level = None`` plus
@@ -146,6 +149,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_conn.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
+            if read_only:
+                return
             _enable_wal(cursor)
             # With WAL, NORMAL cannot corrupt the file; a power cut may drop the last commits,
             # which a rerun restores (saves are idempotent).
@@ -190,6 +195,9 @@ def make_engine(raw_url: str) -> tuple[Engine, str]:
             raise StoreError(
                 f"cannot create directory {parent} for {shown}: {exc.strerror or exc}"
             ) from None
+    read_only = _is_sqlite_file(url) and _read_only_file(Path(url.database or ""))
+    if read_only:
+        url = _read_only_url(url)
     kwargs: dict[str, Any] = {}
     if url.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"timeout": _SQLITE_BUSY_TIMEOUT_S}
@@ -209,8 +217,26 @@ def make_engine(raw_url: str) -> tuple[Engine, str]:
     except ArgumentError as exc:
         raise StoreError(f"bad database URL {shown}: {_one_line(exc)}") from None
     if url.get_backend_name() == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only=read_only)
     return engine, shown
+
+
+def _read_only_file(path: Path) -> bool:
+    """An existing SQLite file this process may read but not write (nor create its WAL files
+    beside): a store shared read-only, a backup, a file on a read-only mount."""
+    return path.is_file() and (not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK))
+
+
+def _read_only_url(url: URL) -> URL:
+    """The URL that opens a read-only SQLite file for reading.
+
+    Why ``immutable``: a store in WAL mode needs its ``-shm`` file, which a reader that may not
+    write cannot create, so even ``mode=ro`` fails ("attempt to write a readonly database").
+    Immutable tells SQLite that nobody changes the file while it is open, which holds for a file
+    no one here may write; a writer with more rights changing it meanwhile is the one case it
+    does not cover (a reader then sees the file as it was)."""
+    path = quote(str(Path(url.database or "").resolve()))
+    return url.set(database=f"file:{path}", query={"mode": "ro", "immutable": "1", "uri": "true"})
 
 
 def open_store(url: str | None = None) -> Store:
