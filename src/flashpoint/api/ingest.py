@@ -10,16 +10,15 @@ not written for concurrent use, and writes to SQLite are serialised anyway; read
 
 from __future__ import annotations
 
-import io
 import json
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from flashpoint.ingest import BadInput, IngestOptions, make_article, normalise_date, read_inputs
-from flashpoint.ingest.readers import HTML_SUFFIXES, JSONL_SUFFIXES, decode
+from flashpoint.ingest import BadInput, IngestOptions, make_article, normalise_date
+from flashpoint.ingest.readers import HTML_SUFFIXES, JSONL_SUFFIXES, decode, read_jsonl_bytes
 from flashpoint.model import Article, IngestError
 from flashpoint.store import Store
 
@@ -135,13 +134,7 @@ def parse_upload(filename: str, content_type: str | None, data: bytes,
         except BadBody as exc:
             return [IngestError(name, str(exc))]
     if kind == "jsonl":
-        out: list[Article | IngestError] = []
-        for item in read_inputs(["-"], options, stdin=io.BytesIO(data)):
-            if isinstance(item, IngestError):
-                out.append(IngestError(item.origin.replace("stdin", name, 1), item.reason))
-            else:
-                out.append(replace(item, origin=(item.origin or "stdin").replace("stdin", name, 1)))
-        return out or [IngestError(name, "empty file")]
+        return list(read_jsonl_bytes(data, name, options)) or [IngestError(name, "empty file")]
     if not data.strip():
         return [IngestError(name, "empty file")]
     if len(data) > options.max_bytes:

@@ -8,6 +8,7 @@ streamed: a JSONL file is read in chunks, a text file is size-checked before it 
 from __future__ import annotations
 
 import codecs
+import io
 import dataclasses
 import json
 import os
@@ -579,6 +580,13 @@ def _as_utf8(chunks: Iterable[bytes], options: IngestOptions) -> tuple[Iterable[
         yield decoder.decode(b"", final=True).encode("utf-8", "surrogatepass")
 
     return utf8(), dataclasses.replace(options, encoding="utf-8")
+
+
+def read_jsonl_bytes(data: bytes, name: str, options: IngestOptions) -> Iterator[Article | IngestError]:
+    """The articles of JSONL already in memory (an uploaded ``.jsonl`` file), read as JSONL
+    whatever its first line holds: a damaged first line costs that line, not the file (sniffing,
+    as stdin needs, would read a file that opens with a broken record as one over-long text)."""
+    yield from _read_jsonl(_chunks(io.BytesIO(data)), name, options)
 
 
 def _read_jsonl(
