@@ -168,6 +168,31 @@ def test_two_writers_fusing_at_once_fuse_every_report_once(db_url: str, tmp_path
     assert _dump(db_url, FUSION_TABLES) == reference
 
 
+def test_two_runs_into_one_store_at_once_leave_every_report_fused(db_url: str, tmp_path: Path) -> None:
+    """Two `flashpoint run`s started together over overlapping inputs: both finish without an
+    error, each article is stored once, and every report is in exactly one fused event."""
+    from flashpoint.store import open_store
+
+    lines = _lines(20)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:14]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[6:]) + "\n", encoding="utf-8")
+    with open_store(db_url):
+        pass  # created before, so that neither run races the other to create the tables
+    runs = [subprocess.Popen([EXE, "run", str(path), "--db", db_url, "-q"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True) for path in (first, second)]
+    for run in runs:
+        _, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err
+        assert "0 failed" in err and "Error" not in err, err
+    with open_store(db_url) as store, store.transaction() as conn:
+        articles = conn.exec_driver_sql("SELECT count(*) FROM articles").scalar()
+        events = set(conn.exec_driver_sql("SELECT id FROM events").scalars())
+        members = list(conn.exec_driver_sql("SELECT event_id FROM fusion_members").scalars())
+    assert articles == 20
+    assert sorted(members) == sorted(events), "a report left unfused, or fused twice"
+
+
 def test_an_api_ingest_during_a_run_leaves_every_report_fused(db_url: str, tmp_path: Path) -> None:
     """A run fusing while the API ingests into the same store: every stored report ends up in
     exactly one fused event, and the API answers 200, never 500."""

@@ -510,7 +510,10 @@ def serve(db_url: str | None, host: str, port: int, log_level: str) -> None:
     settings = get_settings()
     if not settings.api_token:
         click.echo("flashpoint: FLASHPOINT_TOKEN is not set: ingest and corrections are disabled", err=True)
-    uvicorn.run(create_app(db_url), host=host, port=port, log_level=log_level)
+    # The name it was told to listen on is a name its clients use (Host header check, see
+    # FLASHPOINT_TRUSTED_HOSTS); the addresses it listens on are always accepted.
+    trusted = settings.trusted_hosts if host in settings.trusted_hosts else (*settings.trusted_hosts, host)
+    uvicorn.run(create_app(db_url, trusted_hosts=trusted), host=host, port=port, log_level=log_level)
 
 
 @main.command()
