@@ -345,6 +345,8 @@ FLASHPOINT = Path(sys.executable).parent / "flashpoint"
     ("FLASHPOINT_READ_TOKEN_REQUIRED", "2"),
     ("FLASHPOINT_ALLOW_PRIVATE_URLS", "sure"),
     ("FLASHPOINT_TRUSTED_HOSTS", "http://example.org:80/"),
+    ("FLASHPOINT_THREADS", "two"),
+    ("FLASHPOINT_EMBEDDING_PRECISION", "int4"),
 ])
 def test_bad_setting_is_one_line_and_exit_2(tmp_path: Path, name: str, value: str) -> None:
     """Item 14: a bad FLASHPOINT_* value stops every command with one line naming it; no traceback."""

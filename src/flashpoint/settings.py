@@ -56,7 +56,8 @@ def env_int(name: str, default: int, *, minimum: int = 1, unit: str = "") -> int
     value = _raw(name)
     if value is None:
         return default
-    expected = f"a whole number{' of ' + unit if unit else ''}, at least {minimum:,} (such as {default})"
+    example = default if default >= minimum else minimum
+    expected = f"a whole number{' of ' + unit if unit else ''}, at least {minimum:,} (such as {example})"
     try:
         number = int(value)
     except ValueError:
@@ -91,6 +92,16 @@ def env_bool(name: str, default: bool) -> bool:
     if value.lower() in _FALSE:
         return False
     raise _fail(name, value, "1 or 0 (also true/false, yes/no, on/off)")
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (any case)."""
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() not in choices:
+        raise _fail(name, value, f"one of {', '.join(choices)}")
+    return value.lower()
 
 
 def env_hosts(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -156,6 +167,13 @@ class Settings:
     )
     fetch_timeout: float = field(
         default_factory=lambda: env_float("FLASHPOINT_FETCH_TIMEOUT", 20.0, unit="seconds")
+    )
+    # Threads of the sentence encoder's session; 0 (unset): up to 4 of the machine's cores. Each
+    # parallel worker sets 1 for itself (it owns one core).
+    threads: int = field(default_factory=lambda: env_int("FLASHPOINT_THREADS", 0, minimum=1))
+    # The sentence encoder's weights: int8 (built once into the cache; the default) or fp32.
+    embedding_precision: str = field(
+        default_factory=lambda: env_choice("FLASHPOINT_EMBEDDING_PRECISION", "int8", ("int8", "fp32"))
     )
     data_dir: Path = DATA_DIR
 

@@ -45,10 +45,9 @@ def _asset_dir() -> Path:
 def _threads() -> int:
     """Threads for the embedding model: ``FLASHPOINT_THREADS`` (set to 1 in each parallel worker,
     which owns one core), else up to 4 of this machine's cores."""
-    value = os.environ.get("FLASHPOINT_THREADS", "").strip()
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    return max(1, min(4, os.cpu_count() or 1))
+    from ..settings import get_settings
+
+    return get_settings().threads or max(1, min(4, os.cpu_count() or 1))
 
 
 class Embedder:

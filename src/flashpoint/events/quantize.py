@@ -28,10 +28,10 @@ _lock = threading.Lock()
 
 
 def precision() -> str:
-    value = os.environ.get("FLASHPOINT_EMBEDDING_PRECISION", "int8").strip().lower() or "int8"
-    if value not in PRECISIONS:
-        raise ValueError(f"FLASHPOINT_EMBEDDING_PRECISION must be one of {', '.join(PRECISIONS)}, not {value!r}")
-    return value
+    """FLASHPOINT_EMBEDDING_PRECISION (a SettingsError, one line, for a value not in PRECISIONS)."""
+    from ..settings import get_settings
+
+    return get_settings().embedding_precision
 
 
 def _digest(source: Path) -> str:
