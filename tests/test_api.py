@@ -8,7 +8,6 @@ generated requests at every operation of the OpenAPI schema: no 500s, every answ
 from __future__ import annotations
 
 import json
-import shutil
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from flashpoint.api import create_app
 from flashpoint.api.security import CSP
+from servers import copy_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "examples" / "seeds.jsonl"
@@ -46,12 +46,6 @@ def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def _copy(db: Path, dest: Path) -> Path:
-    for suffix in ("", "-wal", "-shm"):
-        src = Path(str(db) + suffix)
-        if src.exists():
-            shutil.copyfile(src, Path(str(dest) + suffix))
-    return dest
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +57,7 @@ def client(built_db: Path) -> Iterator[TestClient]:
 @pytest.fixture()
 def writer(built_db: Path, tmp_path: Path) -> Iterator[TestClient]:
     """A client over a private copy of the store, token set, small article size limit."""
-    db = _copy(built_db, tmp_path / "w.db")
+    db = copy_store(built_db, tmp_path / "w.db")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FLASHPOINT_MAX_ARTICLE_BYTES", "20000")
         app = create_app(str(db), token=TOKEN)

@@ -11,13 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +24,7 @@ from fastapi.testclient import TestClient
 
 from flashpoint.api import create_app
 from flashpoint.settings import DEFAULT_TRUSTED_HOSTS, Settings
+from servers import copy_store, live_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "examples" / "seeds.jsonl"
@@ -49,18 +47,12 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def _copy(db: Path, dest: Path) -> Path:
-    for suffix in ("", "-wal", "-shm"):
-        src = Path(str(db) + suffix)
-        if src.exists():
-            shutil.copyfile(src, Path(str(dest) + suffix))
-    return dest
 
 
 @pytest.fixture()
 def writer(small_db: Path, tmp_path: Path) -> Iterator[TestClient]:
     """A client over a private copy of the seeds store, token set."""
-    with TestClient(create_app(str(_copy(small_db, tmp_path / "w.db")), token=TOKEN)) as c:
+    with TestClient(create_app(str(copy_store(small_db, tmp_path / "w.db")), token=TOKEN)) as c:
         yield c
 
 
@@ -173,27 +165,8 @@ def test_over_limit_body_is_413(small_db: Path, monkeypatch: pytest.MonkeyPatch)
 @pytest.fixture(scope="module")
 def server(small_db: Path) -> Iterator[int]:
     """A real uvicorn server over the seeds store on 127.0.0.1; yields its port."""
-    import uvicorn
-
-    app = create_app(str(small_db), token=TOKEN)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
+    with live_server(create_app(str(small_db), token=TOKEN)) as port:
         yield port
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def _raw_request(port: int, head: str, body: bytes = b"", timeout: float = 5.0) -> str:
@@ -311,7 +284,7 @@ def test_internal_error_is_500_with_an_error_id(small_db: Path, tmp_path: Path,
                                                 caplog: pytest.LogCaptureFixture) -> None:
     """Item 15: a damaged row made the API answer 400 with the JSON library's text. Now: 500, a
     generic message and an error id, and the same id in the server log with the traceback."""
-    db = _copy(small_db, tmp_path / "damaged.db")
+    db = copy_store(small_db, tmp_path / "damaged.db")
     with sqlite3.connect(db) as conn:
         (fused_id,) = conn.execute("SELECT id FROM fused_events LIMIT 1").fetchone()
         conn.execute("UPDATE fused_events SET event_json = '{not json' WHERE id = ?", (fused_id,))
