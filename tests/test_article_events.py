@@ -216,9 +216,21 @@ def test_shot_and_killed_is_one_act_and_troopers_are_soldiers() -> None:
     "Pakistan news\n\nPakistan test-fired a short-range missile near Karachi on Monday.",
     "Jamaica news\n\nSoldiers searched for fishermen missing after Hurricane Ivan's strike on Kingston on Monday.",
     "US news\n\nFirefighters battled the flames at the refinery in Houston on Monday.",
+    # the body says what the headline's word was: a missile added to an arsenal, no strike
+    "Pakistan deploys new missile\n\nPakistan added one more missile to its arsenal on Monday, the army said.",
+    # prisoners set free under an amnesty: no word of holding anyone, so no arrest
+    "Freed in Yangon\n\nHundreds of prisoners walked out of a prison in Yangon on Sunday under an amnesty.",
 ])
 def test_accidents_tests_and_storms_are_not_political_violence(text: str) -> None:
     assert _acled(text) == []
+
+
+def test_the_classifier_names_an_arrest_only_with_a_word_of_holding_someone() -> None:
+    from flashpoint.events.ontology import load_ontology
+
+    onto = load_ontology()
+    assert not onto.classifier_may_choose("ARREST", {"hundreds", "of", "prisoners", "released", "amnesty"})
+    assert onto.classifier_may_choose("ARREST", {"police", "rounded", "round", "up", "dozens", "of", "activists"})
 
 
 def test_a_violent_word_is_not_re_typed_as_a_strategic_development() -> None:

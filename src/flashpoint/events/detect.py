@@ -61,6 +61,7 @@ class TriggerFinder:
             spans.append(span)
         hits = []
         vetoed: set[int] = set()  # anchors of triggers their sentence says are something else
+        vetoed_kinds: set[str] = set()  # triggers the body says are something else somewhere
         for span in filter_spans(spans):
             trig = which[(span.start, span.end)]
             anchor = span.root
@@ -74,12 +75,17 @@ class TriggerFinder:
                 continue  # "rocket-propelled", "attack-helicopter": the first part of another word
             if _vetoed(trig, anchor):
                 vetoed.add(anchor.i)
+                if span.start_char >= body_start:
+                    vetoed_kinds.add(trig.id)
             elif self._admissible(trig, anchor):
                 hits.append(Hit(trig, span, anchor, anaphoric=_is_noun(anchor) and _anaphoric(anchor),
                                 in_headline=span.start_char < body_start))
         # "a gas explosion in a coal mine killed 33 miners", "miners were killed in a blast in a coal
         # mine": the killing is the accident's outcome
-        return [h for h in hits if h.trigger.id not in self.ontology.outcomes or not _around(h.anchor) & vetoed]
+        # "Iran deploys new missile" over "Iran added one more missile to its arsenal": the body says
+        # what the headline's word was (an arsenal, a test, an accident), so the headline tells no event
+        return [h for h in hits if (h.trigger.id not in self.ontology.outcomes or not _around(h.anchor) & vetoed)
+                and not (h.in_headline and h.trigger.id in vetoed_kinds)]
 
     @staticmethod
     def _admissible(trig: Trigger, anchor: Token) -> bool:  # noqa: C901 - one check per lexicon field
