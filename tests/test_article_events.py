@@ -213,6 +213,7 @@ def test_shot_and_killed_is_one_act_and_troopers_are_soldiers() -> None:
 @pytest.mark.parametrize("text", [
     "China news\n\nA gas explosion in a coal mine in Shanxi killed 33 miners on Monday.",
     "Russia news\n\nAt least five miners were killed in a blast in a coal mine in Kemerovo on Thursday.",
+    "Russia news\n\nFour miners were killed and nine injured in a blast in a coal mine in Vorkuta on Monday.",
     "Pakistan news\n\nPakistan test-fired a short-range missile near Karachi on Monday.",
     "Jamaica news\n\nSoldiers searched for fishermen missing after Hurricane Ivan's strike on Kingston on Monday.",
     "US news\n\nFirefighters battled the flames at the refinery in Houston on Monday.",

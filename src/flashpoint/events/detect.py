@@ -84,7 +84,7 @@ class TriggerFinder:
         # mine": the killing is the accident's outcome
         # "Iran deploys new missile" over "Iran added one more missile to its arsenal": the body says
         # what the headline's word was (an arsenal, a test, an accident), so the headline tells no event
-        return [h for h in hits if (h.trigger.id not in self.ontology.outcomes or not _around(h.anchor) & vetoed)
+        return [h for h in hits if (h.trigger.id not in self.ontology.outcomes or not _tied(h.anchor) & vetoed)
                 and not (h.in_headline and h.trigger.id in vetoed_kinds)]
 
     @staticmethod
@@ -124,6 +124,19 @@ def in_headline_case(span: Span) -> bool:
         return False
     before, after = span.doc[first.i - 1], span.doc[last.i + 1]
     return _title(before) and _title(after)
+
+
+def _tied(token: Token) -> set[int]:
+    """What an outcome is tied to: its own surroundings and those of the outcomes joined to it
+    ("miners were killed and 14 injured in a blast in a coal mine": the blast hangs on "injured",
+    and the killing shares it)."""
+    out = _around(token)
+    if token.dep_ == "conj":
+        out |= _around(token.head)
+    for c in token.children:
+        if c.dep_ == "conj":
+            out |= _around(c)
+    return out
 
 
 def _around(token: Token) -> set[int]:
