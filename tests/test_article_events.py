@@ -512,3 +512,16 @@ def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     fitted = fit(good, l2=0.1)
     assert fitted({**x, "town": 1.0, "day": 1.0}) > 0.8 > 0.2 > fitted({**x, "town": 0.0, "day": 0.0})
     assert isinstance(fitted, ConfidenceModel)
+
+
+def test_a_named_country_or_body_before_civilians_says_whose_civilians_they_are() -> None:
+    """"A US hostage", "UN election workers": the name before the noun says whose civilians they
+    are, not that the state or the body was hit; the one hit is a civilian, so a killing of them is
+    an attack on civilians, not a clash with the state's forces."""
+    e = _one("Hostage news\n\nA US hostage was killed by his captors in Baghdad on Monday.")
+    assert e.acled.sub_event_type == "Attack" and e.actor2 == "Civilians (United States)"
+    e = _one("Afghan news\n\nThree UN election workers were abducted by gunmen in Kabul on Monday.")
+    assert e.acled.sub_event_type == "Abduction/forced disappearance"
+    assert e.actor2.startswith("Civilians (") and e.actor1 == "Unidentified Armed Group (Afghanistan)"
+    e = _one("Iraq news\n\nISIS fighters attacked an army post near Mosul on Monday.")
+    assert e.actor1 == "Islamic State"  # a named group before an armed noun still names the group

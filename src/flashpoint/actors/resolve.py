@@ -285,7 +285,7 @@ class ActorResolver:
         for span in filter_spans(found):
             rule = self.dictionary.generic[rules[(span.start, span.end)]]
             head = span[-1]
-            if self._names_a_group(head, taken):
+            if rule.inter != _CIVILIANS and self._names_a_group(head, taken):
                 continue  # "CJNG gunmen", "militants of the Balochistan Liberation Army": the name says who
             left = span.start
             for mod in sorted((c for c in head.lefts if c.dep_ in _MODIFIER_DEPS), key=lambda c: -c.i):
@@ -296,6 +296,11 @@ class ActorResolver:
                 left = min(left, edge)
             full = doc[left : span.end]
             demonym = self._demonym_in(full)
+            if demonym is None and rule.inter == _CIVILIANS:
+                # "a US hostage", "UN election workers": the name before them says whose civilians
+                # they are, not who they are (they stay civilians; the name keeps its own mention)
+                demonym = next((m.country for s, m in earlier if full.start <= s.start and s.end <= head.i
+                                and m.country), None)
             linked = self._link(rule.link, head.i, earlier, demonym, rule.link_except)
             if linked is not None:
                 m = ActorMention(
@@ -376,6 +381,9 @@ class ActorResolver:
             return None
         best = max(counts, key=lambda a: (counts[a], last[a][0]))
         return last[best][1]
+
+
+_CIVILIANS = 7  # ACLED's interaction code for civilians
 
 
 @functools.lru_cache(maxsize=1)
