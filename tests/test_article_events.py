@@ -525,3 +525,24 @@ def test_a_named_country_or_body_before_civilians_says_whose_civilians_they_are(
     assert e.actor2.startswith("Civilians (") and e.actor1 == "Unidentified Armed Group (Afghanistan)"
     e = _one("Iraq news\n\nISIS fighters attacked an army post near Mosul on Monday.")
     assert e.actor1 == "Islamic State"  # a named group before an armed noun still names the group
+
+
+def test_no_event_is_dated_after_the_article_that_reports_it() -> None:
+    """"This week", told on a Tuesday, is Monday or Tuesday, not the week's middle (a Thursday yet
+    to come); a time read wholly after publication is a misreading and leaves the event undated."""
+    import datetime as dt
+
+    from flashpoint.events.filling import load_rules, until_report
+    from flashpoint.times import TimeValue
+
+    e = _one("Syria news\n\nRebels shelled a market in Aleppo this week, killing four people.",
+             published="2016-10-11")
+    assert e.date is not None and e.date <= "2016-10-11" and e.date_end <= "2016-10-11"
+    rules = load_rules()
+    told = dt.date(2016, 7, 15)
+    september = TimeValue("2016-09", 3, "2016-09-21", "2016-09-30", None)  # "in late September", misread
+    assert until_report(september, told, rules) is None
+    week = TimeValue("2016-W28", 2, "2016-07-11", "2016-07-17", "published")
+    assert until_report(week, told, rules) == TimeValue("2016-W28", 2, "2016-07-11", "2016-07-15", "published")
+    day = TimeValue("2016-07-16", 1, "2016-07-16", "2016-07-16", "published")  # a day later: time zones
+    assert until_report(day, told, rules) == day

@@ -50,6 +50,7 @@ from .filling import (
     inherit_perpetrator,
     is_campaign,
     is_history,
+    until_report,
 )
 from .filling import load_rules as load_filling_rules
 from .grouping import group_mentions, says_another
@@ -480,7 +481,8 @@ class EventCoder:
             add("actor1", a1.start, a1.end)
         if a2 is not None:
             add("actor2", a2.start, a2.end)
-        if d.time_span:
+        t = until_report(d.time, _parse_date(article.published), self.filling)
+        if d.time_span and t is not None:
             add("date", *d.time_span)
         if d.location_span:
             add("location", *d.location_span)
@@ -495,7 +497,6 @@ class EventCoder:
             c = d.counts["injured"]
             injured = c.value
             add("injured", c.start, c.end)
-        t = d.time
         date = None
         if t is not None:
             # the publication date itself for current news dated by it; a range's middle otherwise

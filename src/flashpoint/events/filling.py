@@ -50,6 +50,7 @@ class FillingRules:
     since_words: frozenset[str] = frozenset()
     since_days: int = 7
     span_nouns: frozenset[str] = frozenset()
+    after_report_days: int = 1
 
 
 @functools.lru_cache(maxsize=2)
@@ -70,6 +71,7 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> FillingRules:
         since_words=frozenset(w.lower() for w in raw.get("since_words", ())),
         since_days=int(raw.get("since_days", 7)),
         span_nouns=frozenset(w.lower() for w in raw.get("span_nouns", ())),
+        after_report_days=int(raw.get("after_report_days", 1)),
     )
 
 
@@ -101,6 +103,25 @@ def told_as_background(d: Draft, rules: FillingRules) -> bool:
         return True
     clause = set(verb.subtree) | set(d.hit.anchor.subtree)
     return any(t.lower_ in rules.background_words for t in clause)
+
+
+def until_report(t: TimeValue | None, published: dt.date | None, rules: FillingRules) -> TimeValue | None:
+    """The event's time as the report allows it: no event happens after the article that tells it
+    (give or take ``after_report_days``). A range that runs past publication ends there ("this
+    week", told on Tuesday, is Monday or Tuesday); a time wholly after it was misread and is
+    dropped (None): an undated event is honest, a future one is wrong."""
+    if t is None or published is None:
+        return t
+    latest = published + dt.timedelta(days=rules.after_report_days)
+    try:
+        start, end = dt.date.fromisoformat(t.date_start[:10]), dt.date.fromisoformat(t.date_end[:10])
+    except ValueError:
+        return t
+    if start > latest:
+        return None
+    if end > latest:
+        return TimeValue(t.value, t.precision, t.date_start, max(start, published).isoformat(), t.anchor)
+    return t
 
 
 def fill_date(event: Draft, facts: ArticleFacts, rules: FillingRules) -> None:
