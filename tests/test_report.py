@@ -457,3 +457,43 @@ def test_sentences_state_the_store_figures(aleppo_db: Path, report_files: dict[s
     deadliest = re.findall(r"^\d\. .*?; (\d+) killed", text.split("### Deadliest")[1].split("###")[0], re.M)
     assert [int(n) for n in deadliest] == sorted((e["fatalities"] for e in rows if (e["fatalities"] or 0) > 0),
                                                 reverse=True)[:5]
+
+
+def test_a_figure_its_own_evidence_contradicts_is_not_printed(tmp_path: Path) -> None:
+    """A fused event whose fatality figure no source's evidence states (a misread toll, a figure
+    from another source than the words quoted) is no "deadliest" event and its figure is not
+    printed; an event whose evidence states its figure is listed with the sentence that states it."""
+    import sqlite3
+
+    articles = [
+        {"id": "a", "published": "2019-04-15", "source": "Wire A",
+         "text": "Mosul attack\n\nGunmen killed five people at a market in Mosul on Sunday, police said."},
+        {"id": "b", "published": "2019-04-15", "source": "Wire B",
+         "text": "Kirkuk bombing\n\nA car bomb killed three soldiers at a checkpoint in Kirkuk on Sunday."},
+    ]
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+    db = tmp_path / "store.db"
+    assert fp("run", str(inputs), "--db", str(db), "-q").returncode == 0
+    con = sqlite3.connect(db)
+    try:
+        fid, event_json = con.execute("select id, event_json from fused_events where fatalities = 5").fetchone()
+        event = json.loads(event_json)
+        event["fatalities"] = 900  # a figure "five" does not state
+        con.execute("update fused_events set fatalities = 900, event_json = ? where id = ?", (json.dumps(event), fid))
+        con.commit()
+    finally:
+        con.close()
+    md = fp("report", "--db", str(db), "--since", "2019-04", "--until", "2019-04", "--format", "md")
+    assert md.returncode == 0, md.stderr.decode()
+    notable = md.stdout.decode().split("### Deadliest")[1].split("###")[0]
+    assert "900" not in notable
+    assert "3 killed" in notable and "A car bomb killed three soldiers" in notable
+
+
+def test_numbers_a_quote_states() -> None:
+    from flashpoint.report.support import numbers_in, states
+
+    assert numbers_in("at least 1,200 dead, twenty-six wounded and two dozen missing") == [1200, 26, 24]
+    assert states("223 Daesh fighters and 28", 251) and states("killing 6", 6)
+    assert not states("killing 6", 84) and not states("dozens were killed", 160)

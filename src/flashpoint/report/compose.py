@@ -18,6 +18,7 @@ from typing import Any
 
 from flashpoint import __version__
 from flashpoint.export.acled_csv import country_info, summary
+from flashpoint.report.support import fatality_support
 from flashpoint.filters import EventFilters, Period, first_day, human_date, last_day, load_events
 from flashpoint.report import charts, figures, maps
 from flashpoint.report.citations import Citation, Citations
@@ -199,15 +200,22 @@ def _scope_lines(filters: EventFilters, period: Period, events: Sequence[Event])
 
 
 def _notable(event: Event, cites: Citations, limit: int) -> NotableEvent:
+    """An event as the report lists it: its summary, and the words that support it. A fatality
+    figure is printed only with the sentence that states it (``support.fatality_support``); a
+    figure no source's evidence states is left out of the summary, never printed unsupported."""
     from flashpoint.report.citations import cut, quote_of
 
-    # The representative source's words (the fused event's own evidence), else the first source's.
+    support = fatality_support(event)
+    shown = event if support is not None or not figures.fatalities(event) else {**event, "fatalities": None}
+    # The words that state the figure, else the representative source's (the fused event's own
+    # evidence), else the first source's.
     sources = event.get("sources") or []
-    quote = quote_of(event.get("evidence")) or (quote_of(sources[0].get("evidence")) if sources else "")
+    quote = (support.sentence if support is not None else None) or quote_of(event.get("evidence")) \
+        or (quote_of(sources[0].get("evidence")) if sources else "")
     return NotableEvent(
-        statement=Statement(summary(event), cites.cite_event(event)),
+        statement=Statement(summary(shown), cites.cite_event(event)),
         quote=cut(quote, limit),
-        fatalities=figures.fatalities(event),
+        fatalities=support.figure if support is not None else None,
         n_sources=figures.n_sources(event),
     )
 
@@ -358,7 +366,9 @@ def build(store: Any, filters: EventFilters, *, title: str | None = None, style:
             rel.subject, rel.relation, rel.object, len(rel.tellings)))
 
     # -- notable events
-    deadliest = [_notable(e, cites, limits["quote_chars"]) for e in figures.deadliest(events, limits["notable"])]
+    # Ranked by figures their own evidence states: a misread or unsupported toll is no "deadliest"
+    supported = [e for e in events if fatality_support(e) is not None]
+    deadliest = [_notable(e, cites, limits["quote_chars"]) for e in figures.deadliest(supported, limits["notable"])]
     most = [_notable(e, cites, limits["quote_chars"]) for e in figures.most_reported(events, limits["notable"])]
     most_note = [] if most or not events else [Statement("No event in this period was reported by more than one source.")]
 
