@@ -264,3 +264,33 @@ def test_a_year_long_report_does_not_make_its_event_a_candidate_all_year() -> No
     july = report("e", "2015-07-10", "2015-07-10", 1)
     assert assigner.candidates(july) == ["year-only"]
     assert assigner.candidates(report("f", "2015-03-05", "2015-03-05", 1)) == ["march", "year-and-day", "year-only"]
+
+
+def test_reports_dated_only_to_a_month_join_only_by_place_and_words() -> None:
+    """"Last year", "in June": a month or a year overlaps every event in it, so two such reports
+    are one event only when they name the same town and say it in the same words (or name the
+    same actors); date overlap and a shared country are not enough (issue 21)."""
+    import numpy as np
+
+    from flashpoint.fuse.features import Report, load_config, score_pair
+
+    def report(eid: str, town: str, lat: float, lon: float, precision: int, actor: str, vector: list[float]) -> Report:
+        event = {"date": "2016-06-15", "date_start": "2016-06-01", "date_end": "2016-06-30",
+                 "time_precision": precision, "actor1": actor,
+                 "location": {"name": town, "country": "Syria", "admin1": "Aleppo", "lat": lat, "lon": lon,
+                              "geo_precision": 1},
+                 "acled": {"event_type": "Explosions/Remote violence", "sub_event_type": "Chemical weapon"}}
+        v = np.asarray(vector, dtype=np.float32)
+        return Report(eid, f"article-{eid}", f"outlet-{eid}", event, {"id": eid}, v / np.linalg.norm(v))
+
+    cfg = load_config()
+    manbij = report("a", "Manbij", 36.53, 37.95, 3, "Military Forces of Syria", [1.0, 0.0, 0.0])
+    elsewhere = report("b", "Al Bab", 36.37, 37.52, 3, "Islamic State", [0.0, 1.0, 0.0])
+    assert score_pair(manbij, elsewhere, cfg).blocked_by in {"vague date", "place"}
+    same_words = report("c", "Manbij", 36.53, 37.95, 3, "Rebel Group (Syria)", [0.98, 0.2, 0.0])
+    assert score_pair(manbij, same_words, cfg).blocked_by is None
+    other_words = report("d", "Manbij", 36.53, 37.95, 3, "Rebel Group (Syria)", [0.0, 0.0, 1.0])
+    assert score_pair(manbij, other_words, cfg).blocked_by == "vague date"
+    weekly = report("e", "Manbij", 36.53, 37.95, 2, "Rebel Group (Syria)", [0.0, 0.0, 1.0])
+    assert score_pair(report("f", "Manbij", 36.53, 37.95, 2, "Islamic State", [1.0, 0.0, 0.0]),
+                      weekly, cfg).blocked_by is None  # a week is specific enough to be weighed

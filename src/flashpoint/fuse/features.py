@@ -148,8 +148,13 @@ def date_feature(a: Report, b: Report, cfg: FusionConfig) -> float:
     if a.precision == 1 and b.precision == 1:
         return float(c["exact"].get(gap, BLOCK))
     if gap == 0:
-        return float(c["coarse_overlap"])
+        return float(c["vague_overlap"] if _vaguely_dated(a, b) else c["coarse_overlap"])
     return float(c["coarse_near"]) if gap <= 1 else BLOCK
+
+
+def _vaguely_dated(a: Report, b: Report) -> bool:
+    """One of the two is dated only to a month or coarser (ACLED time precision 3)."""
+    return (a.day_start is not None and a.precision >= 3) or (b.day_start is not None and b.precision >= 3)
 
 
 def _coarse(loc: dict[str, Any]) -> bool:
@@ -270,6 +275,12 @@ def score_pair(a: Report, b: Report, cfg: FusionConfig) -> PairScore:
     if values["place"] < vague["place_below"] and (text is None or text < vague["text_below"]):
         # Neither a shared place nor shared wording: "Syria, October" fits a hundred events.
         return PairScore(0.0, values, blocked_by="vague")
+    if _vaguely_dated(a, b) and not (
+            values["place"] >= vague["dated_place"]
+            and ((text is not None and text >= vague["dated_text"]) or values["actors"] >= vague["dated_actors"])):
+        # A month or a year overlaps many events: only the same town told in the same words (or
+        # by the same actors) makes two such reports one
+        return PairScore(0.0, values, blocked_by="vague date")
     total = weight = 0.0
     for name, v in values.items():
         if v is None:
