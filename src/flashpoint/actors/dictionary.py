@@ -26,6 +26,7 @@ ACTOR_TYPES = {
     7: "Civilians",
     8: "External/Other forces",
 }
+CIVILIANS_INTER = 7  # ACLED's interaction code for civilians
 
 _APOSTROPHES = "\u2019\u2018\u02bc\u02bb`\u00b4"
 

@@ -23,6 +23,7 @@ from ..nlp import furniture_end, lemma_matchers, sentence_of
 from ..settings import DATA_DIR
 from .dictionary import (
     ACTOR_TYPES,
+    CIVILIANS_INTER,
     ActorDictionary,
     load_dictionary,
     normalize_name,
@@ -285,7 +286,7 @@ class ActorResolver:
         for span in filter_spans(found):
             rule = self.dictionary.generic[rules[(span.start, span.end)]]
             head = span[-1]
-            if rule.inter != _CIVILIANS and self._names_a_group(head, taken):
+            if rule.inter != CIVILIANS_INTER and self._names_a_group(head, taken):
                 continue  # "CJNG gunmen", "militants of the Balochistan Liberation Army": the name says who
             left = span.start
             for mod in sorted((c for c in head.lefts if c.dep_ in _MODIFIER_DEPS), key=lambda c: -c.i):
@@ -296,7 +297,7 @@ class ActorResolver:
                 left = min(left, edge)
             full = doc[left : span.end]
             demonym = self._demonym_in(full)
-            if demonym is None and rule.inter == _CIVILIANS:
+            if demonym is None and rule.inter == CIVILIANS_INTER:
                 # "a US hostage", "UN election workers": the name before them says whose civilians
                 # they are, not who they are (they stay civilians; the name keeps its own mention)
                 demonym = next((m.country for s, m in earlier if full.start <= s.start and s.end <= head.i
@@ -381,9 +382,6 @@ class ActorResolver:
             return None
         best = max(counts, key=lambda a: (counts[a], last[a][0]))
         return last[best][1]
-
-
-_CIVILIANS = 7  # ACLED's interaction code for civilians
 
 
 @functools.lru_cache(maxsize=1)

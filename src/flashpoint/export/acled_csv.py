@@ -19,6 +19,8 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any, TextIO
 
+from flashpoint.actors.dictionary import CIVILIANS_INTER
+
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
     "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
@@ -42,7 +44,6 @@ DISORDER_TYPE = {
 }
 DISORDER_TYPE_BY_SUB_EVENT = {"Mob violence": "Political violence; Demonstrations"}
 
-CIVILIANS_INTER = 7  # ACLED inter code for civilians
 MULTI_VALUE_SEPARATOR = " | "
 # ACLED separates the several sources of one event with "; " in its ``source`` column.
 SOURCE_SEPARATOR = "; "
