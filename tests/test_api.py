@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from flashpoint.api import create_app
 from flashpoint.api.security import CSP
-from servers import copy_store
+from testkit import copy_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "examples" / "seeds.jsonl"

@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 
 from flashpoint.api import create_app
 from flashpoint.settings import DEFAULT_TRUSTED_HOSTS, Settings
-from servers import copy_store, live_server
+from testkit import copy_store, live_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "examples" / "seeds.jsonl"

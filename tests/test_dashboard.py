@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from servers import live_server
+from testkit import live_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

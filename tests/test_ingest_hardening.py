@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 
 from flashpoint.cli import main
 from flashpoint.model import stable_id
+from testkit import without_root_file_access
 
 EXE = str(Path(sys.executable).with_name("flashpoint"))
 
@@ -308,24 +309,13 @@ def test_a_socket_in_a_named_folder_or_on_the_command_line_is_refused(tmp_path: 
 # ------------------------------------------------------------------ item 15: ingest and CLI parts
 
 
-def _without_root_file_access() -> None:
-    """In the child, before exec: drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding
-    set, so root obeys file modes as anyone else does (a chmod 000 file is then unreadable)."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-            raise OSError(ctypes.get_errno(), "cannot drop a capability")
-
-
 def test_an_unreadable_path_is_recorded_and_the_others_are_coded(tmp_path: Path) -> None:
     locked = tmp_path / "locked.txt"
     locked.write_text(STORIES[2], encoding="utf-8")
     os.chmod(locked, 0)
     story = _story_file(tmp_path, 0)
     db = tmp_path / "store.db"
-    preexec = _without_root_file_access if os.geteuid() == 0 else None
+    preexec = without_root_file_access if os.geteuid() == 0 else None
     try:
         proc = subprocess.run([EXE, "run", str(locked), str(story), "--db", str(db), "-q"],
                               capture_output=True, text=True, timeout=120, preexec_fn=preexec)

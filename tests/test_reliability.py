@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import MetaData, select
+
+from testkit import dump_url, without_root_file_access
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).with_name("flashpoint"))
@@ -30,22 +31,6 @@ def _lines(n: int) -> list[str]:
     with open(ROOT / "examples" / "fa-kes" / "fa-kes.jsonl", encoding="utf-8") as fh:
         lines += [next(fh).rstrip("\n") for _ in range(n - len(lines))]
     return lines
-
-
-def _dump(url: str, tables: tuple[str, ...]) -> dict[str, list[tuple]]:
-    """The rows of ``tables``, timestamps left out, sorted: equal dumps are equal stores."""
-    from flashpoint.store.repo import make_engine
-
-    engine, _ = make_engine(url)
-    try:
-        md = MetaData()
-        md.reflect(engine, only=list(tables))
-        with engine.connect() as conn:
-            return {t: sorted((tuple(r) for r in conn.execute(
-                select(*[c for c in md.tables[t].columns if not c.name.endswith("_at")]))), key=repr)
-                for t in tables}
-    finally:
-        engine.dispose()
 
 
 # ------------------------------------------------------------------------- item 1: long articles
@@ -152,7 +137,7 @@ def test_two_writers_fusing_at_once_fuse_every_report_once(db_url: str, tmp_path
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("\n".join(_lines(16)) + "\n", encoding="utf-8")
     run_paths([str(corpus)], db_url=db_url, progress=False)
-    reference = _dump(db_url, FUSION_TABLES)
+    reference = dump_url(db_url, FUSION_TABLES)
     assert reference["fusion_members"]
     with open_store(db_url) as store, store.transaction(write=True) as conn:
         conn.exec_driver_sql("UPDATE fused_events SET story_id = NULL")
@@ -165,7 +150,7 @@ def test_two_writers_fusing_at_once_fuse_every_report_once(db_url: str, tmp_path
     for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
         assert "fusion:" in out
-    assert _dump(db_url, FUSION_TABLES) == reference
+    assert dump_url(db_url, FUSION_TABLES) == reference
 
 
 def test_two_runs_into_one_store_at_once_leave_every_report_fused(db_url: str, tmp_path: Path) -> None:
@@ -235,17 +220,6 @@ def test_an_api_ingest_during_a_run_leaves_every_report_fused(db_url: str, tmp_p
 # ------------------------------------------------------------------------- item 15: read-only store
 
 
-def _as_an_ordinary_user() -> None:
-    """In the child, before exec: drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding
-    set, so that root obeys file modes as any user does (a 0444 file is then not writable)."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (1, 2):
-        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-            raise OSError(ctypes.get_errno(), "cannot drop a capability")
-
-
 def test_a_read_only_store_can_be_read_and_refuses_writes_in_one_line(tmp_path: Path) -> None:
     """A store the user may read but not write (a shared copy, a read-only mount) answers every
     read; a write is refused with one line, no traceback. Before, even `events` failed ("attempt
@@ -262,7 +236,7 @@ def test_a_read_only_store_can_be_read_and_refuses_writes_in_one_line(tmp_path: 
     for path in folder.iterdir():
         path.chmod(0o444)
     folder.chmod(0o555)
-    preexec = _as_an_ordinary_user if os.geteuid() == 0 else None
+    preexec = without_root_file_access if os.geteuid() == 0 else None
 
     def as_reader(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([EXE, *args], capture_output=True, text=True, timeout=300, preexec_fn=preexec)

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import MetaData, select
 
 from flashpoint.cli import main
+from testkit import dump_url
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).with_name("flashpoint"))
@@ -46,24 +46,6 @@ def dump_sqlite(db: Path) -> dict[str, list[tuple]]:
         return out
     finally:
         con.close()
-
-
-def dump_url(url: str) -> dict[str, list[tuple]]:
-    """``dump_sqlite`` for any backend, through SQLAlchemy reflection."""
-    from flashpoint.store.repo import make_engine
-
-    engine, _ = make_engine(url)
-    try:
-        md = MetaData()
-        md.reflect(engine)
-        with engine.connect() as conn:
-            return {
-                t.name: sorted((tuple(r) for r in conn.execute(
-                    select(*[c for c in t.columns if not _stamp(c.name)]))), key=repr)
-                for t in md.sorted_tables
-            }
-    finally:
-        engine.dispose()
 
 
 def stored(db: Path) -> int:
