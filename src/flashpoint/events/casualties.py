@@ -48,8 +48,8 @@ def parse_number(token: Token, ontology: Ontology) -> Count | None:
         start = tens.start
     # "a dozen", "two dozen": scale
     nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
-    if nxt is not None and nxt.lower_ in {"dozen", "hundred", "thousand"}:
-        value *= {"dozen": 12, "hundred": 100, "thousand": 1000}[nxt.lower_]
+    if nxt is not None and nxt.lower_ in ontology.scale_words:
+        value *= ontology.scale_words[nxt.lower_]
         end = nxt.idx + len(nxt.text)
     return Count(value, start, end, doc_text(token.doc)[start:end])
 

@@ -62,6 +62,7 @@ class Ontology:
     casualty_predicates: dict[str, frozenset[str]]
     aggregate_cues: tuple[str, ...] = ()
     max_event_count: int = 1000
+    scale_words: dict[str, int] = field(default_factory=dict)
     means_precedence: tuple[str, ...] = ()
     generic_violence: frozenset[str] = frozenset()
     fights: frozenset[str] = frozenset()  # generic when linked in a sentence, an event kind in an article
@@ -137,6 +138,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         plover_types=onto["plover_types"],
         triggers=tuple(triggers),
         number_words={str(k).lower(): int(v) for k, v in lex["number_words"].items()},
+        scale_words={str(k).lower(): int(v) for k, v in lex.get("scale_words", {}).items()},
         casualty_nouns=frozenset(lex["casualty_nouns"]),
         casualty_predicates={k: frozenset(v) for k, v in lex["casualty_predicates"].items()},
         aggregate_cues=tuple(lex.get("aggregate_cues", ())),

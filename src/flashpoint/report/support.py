@@ -15,20 +15,22 @@ from dataclasses import dataclass
 from typing import Any
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?|\d[\d,]*")
-_SCALES = {"dozen": 12, "dozens": 12, "hundred": 100, "hundreds": 100, "thousand": 1000, "thousands": 1000}
-
-
 @functools.lru_cache(maxsize=1)
-def _number_words() -> dict[str, int]:
-    from flashpoint.events.ontology import load_ontology
+def _lexicon() -> tuple[dict[str, int], dict[str, int]]:
+    """The number and scale words the coder reads counts with (``data/triggers.yaml``), read
+    straight from the file: a report process loads no spaCy."""
+    from flashpoint.datafiles import read_yaml
+    from flashpoint.settings import DATA_DIR
 
-    return {w: n for w, n in load_ontology().number_words.items() if w not in {"a", "an"}}
+    lex = read_yaml(DATA_DIR / "triggers.yaml")
+    words = {str(w).lower(): int(n) for w, n in lex["number_words"].items() if str(w).lower() not in {"a", "an"}}
+    return words, {str(w).lower(): int(n) for w, n in lex.get("scale_words", {}).items()}
 
 
 def numbers_in(text: str) -> list[int]:
     """The numbers ``text`` states, in order: digits ("1,200"), number words ("twenty-six", "two
     dozen", "three hundred")."""
-    words = _number_words()
+    words, scales = _lexicon()
     out: list[int] = []
     for tok in _TOKEN.findall(text):
         low = tok.lower()
@@ -37,8 +39,8 @@ def numbers_in(text: str) -> list[int]:
             if digits.isdigit():
                 out.append(int(digits))
             continue
-        if low in _SCALES and out:
-            out[-1] *= _SCALES[low]
+        if low in scales and out:
+            out[-1] *= scales[low]
             continue
         parts = low.split("-")
         if all(p in words for p in parts):
