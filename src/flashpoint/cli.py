@@ -257,7 +257,6 @@ def run(paths: tuple[str, ...], db_url: str | None, published: str | None, sourc
 
     An input that cannot be read is recorded with its reason and printed; the others are coded."""
     from .runner import run_paths
-    from .watch import failure_lines
 
     _check_scale(workers, dask_local, scheduler)
     options = _ingest_options(published, source, encoding)
@@ -269,7 +268,7 @@ def run(paths: tuple[str, ...], db_url: str | None, published: str | None, sourc
             scheduler=scheduler,
         )
     click.echo(summary.line(), err=True)
-    for line in failure_lines(summary.failures):
+    for line in summary.failure_lines():
         click.echo(f"flashpoint: {line}", err=True)
 
 

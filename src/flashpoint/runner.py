@@ -25,6 +25,10 @@ from .model import EXTRACTOR_VERSION, Article, DocumentResult, IngestError
 from .store import Store, StoreError, open_store
 
 
+# Failed inputs printed after a run (or a watch pass); the store keeps every one of them.
+SHOWN_FAILURES = 20
+
+
 @dataclass(slots=True)
 class RunSummary:
     read: int = 0
@@ -45,6 +49,14 @@ class RunSummary:
             f"in {self.seconds:.1f} s ({rate:.1f} articles/s)"
         )
         return text if self.fusion is None else f"{text}\n{self.fusion.line()}"
+
+    def failure_lines(self, shown: int = SHOWN_FAILURES) -> list[str]:
+        """One line per failed input (origin: reason), the first ``shown`` of them, then a count."""
+        lines = [f"failed: {e.origin}: {e.reason}" for e in self.failures[:shown]]
+        if len(self.failures) > shown:
+            lines.append(f"... and {len(self.failures) - shown} more failed input(s): "
+                         "`flashpoint articles --errors` lists them all")
+        return lines
 
 
 class _Progress:

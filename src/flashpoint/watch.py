@@ -37,17 +37,6 @@ from .watch_state import SeenItems
 MAX_BACKOFF_S = 3600.0
 # A file modified more recently than this may still be being written; the next pass takes it.
 SETTLE_S = 2.0
-# Failed inputs of a pass printed one by one; the rest are counted (`articles --errors` lists all).
-SHOWN_FAILURES = 20
-
-
-def failure_lines(failures: list[IngestError], shown: int = SHOWN_FAILURES) -> list[str]:
-    """One line per failed input (origin: reason), the first ``shown`` of them, then a count."""
-    lines = [f"failed: {e.origin}: {e.reason}" for e in failures[:shown]]
-    if len(failures) > shown:
-        lines.append(f"... and {len(failures) - shown} more failed input(s): "
-                     "`flashpoint articles --errors` lists them all")
-    return lines
 
 
 class WatchError(ValueError):
@@ -231,7 +220,7 @@ class Watcher:
                 continue
             if result.summary is not None:
                 self.echo(f"watch: {result.summary.line()}")
-                for line in failure_lines(result.summary.failures):
+                for line in result.summary.failure_lines():
                     self.echo(f"watch: {line}")
             if once:
                 return result
