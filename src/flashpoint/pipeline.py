@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from .actors.dictionary import load_dictionary
 from .actors.relations import read_relations
 from .actors.resolve import get_resolver
+from .coding import CodingFailure
 from .events.claims import read_claims
 from .events.classifier import get_classifier
 from .events.coder import EventCoder
@@ -24,7 +25,6 @@ from .events.detect import get_finder
 from .events.ontology import load_ontology
 from .ingest import IngestOptions, make_article
 from .model import EXTRACTOR_VERSION, Article, Claim, DocumentResult, Event, Evidence, PlaceMention
-from .coding import CodingFailure
 from .nlp import get_nlp, parse_long
 from .places import Gazetteer, geoparse
 from .settings import get_settings
