@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 
+from flashpoint.places.admin_names import spellings as admin_spellings
+
 from . import schema as s
 
 
@@ -78,7 +80,8 @@ class FusedReads:
         conditions = common_conditions(f, since=since, until=until, country=country,
                                        event_type=event_type)
         if admin1 is not None:
-            conditions.append(func.lower(f.admin1) == admin1.lower())
+            # ACLED's spelling, the gazetteer's and common aliases select the same region.
+            conditions.append(func.lower(f.admin1).in_(admin_spellings(admin1)))
         if actor is not None:
             if not actor.strip():
                 raise ValueError("actor must not be empty")
