@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 __all__ = [
-    "EventFilters", "Period", "count_events", "load_events", "parse_bbox", "parse_bound",
-    "parse_min_sources",
+    "EventFilters", "Period", "actor_types", "count_events", "load_events", "parse_actor_type",
+    "parse_bbox", "parse_bound", "parse_min_sources",
 ]
 
 _BOUND = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 Bbox = tuple[float, float, float, float]
+# One value, or several that an event may match any of (OR within a field, AND across fields).
+Values = str | tuple[str, ...]
 
 
 def parse_bound(value: str) -> str:
@@ -91,15 +94,43 @@ def parse_min_sources(value: str | int) -> int:
     return n
 
 
+@functools.lru_cache(maxsize=1)
+def actor_types() -> dict[int, str]:
+    """ACLED's actor types by inter code (1 State forces ... 8 External/Other forces), read from
+    the ontology so the filter, the dashboard and the coder name them alike."""
+    from .datafiles import read_yaml
+    from .settings import DATA_DIR
+
+    return {int(k): str(v) for k, v in read_yaml(DATA_DIR / "ontology.yaml")["acled_actor_types"].items()}
+
+
+def parse_actor_type(value: str | int) -> int:
+    """An ACLED actor type, by inter code ("2") or name ("Rebel group", any case) -> its code."""
+    names = actor_types()
+    text = str(value).strip()
+    if text.isdigit() and int(text) in names:
+        return int(text)
+    for code, name in names.items():
+        if name.lower() == text.lower():
+            return code
+    choices = ", ".join(f"{code} {name}" for code, name in names.items())
+    raise ValueError(f"{value!r} is not an ACLED actor type; use a code or name: {choices}")
+
+
 @dataclass(frozen=True)
 class EventFilters:
-    """The options that select events; ``None`` means "any". Field names are the store's."""
+    """The options that select events; ``None`` means "any". Field names are the store's.
+
+    ``country``, ``admin1``, ``event_type`` and ``inter`` (ACLED actor type code of either
+    actor) take one value or a tuple of several, any of which an event may match.
+    """
 
     since: str | None = None
     until: str | None = None
-    country: str | None = None
-    admin1: str | None = None
-    event_type: str | None = None
+    country: Values | None = None
+    admin1: Values | None = None
+    event_type: Values | None = None
+    inter: int | tuple[int, ...] | None = None
     actor: str | None = None
     bbox: Bbox | None = None
     min_sources: int | None = None
@@ -129,9 +160,15 @@ class EventFilters:
     def describe(self) -> list[str]:
         """The filters other than the period, as "name: value" phrases for a report's scope line."""
         out = []
+        inter = self.inter
+        if inter is not None:
+            codes = (inter,) if isinstance(inter, int) else inter
+            inter = tuple(actor_types().get(c, str(c)) for c in codes)
         for label, value in (("country", self.country), ("admin1", self.admin1), ("type", self.event_type),
-                             ("actor", self.actor), ("min. sources", self.min_sources),
-                             ("story", self.story)):
+                             ("actor type", inter), ("actor", self.actor),
+                             ("min. sources", self.min_sources), ("story", self.story)):
+            if isinstance(value, tuple):
+                value = " or ".join(str(v) for v in value)
             if value is not None:
                 out.append(f"{label}: {value}")
         if self.bbox is not None:

@@ -39,6 +39,41 @@ def check_date(name: str, value: str | None) -> str | None:
         raise ValueError(f"{name}: {exc}") from None
 
 
+MAX_VALUES = 50  # values one multi-value filter takes (country=Syria&country=Iraq...)
+
+
+def check_texts(name: str, values: list[str] | None) -> str | tuple[str, ...] | None:
+    """A filter given once or several times (``country=Syria&country=Iraq``): each value checked
+    as ``check_text`` and at most _TEXT_MAX long; duplicates and blanks dropped. One value stays a
+    string, so a single-value request reads exactly as before; several become a tuple (any may match)."""
+    if not values:
+        return None
+    if len(values) > MAX_VALUES:
+        raise ValueError(f"{name}: at most {MAX_VALUES} values, not {len(values)}")
+    out: list[str] = []
+    for raw in values:
+        if len(raw) > _TEXT_MAX:
+            raise ValueError(f"{name}: a value is longer than {_TEXT_MAX} characters")
+        value = check_text(name, raw)
+        if value is not None and value.lower() not in {v.lower() for v in out}:
+            out.append(value)
+    if not out:
+        return None
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def check_actor_types(values: list[str] | None) -> int | tuple[int, ...] | None:
+    """ACLED actor types by code or name (``actor_type=2&actor_type=State forces``) -> inter codes."""
+    texts = check_texts("actor_type", values)
+    if texts is None:
+        return None
+    try:
+        codes = sorted({filters.parse_actor_type(v) for v in ((texts,) if isinstance(texts, str) else texts)})
+    except ValueError as exc:
+        raise ValueError(f"actor_type: {exc}") from None
+    return codes[0] if len(codes) == 1 else tuple(codes)
+
+
 def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     """``W,S,E,N`` in degrees, checked as the CLI checks it (west > east: across 180°)."""
     if value is None:
@@ -52,9 +87,10 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
 def event_filters(
     since: str | None = Query(None, pattern=DATE_PATTERN, description="Events on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
     until: str | None = Query(None, pattern=DATE_PATTERN, description="Events on or before this date."),
-    country: str | None = Query(None, max_length=_TEXT_MAX, description="Country name, any case."),
-    admin1: str | None = Query(None, max_length=_TEXT_MAX, description="First-level region, any case."),
-    type: str | None = Query(None, max_length=_TEXT_MAX, description="ACLED event type or sub-event type, or PLOVER type, any case."),  # noqa: A002 - the public name
+    country: list[str] | None = Query(None, description="Country name, any case; repeat for several (any matches)."),
+    admin1: list[str] | None = Query(None, description="First-level region, any case, ACLED's or GeoNames' spelling; repeat for several."),
+    type: list[str] | None = Query(None, description="ACLED event type or sub-event type, or PLOVER type, any case; repeat for several."),  # noqa: A002 - the public name
+    actor_type: list[str] | None = Query(None, description="ACLED actor type of either actor, by inter code (1-8) or name ('Rebel group'); repeat for several."),
     actor: str | None = Query(None, max_length=_TEXT_MAX, description="Part of an actor's name (actor1, actor2 or associated)."),
     bbox: str | None = Query(None, max_length=_TEXT_MAX, description="west,south,east,north in degrees (west > east: a box across 180°)."),
     min_sources: int | None = Query(None, ge=1, le=1_000_000, description="Only events told by at least this many reports."),
@@ -65,9 +101,10 @@ def event_filters(
     return EventFilters(
         since=since,
         until=until,
-        country=check_text("country", country),
-        admin1=check_text("admin1", admin1),
-        event_type=check_text("type", type),
+        country=check_texts("country", country),
+        admin1=check_texts("admin1", admin1),
+        event_type=check_texts("type", type),
+        inter=check_actor_types(actor_type),
         actor=check_text("actor", actor),
         bbox=parse_bbox(bbox),
         min_sources=min_sources,

@@ -10,7 +10,9 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Integer, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from flashpoint.places.admin_names import spellings as admin_spellings
 
@@ -29,13 +31,47 @@ def _check_count(name: str, value: int | None) -> None:
     check(name, value)
 
 
-def common_conditions(c: Any, *, since: str | None, until: str | None, country: str | None,
-                      event_type: str | None) -> list[ColumnElement[bool]]:
+class _JsonInt(FunctionElement):  # type: ignore[type-arg]
+    """An integer member of a JSON text column: ``_JsonInt(column, "inter1")``.
+
+    Why a construct of our own: the stored JSON is Text (see schema.py), and SQLAlchemy's JSON
+    type would CAST it AS JSON, which SQLite turns into a number (0); each backend gets its own
+    spelling below.
+    """
+
+    type = Integer()
+    inherit_cache = True
+    name = "json_int"
+
+
+@compiles(_JsonInt)
+def _json_int_sqlite(element: _JsonInt, compiler: Any, **kw: Any) -> str:
+    column, key = list(element.clauses)
+    return f"CAST(json_extract({compiler.process(column, **kw)}, '$.' || {compiler.process(key, **kw)}) AS INTEGER)"
+
+
+@compiles(_JsonInt, "postgresql")
+def _json_int_postgresql(element: _JsonInt, compiler: Any, **kw: Any) -> str:
+    column, key = list(element.clauses)
+    return f"CAST(CAST({compiler.process(column, **kw)} AS JSON) ->> {compiler.process(key, **kw)} AS INTEGER)"
+
+
+def _values(value: str | Sequence[str] | None) -> list[str]:
+    """A filter's values: one string, or several (a list or tuple) that any may match; [] for none."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def common_conditions(c: Any, *, since: str | None, until: str | None,
+                      country: str | Sequence[str] | None,
+                      event_type: str | Sequence[str] | None) -> list[ColumnElement[bool]]:
     """The filters reports (``events``) and fused events share, over either table's columns.
 
     ``since``/``until`` are inclusive ISO dates (day, month or year) matching events whose date
     or date range overlaps them; ``country`` and ``event_type`` (ACLED type, sub-type or PLOVER
-    type) ignore case.
+    type) ignore case. Either may be several values: an event matches any of them (OR within a
+    field, AND across fields), as an analyst choosing "Syria and Iraq" means.
     """
     _check_date("since", since)
     _check_date("until", until)
@@ -48,12 +84,12 @@ def common_conditions(c: Any, *, since: str | None, until: str | None, country: 
         # Compare only as many characters as given: "2019-04-30" is within until="2019-04".
         conditions.append(func.substr(first_day, 1, len(until)) <= until)
     if country is not None:
-        conditions.append(func.lower(c.country) == country.lower())
+        conditions.append(func.lower(c.country).in_([v.lower() for v in _values(country)]))
     if event_type is not None:
-        wanted = event_type.lower()
-        conditions.append(or_(func.lower(c.event_type) == wanted,
-                              func.lower(c.sub_event_type) == wanted,
-                              func.lower(c.plover_type) == wanted))
+        wanted = [v.lower() for v in _values(event_type)]
+        conditions.append(or_(func.lower(c.event_type).in_(wanted),
+                              func.lower(c.sub_event_type).in_(wanted),
+                              func.lower(c.plover_type).in_(wanted)))
     return conditions
 
 
@@ -68,9 +104,10 @@ class FusedReads:
         *,
         since: str | None = None,
         until: str | None = None,
-        country: str | None = None,
-        admin1: str | None = None,
-        event_type: str | None = None,
+        country: str | Sequence[str] | None = None,
+        admin1: str | Sequence[str] | None = None,
+        event_type: str | Sequence[str] | None = None,
+        inter: int | Sequence[int] | None = None,
         actor: str | None = None,
         bbox: Sequence[float] | None = None,
         min_sources: int | None = None,
@@ -80,8 +117,18 @@ class FusedReads:
         conditions = common_conditions(f, since=since, until=until, country=country,
                                        event_type=event_type)
         if admin1 is not None:
-            # ACLED's spelling, the gazetteer's and common aliases select the same region.
-            conditions.append(func.lower(f.admin1).in_(admin_spellings(admin1)))
+            # ACLED's spelling, the gazetteer's and common aliases select the same region; each
+            # of several regions brings its own spellings.
+            names = sorted({n for value in _values(admin1) for n in admin_spellings(value)})
+            conditions.append(func.lower(f.admin1).in_(names))
+        if inter is not None:
+            # ACLED actor type (inter code) of either side; the codes live in the event record
+            # (fused_events has no column for them), read through the dialect's JSON operators.
+            codes = [inter] if isinstance(inter, int) else list(inter)
+            if not codes or not all(isinstance(v, int) and 1 <= v <= 8 for v in codes):
+                raise ValueError(f"inter must be ACLED actor type codes 1 to 8, not {inter!r}")
+            conditions.append(or_(_JsonInt(f.event_json, "inter1").in_(codes),
+                                  _JsonInt(f.event_json, "inter2").in_(codes)))
         if actor is not None:
             if not actor.strip():
                 raise ValueError("actor must not be empty")
@@ -107,6 +154,7 @@ class FusedReads:
     def _fused_dict(row: Any) -> dict[str, Any]:
         d = json.loads(row.event_json)
         d["story_id"] = row.story_id
+        d["timestamp"] = row.updated_at  # when its content last changed (see store/changes.py)
         return d
 
     def fused_events(
@@ -123,7 +171,7 @@ class FusedReads:
         f = s.fused_events.c
         sort_day = func.coalesce(f.date, f.date_start)
         stmt = (
-            select(f.event_json, f.story_id)
+            select(f.event_json, f.story_id, f.updated_at)
             .where(*self._fused_conditions(**filters))
             .order_by(sort_day.is_(None), sort_day.desc() if newest_first else sort_day, f.id)
             .limit(limit)
@@ -141,7 +189,7 @@ class FusedReads:
     def fused_event(self, fused_id: str) -> dict[str, Any] | None:
         f = s.fused_events.c
         with self.transaction() as conn:
-            row = conn.execute(select(f.event_json, f.story_id).where(f.id == fused_id)).first()
+            row = conn.execute(select(f.event_json, f.story_id, f.updated_at).where(f.id == fused_id)).first()
         return None if row is None else self._fused_dict(row)
 
     def fused_id_of(self, event_id: str) -> str | None:

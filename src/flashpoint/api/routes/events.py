@@ -34,6 +34,39 @@ def list_events(
     return json_response({"total": total, "limit": limit, "offset": offset, "events": events})
 
 
+# Download formats: text writers of the export registry (flashpoint.export.FORMATS), by media type.
+DOWNLOADS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "geojson": ("application/geo+json", "geojson"),
+    "json": ("application/json", "json"),
+    "jsonl": ("application/x-ndjson", "jsonl"),
+}
+
+
+@router.get("/events/download", responses=READ,
+            response_class=Response)
+def download_events(
+    filters: EventFilters = Depends(event_filters),
+    format: Literal["csv", "geojson", "json", "jsonl"] = Query("csv", description="csv (ACLED columns), geojson, json or jsonl."),  # noqa: A002 - the public name
+    sort: Literal["date", "-date"] = Query("-date", description="date: oldest first; -date: newest first."),
+    store: Store = Depends(get_store),
+) -> Response:
+    """Every event matching the filters as a file (not one page): the dashboard's "download this
+    view". The same writers as ``flashpoint export``, so a download and an export agree."""
+    import io
+
+    from flashpoint import export
+
+    events = store.fused_events(newest_first=sort == "-date", **filters.store_kwargs())
+    buf = io.StringIO()
+    n = export.write(format, events, buf)
+    media_type, suffix = DOWNLOADS[format]
+    return Response(buf.getvalue(), media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="flashpoint-events.{suffix}"',
+        "X-Total-Count": str(n),
+    })
+
+
 @router.get("/events/{event_id}", response_model=EventOut, responses=READ_ONE)
 def get_event(event_id: str = EventId, store: Store = Depends(get_store)) -> dict[str, Any]:
     """One fused event with every source report and the evidence of each."""
