@@ -17,6 +17,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from ..events.ontology import SubEvent, load_ontology
 from ..store import schema as s
+from ..store.changes import record_removed
 from .cluster import fused_id_for
 from .features import load_config, score_pair
 from .persist import (
@@ -169,6 +170,7 @@ def merge_events(store: Any, fused_ids: list[str], *, author: str,
                 fused_id=survivor, score=1.0,
                 reasons=json.dumps({"rule": "merged by a correction", "author": author})))
             conn.execute(delete(s.fused_events).where(s.fused_events.c.id == fid))
+        record_removed(conn, {fid: survivor for fid in ids[1:]}, utc_now())
         for a in members[survivor]:
             for fid in ids[1:]:
                 for b in members[fid]:

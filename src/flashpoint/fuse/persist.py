@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import Connection, and_, delete, func, insert, select
 
 from ..store import schema as s
+from ..store.changes import clear_removed, keep_timestamps, record_removed
 from .cluster import Assigner, Assignment, Constraints, sort_key
 from .features import FusionConfig, Report, day_number, load_config
 from .reconcile import outlet_of, reconcile, row_of
@@ -212,7 +213,8 @@ def _fuse_chunk(store: Any, config: FusionConfig, ids: list[str], stale: list[st
         attach_article_places(conn, pending + [r for ms in existing.values() for r in ms])
         fused_rows = {
             r.id: r for fid_chunk in _chunks(sorted(existing), 500)
-            for r in conn.execute(select(f.id, f.overrides).where(f.id.in_(fid_chunk)))
+            for r in conn.execute(select(f.id, f.overrides, f.event_json, f.updated_at, f.created_at)
+                                  .where(f.id.in_(fid_chunk)))
         }
     summary.pending += len(pending)
     assigner = Assigner(config, constraints)
@@ -249,18 +251,26 @@ def _fuse_chunk(store: Any, config: FusionConfig, ids: list[str], stale: list[st
         for chunk in _chunks(replaced, 500):
             conn.execute(delete(s.fused_events).where(f.id.in_(chunk)))
         rows = []
+        removed: dict[str, str | None] = {}
         for fid in touched:
             cluster = assigner.clusters.get(fid)
             previous = fused_rows.get(fid)
             if cluster is None or not cluster.members:
                 summary.removed += 1
+                if previous is not None:
+                    removed[fid] = None
                 continue
             if previous is not None:
                 summary.rebuilt += 1
             overrides = json.loads(previous.overrides) if previous is not None and previous.overrides else None
-            rows.append(fused_row(reconcile(fid, cluster.members, overrides), overrides, now))
+            # A rebuild that reproduces the event keeps its timestamp: the change feed lists
+            # only events whose content changed.
+            rows.append(keep_timestamps(fused_row(reconcile(fid, cluster.members, overrides), overrides, now),
+                                        previous))
         if rows:  # one executemany: per-row inserts cost more in SQLAlchemy than the fusion itself
             conn.execute(insert(s.fused_events), rows)
+            clear_removed(conn, [r["id"] for r in rows if fused_rows.get(r["id"]) is None])
+        record_removed(conn, removed, now)
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
@@ -275,26 +285,33 @@ def fused_row(event: dict[str, Any], overrides: dict[str, Any] | None, now: str,
     stored = {k: v for k, v in event.items() if k != "story_id"}
     return {**row_of(event), "story_id": story_id,
             "overrides": json.dumps(overrides, sort_keys=True) if overrides else None,
-            "event_json": json.dumps(stored, ensure_ascii=False, sort_keys=True), "updated_at": now}
+            "event_json": json.dumps(stored, ensure_ascii=False, sort_keys=True), "updated_at": now,
+            "created_at": now}
 
 
 def write_fused(conn: Connection, event: dict[str, Any], overrides: dict[str, Any] | None,
-                now: str, story_id: str | None = None) -> None:
-    """Insert one fused event."""
-    conn.execute(insert(s.fused_events), [fused_row(event, overrides, now, story_id)])
+                now: str, story_id: str | None = None, previous: Any | None = None) -> None:
+    """Insert one fused event (``previous``: the row it replaces, whose timestamps it may keep)."""
+    conn.execute(insert(s.fused_events), [keep_timestamps(fused_row(event, overrides, now, story_id), previous)])
+    if previous is None:
+        clear_removed(conn, [event["id"]])
 
 
 def rebuild(conn: Connection, fused_id: str, now: str) -> dict[str, Any] | None:
-    """Recompute one fused event from its current members (after a correction); None if empty."""
+    """Recompute one fused event from its current members (after a correction); None if empty,
+    and then the event is gone and leaves a tombstone for the change feed."""
     f = s.fused_events.c
-    previous = conn.execute(select(f.overrides, f.story_id).where(f.id == fused_id)).first()
+    previous = conn.execute(select(f.overrides, f.story_id, f.event_json, f.updated_at, f.created_at)
+                            .where(f.id == fused_id)).first()
     members = members_of(conn, [fused_id])[fused_id]
     conn.execute(delete(s.fused_events).where(f.id == fused_id))
     if not members:
+        if previous is not None:
+            record_removed(conn, {fused_id: None}, now)
         return None
     overrides = json.loads(previous.overrides) if previous is not None and previous.overrides else None
     event = reconcile(fused_id, members, overrides)
-    write_fused(conn, event, overrides, now, previous.story_id if previous is not None else None)
+    write_fused(conn, event, overrides, now, previous.story_id if previous is not None else None, previous)
     return event
 
 

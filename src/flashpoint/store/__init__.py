@@ -5,6 +5,6 @@ repository stays free to change.
 """
 
 from flashpoint.store.migrations import LATEST_VERSION, StoreError, migrate
-from flashpoint.store.repo import Store, open_store
+from flashpoint.store.repo import Store, open_existing_store, open_store
 
-__all__ = ["LATEST_VERSION", "Store", "StoreError", "migrate", "open_store"]
+__all__ = ["LATEST_VERSION", "Store", "StoreError", "migrate", "open_existing_store", "open_store"]

@@ -38,6 +38,7 @@ from sqlalchemy import (
     inspect,
     insert,
     select,
+    text,
 )
 from sqlalchemy.exc import DBAPIError
 
@@ -272,12 +273,35 @@ def _v2_fusion(conn: Connection) -> None:
     md.create_all(conn, tables=tables)
 
 
+def _v3_change_feed(conn: Connection) -> None:
+    """Version 3: the change feed. ``fused_events.created_at`` (when the event first appeared; an
+    existing row takes its ``updated_at``, the best that is known), an index on ``updated_at``,
+    and ``removed_events``, one tombstone per fused event deleted by a merge or a re-fusion."""
+    md = MetaData(naming_convention=NAMING_CONVENTION)
+    id_ = String(64)
+    ts = String(32)
+    # Plain DDL both backends accept (Core has no ADD COLUMN construct).
+    conn.execute(text("ALTER TABLE fused_events ADD COLUMN created_at VARCHAR(32)"))
+    conn.execute(text("UPDATE fused_events SET created_at = updated_at"))
+    fused = Table("fused_events", md, Column("id", id_, primary_key=True), Column("updated_at", ts))
+    Index("ix_fused_events_updated_at", fused.c.updated_at).create(conn)
+    removed = Table(
+        "removed_events", md,
+        Column("id", id_, primary_key=True),
+        Column("removed_at", ts, nullable=False),
+        Column("replaced_by", id_),
+        Index(None, "removed_at"),
+    )
+    md.create_all(conn, tables=[removed])
+
+
 # Append only. Never edit or reorder a released step: databases in the field already ran it.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: articles, events, evidence, mentions, claims, relations, "
                  "ingest errors", _v1_initial),
     Migration(2, "fusion: fused events, members, constraints, stories, corrections, report "
                  "vectors", _v2_fusion),
+    Migration(3, "change feed: fused_events.created_at, removed_events tombstones", _v3_change_feed),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

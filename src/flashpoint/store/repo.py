@@ -49,7 +49,9 @@ from sqlalchemy.exc import (
 
 from flashpoint.model import Article, DocumentResult, Event, IngestError, stable_id
 from flashpoint.settings import Settings
+from flashpoint.store.changes import ChangeReads
 from flashpoint.store.fused_reads import FusedReads, common_conditions
+from flashpoint.store.vocabulary import VocabularyReads
 from flashpoint.store import schema as s
 from flashpoint.store.migrations import (
     WRITE_TRANSACTION,
@@ -63,7 +65,7 @@ try:
 except ImportError:  # not POSIX: SQLite stores go without the cross-process fusion lock
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["Store", "StoreError", "make_engine", "open_store"]
+__all__ = ["Store", "StoreError", "make_engine", "open_existing_store", "open_store"]
 
 _SQLITE_BUSY_TIMEOUT_S = 30
 _DATE_FILTER = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -253,6 +255,22 @@ def open_store(url: str | None = None) -> Store:
     return Store(engine, shown)
 
 
+def open_existing_store(url: str | None = None) -> Store:
+    """Open a store that must already exist, for commands that only read.
+
+    Why: ``open_store`` creates a missing SQLite file, right for ``run`` but wrong for ``events``
+    typed in the wrong folder, which would leave an empty ``flashpoint.db`` behind and print
+    nothing. A missing file (or its missing folder) is a StoreError here and nothing is created;
+    a server URL (PostgreSQL) names a database that exists or fails to connect, and opens as usual.
+    """
+    raw = Settings().db_url if url is None else url
+    parsed = _parse_url(raw)
+    if _is_sqlite_file(parsed) and not Path(parsed.database or "").exists():
+        raise StoreError(f"no store at {parsed.database}; `flashpoint run` creates one "
+                         "(or give --db / $FLASHPOINT_DB)")
+    return open_store(raw)
+
+
 def _utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -402,7 +420,7 @@ def _result_rows(result: DocumentResult, now: str) -> dict[Any, list[dict[str, A
 # ---------------------------------------------------------------- the store
 
 
-class Store(FusedReads):
+class Store(FusedReads, ChangeReads, VocabularyReads):
     """One database. Methods return plain dicts shaped like the JSON contract, ready for output."""
 
     def __init__(self, engine: Engine, url: str) -> None:

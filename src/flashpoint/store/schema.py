@@ -254,11 +254,15 @@ fused_events = Table(
     # Field values fixed by a correction: reconciliation never overwrites them.
     Column("overrides", Text),
     Column("event_json", Text, nullable=False),
+    # When the event's content last changed (a rebuild that reproduces it keeps the old value),
+    # and when it first appeared (version 3; NULL never written since): the change feed.
     Column("updated_at", TIMESTAMP, nullable=False),
+    Column("created_at", TIMESTAMP),
     Index(None, "date"),
     Index(None, "country"),
     Index(None, "event_type"),
     Index(None, "story_id"),
+    Index(None, "updated_at"),
 )
 
 fusion_members = Table(
@@ -321,6 +325,17 @@ event_vectors = Table(
     metadata,
     Column("event_id", ID, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
     Column("vector", LargeBinary, nullable=False),
+)
+
+# -- Version 3: the change feed. A fused event deleted by a merge, or emptied by re-coding, leaves
+# a tombstone here so ``export --changed-since`` and the API can report it as removed.
+removed_events = Table(
+    "removed_events",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("removed_at", TIMESTAMP, nullable=False),
+    Column("replaced_by", ID),  # the event that absorbed it (a merge), when there is one
+    Index(None, "removed_at"),
 )
 
 # Rows that hang off a report (``events``) and go when the report goes.
