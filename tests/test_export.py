@@ -79,19 +79,20 @@ def test_csv_header_is_exact_and_in_order() -> None:
         "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1",
         "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source",
         "source_scale", "notes", "fatalities", "tags", "timestamp",
-        "injured", "plover_type", "confidence", "n_sources", "source_urls", "evidence",
+        "flashpoint_id", "injured", "plover_type", "confidence", "n_sources", "source_urls", "evidence",
     ]
 
 
 def test_csv_rows() -> None:
     text, rows = _csv(sample_events())
     clash, attack, sanction, mob = rows
-    assert clash["event_id_cnty"] == "a1-e1"
+    assert clash["event_id_cnty"] == "IRQa1-e1"  # not a hex id: kept whole after the country code
+    assert clash["flashpoint_id"] == "a1-e1"
     assert (clash["event_date"], clash["year"], clash["time_precision"]) == ("2019-04-14", "2019", "1")
     assert clash["disorder_type"] == "Political violence"
     assert (clash["interaction"], clash["civilian_targeting"]) == ("13", "")
     assert (clash["iso"], clash["region"], clash["country"], clash["admin1"]) == (
-        "368", "Middle East", "Iraq", "Nineveh")
+        "368", "Middle East", "Iraq", "Ninewa")  # ACLED spells GeoNames' Nineveh so
     assert (clash["latitude"], clash["longitude"], clash["geo_precision"]) == ("36.34", "43.13", "2")
     assert clash["notes"] == ("On 14 April 2019, Police Forces of Iraq clashed with Popular "
                               "Mobilization Forces in Mosul (Nineveh); 2 injured.")
@@ -256,7 +257,7 @@ def test_geojson_feature_collection() -> None:
     assert props["event_type"] == "Battles" and props["sub_event_type"] == "Armed clash"
     assert props["location"] == "Mosul" and props["country"] == "Iraq"
     assert props["source"] == "The National" and props["injured"] == 2
-    assert props["evidence"] == "Clashes erupted | wounding two\npolicemen"
+    assert props["evidence"] == "Clashes erupted | wounding two policemen"  # as the CSV folds it
 
 
 # ------------------------------------------------------------------------ table
@@ -353,7 +354,7 @@ def test_seed_csv_has_the_acled_columns_first(seeds_db: Path, exported: dict[str
         header = next(reader)
         rows = list(reader)
     assert header[:31] == list(acled_csv.ACLED_COLUMNS)
-    assert header[31:] == ["injured", "plover_type", "confidence", "n_sources", "source_urls", "evidence"]
+    assert header[31:] == ["flashpoint_id", "injured", "plover_type", "confidence", "n_sources", "source_urls", "evidence"]
     assert len(rows) == _fused_count(seeds_db) > 0
     assert all(len(r) == len(header) for r in rows)
     records = [dict(zip(header, r)) for r in rows]

@@ -24,6 +24,12 @@ EVENT_FORMATS = ("table", "csv", "json", "jsonl", "geojson")
 GRAPH_FORMATS = ("graphml", "graph-json")
 EXPORT_FORMATS = ("csv", "json", "jsonl", "geojson", "graphml", "parquet", "graph-json")
 REPORT_FORMATS = ("html", "md")
+CHANGE_FORMATS = ("json", "jsonl")  # a removed event has an id and a time, no columns for csv
+
+# Exit codes (README "Exit codes"): 0 all went well; 1 nothing could be done (no input could be
+# read, no store); 2 a usage error (a bad option value); 3 `run`/`watch --once` stored what it
+# could but some inputs failed, each printed with its reason.
+EXIT_INPUTS_FAILED = 3
 
 
 class IsoDate(click.ParamType):
@@ -95,6 +101,32 @@ def _user_errors() -> Iterator[None]:
 def _warn(line: str) -> None:
     """A warning about input that was kept, not as given (a bad date, an id given twice)."""
     click.echo(f"flashpoint: warning: {line}", err=True)
+
+
+def _wrote(what: str, path: str, fmt: str) -> None:
+    """Say on stderr what a command wrote to a file: a silent write looks like nothing happened."""
+    click.echo(f"wrote {what} to {path} ({fmt})", err=True)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _open_reader(db_url: str | None) -> Any:
+    """The store for a command that only reads: a missing one is an error, never created."""
+    from .store import open_existing_store
+
+    return open_existing_store(db_url)
+
+
+def _hint_no_match(store: Any, filters: Any) -> None:
+    """After "(no events)": why, when a filter names a value the store does not hold."""
+    from .suggest import hints
+
+    lines = hints(store, filters) if not filters.is_empty() else [
+        "the store holds no events yet; `flashpoint run FILES` codes some"]
+    for line in lines:
+        click.echo(f"flashpoint: hint: {line}", err=True)
 
 
 def _ingest_options(published: str | None, source: str | None, encoding: str) -> IngestOptions:
@@ -196,6 +228,9 @@ def extract(paths: tuple[str, ...], published: str | None, source: str | None, e
                 obj = item.to_dict(include_text=not no_text)
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         out.flush()
+    if out is not sys.stdout:
+        out.close()
+        _wrote(_plural(n_ok + n_bad, "result"), str(output), "jsonl")
     if n_bad:
         click.echo(f"flashpoint: {n_bad} input(s) could not be read; see their \"errors\"", err=True)
 
@@ -255,8 +290,9 @@ def run(paths: tuple[str, ...], db_url: str | None, published: str | None, sourc
         quiet: bool) -> None:
     """Ingest, code and store articles (files, directories, JSONL, http(s) URLs, '-' for stdin).
 
-    An input that cannot be read is recorded with its reason and printed; the others are coded."""
-    from .runner import run_paths
+    An input that cannot be read is recorded with its reason and printed; the others are coded.
+    Exit code 3 when some inputs failed, 1 when none could be read."""
+    from .runner import count_inputs, run_paths
 
     _check_scale(workers, dask_local, scheduler)
     options = _ingest_options(published, source, encoding)
@@ -266,10 +302,23 @@ def run(paths: tuple[str, ...], db_url: str | None, published: str | None, sourc
             items=read_inputs(list(paths), options, stdin=sys.stdin.buffer, warn=_warn),
             reprocess=reprocess, progress=not quiet, workers=workers or 0, dask_local=dask_local or 0,
             scheduler=scheduler,
+            total=count_inputs(list(paths)) if not quiet and sys.stderr.isatty() else None,
         )
     click.echo(summary.line(), err=True)
     for line in summary.failure_lines():
         click.echo(f"flashpoint: {line}", err=True)
+    _exit_for_failures(summary)
+
+
+def _exit_for_failures(summary: Any) -> None:
+    """Scripts and cron must see failed inputs: exit 1 when none could be read, 3 when some."""
+    if not summary.failed:
+        return
+    if summary.read == 0:
+        _fail(f"no input could be read ({_plural(summary.failed, 'failure')}, reasons above)")
+    click.echo(f"flashpoint: {_plural(summary.failed, 'input')} failed (exit code {EXIT_INPUTS_FAILED})",
+               err=True)
+    sys.exit(EXIT_INPUTS_FAILED)
 
 
 @main.command()
@@ -302,6 +351,8 @@ def watch(sources: tuple[str, ...], db_url: str | None, published: str | None, s
         click.echo("watch: nothing new", err=True)
     if once and len(result.failed_sources) == len(watcher.sources):
         _fail("no source could be read")
+    if once and (result.failed_sources or (result.summary is not None and result.summary.failed)):
+        sys.exit(EXIT_INPUTS_FAILED)  # each failure was printed with its reason above
 
 
 @main.command()
@@ -312,26 +363,52 @@ def watch(sources: tuple[str, ...], db_url: str | None, published: str | None, s
 @_event_filters
 @click.option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
 def events(db_url: str | None, fmt: str, limit: int | None, order: str, filters: Any, output: str | None) -> None:
-    """List events from the store (fused: one row per real event, however many articles told it)."""
+    """List events from the store (fused: one row per real event, however many articles told it).
+
+    The table starts with each event's id (for `flashpoint explain ID`), ends with a count on
+    stderr, and on a terminal longer than the screen it opens in a pager ($PAGER, or less)."""
     from .export import write as write_export
     from .filters import count_events, load_events
-    from .store import open_store
 
     with _user_errors():
-        store = open_store(db_url)
+        store = _open_reader(db_url)
         try:
             try:
                 rows = load_events(store, filters, limit=limit or None, newest_first=order == "newest")
             except ValueError as exc:
                 raise _BadValue(str(exc)) from None
             total = count_events(store, filters) if limit else len(rows)
+            if not rows:
+                _hint_no_match(store, filters)
         finally:
             store.close()
-        out = _open_output(output)
-        write_export(fmt, rows, out)
-        out.flush()
-        if fmt == "table" and len(rows) < total:
-            click.echo(f"({len(rows)} of {total} events; --limit 0 shows all)", err=True)
+        if fmt == "table" and output in (None, "-"):
+            _show_table(rows)
+        else:
+            out = _open_output(output)
+            n = write_export(fmt, rows, out)
+            out.flush()
+            if out is not sys.stdout:
+                out.close()
+                _wrote(_plural(n, "event"), str(output), fmt)
+        if fmt == "table":
+            click.echo(f"{_plural(total, 'event')}" if len(rows) == total else
+                       f"showing {len(rows)} of {total} events; --limit 0 shows all", err=True)
+
+
+def _show_table(rows: list[dict[str, Any]]) -> None:
+    """The event table on stdout, through a pager when stdout is a terminal the table is taller
+    than; into a pipe or file it is written as it is."""
+    import shutil
+
+    from .export import table
+
+    text = table.render(rows, ids=True)
+    if sys.stdout.isatty() and text.count("\n") >= shutil.get_terminal_size().lines - 1:
+        click.echo_via_pager(text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 @main.command()
@@ -341,23 +418,36 @@ def events(db_url: str | None, fmt: str, limit: int | None, order: str, filters:
                    "the actor graph as graphml or graph-json.")
 @_event_filters
 @click.option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
-def export(db_url: str | None, fmt: str, filters: Any, output: str | None) -> None:
+@click.option("--changed-since", metavar="TIME",
+              help="Only what changed at or after TIME (2024-05-01, 2024-05-01T12:00:00Z; UTC unless "
+                   "it says): new, updated and removed events, each with its \"change\" and "
+                   "\"timestamp\" (json or jsonl).")
+@click.option("--keep-unlocated", is_flag=True,
+              help="geojson: write events without coordinates with a null geometry instead of leaving "
+                   "them out (how many were left out is said on stderr).")
+def export(db_url: str | None, fmt: str, filters: Any, output: str | None, keep_unlocated: bool,
+           changed_since: str | None) -> None:
     """Export events (fused), or the actor graph (actors, relations read from text and the
     dictionary, and events between actors as edges); filters narrow both."""
     from .export import BINARY_FORMATS, graph
     from .export import write as write_export
     from .filters import load_events
-    from .store import open_store
 
     if fmt in BINARY_FORMATS and (output is None or output == "-") and sys.stdout.isatty():
         _fail(f"{fmt} is a binary format: give -o FILE or redirect standard output")
+    if changed_since is not None and fmt not in CHANGE_FORMATS:
+        raise _BadValue(f"--changed-since needs --format {' or '.join(CHANGE_FORMATS)} "
+                        "(a removed event is an id and a time, with no columns to fill)")
     with _user_errors():
-        store = open_store(db_url)
+        store = _open_reader(db_url)
         try:
             try:
-                rows = load_events(store, filters)
+                rows = (load_events(store, filters) if changed_since is None else
+                        store.changed_fused_events(changed_since, **filters.store_kwargs()))
             except ValueError as exc:
                 raise _BadValue(str(exc)) from None
+            if not rows and changed_since is None:
+                _hint_no_match(store, filters)
             if fmt in GRAPH_FORMATS:
                 from .actors.dictionary import load_dictionary
 
@@ -376,6 +466,15 @@ def export(db_url: str | None, fmt: str, filters: Any, output: str | None) -> No
             graph.write_graphml(g, out)
         elif fmt == "graph-json":
             graph.write_json(g, out)
+        elif fmt == "geojson":
+            from .export import geojson
+
+            def say_skipped(n: int) -> None:
+                if n:
+                    _warn(f"{n} event(s) without coordinates left out of the GeoJSON "
+                          "(--keep-unlocated writes them with a null geometry)")
+
+            geojson.write(rows, out, keep_unlocated=keep_unlocated, skipped=say_skipped)
         else:
             write_export(fmt, rows, out)
         out.flush()
@@ -439,6 +538,64 @@ def report(db_url: str | None, fmt: str, title: str | None, filters: Any, output
             sys.stdout.flush()
         else:
             click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+
+
+@main.command()
+@_db_option
+@click.option("--as-of", "as_of", type=IsoDate(),
+              help="The last day of the week to judge (default: the store's latest event date, not today).")
+@click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=None, metavar="FRACTION",
+              help="A surge is this week >= (1 + FRACTION) x the 4-week weekly average (default 1.0: +100%).")
+@click.option("--min-events", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Fewer events this week is never a surge (default 3).")
+@click.option("--country", help="Only events in this country.")
+@click.option("--admin1", help="Only events in this first-level region (province, governorate, state).")
+@click.option("--type", "event_type", help="Only this ACLED event type or sub-type, or PLOVER type.")
+@click.option("--actor", help="Only events with an actor whose name contains this.")
+@click.option("--min-sources", type=click.IntRange(min=1), metavar="N", help="Only events told by at least N sources.")
+@click.option("--format", "fmt", type=click.Choice(("table", "json", "jsonl")), default="table", show_default=True,
+              help="table: for people; json: figures and alerts (the API's answer); jsonl: one alert a line.")
+@click.option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
+def alerts(db_url: str | None, as_of: str | None, threshold: float | None, min_events: int | None,
+           country: str | None, admin1: str | None, event_type: str | None, actor: str | None,
+           min_sources: int | None, fmt: str, output: str | None) -> None:
+    """Early warning: events and fatalities this week per country and admin1 against the 4 and 52
+    weeks before, surges (+100% on the past month's weekly average, from a minimum base) and actors
+    seen for the first time; every alert lists its events' ids (see docs/ALERTS.md)."""
+    from .alerts import load_alerts, load_config
+    from .alerts.feed import records
+    from .alerts.text import render
+    from .filters import EventFilters
+    from .store import open_store
+
+    with _user_errors():
+        try:
+            config = load_config().with_overrides(threshold=threshold, min_events=min_events)
+            filters = EventFilters(country=country, admin1=admin1, event_type=event_type, actor=actor,
+                                   min_sources=min_sources)
+        except ValueError as exc:
+            raise _BadValue(str(exc)) from None
+        store = open_store(db_url)
+        try:
+            try:
+                found = load_alerts(store, filters, as_of=as_of, config=config)
+            except ValueError as exc:
+                raise _BadValue(str(exc)) from None
+        finally:
+            store.close()
+        if fmt == "table":
+            text = render(found)
+        elif fmt == "json":
+            text = json.dumps(found.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records(found))
+        out = _open_output(output)
+        out.write(text)
+        out.flush()
+        if out is not sys.stdout:
+            out.close()
+            click.echo(f"wrote {output} ({len(found.surges)} surge(s), {len(found.emerging_actors)} emerging "
+                       f"actor(s), week {found.week.start} to {found.week.end})", err=True)
 
 
 @main.command()

@@ -17,9 +17,13 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TextIO
 
 from flashpoint.actors.dictionary import CIVILIANS_INTER
+from flashpoint.datafiles import read_yaml
+from flashpoint.export.outlets import display_name, source_scale
+from flashpoint.places.admin_names import acled_admin1
 
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
@@ -28,57 +32,21 @@ ACLED_COLUMNS = (
     "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
     "fatalities", "tags", "timestamp",
 )
-EXTRA_COLUMNS = ("injured", "plover_type", "confidence", "n_sources", "source_urls", "evidence")
+EXTRA_COLUMNS = ("flashpoint_id", "injured", "plover_type", "confidence", "n_sources", "source_urls", "evidence")
 COLUMNS = ACLED_COLUMNS + EXTRA_COLUMNS
-
-# ACLED Codebook (2023), section "Disorder type": each event type belongs to one disorder type,
-# except that Mob violence (a Riots sub-event type) counts as both political violence and a
-# demonstration.
-DISORDER_TYPE = {
-    "Battles": "Political violence",
-    "Explosions/Remote violence": "Political violence",
-    "Violence against civilians": "Political violence",
-    "Protests": "Demonstrations",
-    "Riots": "Demonstrations",
-    "Strategic developments": "Strategic developments",
-}
-DISORDER_TYPE_BY_SUB_EVENT = {"Mob violence": "Political violence; Demonstrations"}
 
 MULTI_VALUE_SEPARATOR = " | "
 # ACLED separates the several sources of one event with "; " in its ``source`` column.
 SOURCE_SEPARATOR = "; "
+CODEBOOK = Path(__file__).resolve().parent.parent / "data" / "acled_codebook.yaml"
+# Events with no country still get an ACLED-shaped id; "XXX" is ISO 3166's user-assigned code.
+NO_COUNTRY_ISO3 = "XXX"
 
-# ACLED regions. Africa, Asia and the Americas are split below the continent, so those countries
-# are listed; elsewhere the GeoNames continent decides. Countries missing here get an empty region
-# rather than a guess.
-_REGION_COUNTRIES = {
-    "Northern Africa": "DZ EG EH LY MA SD TN",
-    "Western Africa": "BF BJ CI CV GH GM GN GW LR ML MR NE NG SH SL SN TG",
-    "Middle Africa": "CD CF CG CM GA GQ ST TD",
-    "Eastern Africa": "BI DJ ER ET KE KM MU RE RW SC SO SS TZ UG YT",
-    "Southern Africa": "AO BW LS MG MW MZ NA SZ ZA ZM ZW",
-    "Middle East": "AE BH IL IQ IR JO KW LB OM PS QA SA SY TR YE",
-    "Caucasus and Central Asia": "AM AZ GE KG KZ TJ TM UZ",
-    "South Asia": "AF BD BT IN LK MV NP PK",
-    "Southeast Asia": "BN ID KH LA MM MY PH SG TH TL VN",
-    "East Asia": "CN HK JP KP KR MN MO TW",
-    "North America": "BM CA GL PM US",
-    "Central America": "BZ CR GT HN MX NI PA SV",
-}
-_REGION_BY_CONTINENT = {
-    "EU": "Europe", "SA": "South America", "OC": "Oceania", "AN": "Antarctica",
-    "NA": "Caribbean",  # after North and Central America above, the rest of it is the Caribbean
-}
-# Common spellings GeoNames does not use (ACLED's own names among them).
-_COUNTRY_ALIASES = {
-    "democratic republic of congo": "CD", "drc": "CD", "dr congo": "CD",
-    "republic of congo": "CG", "congo": "CG", "congo-brazzaville": "CG",
-    "cote d'ivoire": "CI", "palestine": "PS", "state of palestine": "PS",
-    "swaziland": "SZ", "burma": "MM", "united states of america": "US", "usa": "US",
-    "uk": "GB", "great britain": "GB", "czech republic": "CZ", "east timor": "TL",
-    "timor-leste": "TL", "cape verde": "CV", "turkiye": "TR", "macedonia": "MK",
-    "syrian arab republic": "SY", "iran (islamic republic of)": "IR", "russian federation": "RU",
-}
+
+@lru_cache(maxsize=1)
+def codebook() -> dict[str, Any]:
+    """ACLED's conventions and the notes' wording (``data/acled_codebook.yaml``), read once."""
+    return read_yaml(CODEBOOK)
 
 
 def _norm(name: str) -> str:
@@ -98,7 +66,7 @@ def _countries() -> dict[str, dict[str, Any]]:
     for info in by_code.values():
         for key in (info["name"], info["iso"], info["iso3"]):
             index.setdefault(_norm(key), info)
-    for alias, iso2 in _COUNTRY_ALIASES.items():
+    for alias, iso2 in codebook()["country_aliases"].items():
         if iso2 in by_code:
             index.setdefault(alias, by_code[iso2])
     return index
@@ -106,71 +74,35 @@ def _countries() -> dict[str, dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def _regions() -> dict[str, str]:
-    return {iso2: region for region, codes in _REGION_COUNTRIES.items() for iso2 in codes.split()}
+    return {iso2: region for region, codes in codebook()["regions"].items() for iso2 in codes.split()}
+
+
+def country_codes(country: str | None) -> dict[str, str] | None:
+    """{"iso2", "iso3", "numeric", "region"} for a country name or code; None if unknown."""
+    if not country:
+        return None
+    info = _countries().get(_norm(country))
+    if info is None:
+        return None
+    continent = info["continentcode"]
+    region = _regions().get(info["iso"]) or (
+        "" if continent in ("AF", "AS") else codebook()["regions_by_continent"].get(continent, "")
+    )
+    return {"iso2": info["iso"], "iso3": info["iso3"], "numeric": str(info["isonumeric"]), "region": region}
 
 
 def country_info(country: str | None) -> tuple[str, str]:
     """(ISO 3166-1 numeric, ACLED region) for a country name or code; empty strings if unknown."""
-    if not country:
-        return "", ""
-    info = _countries().get(_norm(country))
-    if info is None:
-        return "", ""
-    continent = info["continentcode"]
-    region = _regions().get(info["iso"]) or (
-        "" if continent in ("AF", "AS") else _REGION_BY_CONTINENT.get(continent, "")
-    )
-    return str(info["isonumeric"]), region
+    codes = country_codes(country)
+    return (codes["numeric"], codes["region"]) if codes else ("", "")
 
 
 # ------------------------------------------------------------------------------ notes
 
-# Verb phrases for "ACTOR1 <verb> ACTOR2", by ACLED sub-event type, then by PLOVER type.
-_SUB_EVENT_VERBS = {
-    "Armed clash": "clashed with",
-    "Government regains territory": "regained territory from",
-    "Non-state actor overtakes territory": "took territory from",
-    "Air/drone strike": "carried out an air or drone strike on",
-    "Shelling/artillery/missile attack": "shelled",
-    "Attack": "attacked",
-    "Abduction/forced disappearance": "abducted",
-    "Sexual violence": "committed sexual violence against",
-    "Excessive force against protesters": "used excessive force against",
-    "Arrests": "arrested",
-    "Agreement": "reached an agreement with",
-}
-_PLOVER_VERBS = {
-    "AGREE": "agreed with", "CONSULT": "consulted", "SUPPORT": "supported",
-    "CONCEDE": "made concessions to", "COOPERATE": "cooperated with", "AID": "aided",
-    "RETREAT": "retreated from", "REQUEST": "made a request to", "ACCUSE": "accused",
-    "REJECT": "rejected", "THREATEN": "threatened", "PROTEST": "protested against",
-    "SANCTION": "sanctioned", "MOBILIZE": "mobilized against", "COERCE": "coerced",
-    "ASSAULT": "assaulted",
-}
-# Noun phrases where "a/an" + the lower-cased label would read badly.
-_NOUNS = {
-    "Arrests": "arrests",
-    "Sexual violence": "sexual violence",
-    "Mob violence": "mob violence",
-    "Looting/property destruction": "looting or property destruction",
-    "Disrupted weapons use": "disrupted weapons use",
-    "Grenade": "a grenade attack",
-    "Chemical weapon": "a chemical weapon attack",
-    "Suicide bomb": "a suicide bombing",
-    "Air/drone strike": "an air or drone strike",
-    "Shelling/artillery/missile attack": "a shelling, artillery or missile attack",
-    "Remote explosive/landmine/IED": "a remote explosive, landmine or IED attack",
-    "Headquarters or base established": "the establishment of a headquarters or base",
-    "Battles": "a battle",
-    "Explosions/Remote violence": "an explosion or remote violence event",
-    "Violence against civilians": "violence against civilians",
-    "Strategic developments": "a strategic development",
-}
-
-
 def _noun(label: str) -> str:
-    if label in _NOUNS:
-        return _NOUNS[label]
+    nouns = codebook()["notes"]["nouns"]
+    if label in nouns:
+        return nouns[label]
     lowered = label[0].lower() + label[1:]
     return ("an " if lowered[0] in "aeiou" else "a ") + lowered
 
@@ -235,7 +167,8 @@ def summary(event: Mapping[str, Any]) -> str:
     plover = event.get("plover") or {}
     a1, a2 = event.get("actor1"), event.get("actor2")
     sub, etype, ptype = acled.get("sub_event_type"), acled.get("event_type"), plover.get("type")
-    verb = _SUB_EVENT_VERBS.get(sub or "") or (None if acled else _PLOVER_VERBS.get(ptype or ""))
+    words = codebook()["notes"]
+    verb = words["sub_event_verbs"].get(sub or "") or (None if acled else words["plover_verbs"].get(ptype or ""))
     if a1 and a2 and a1 != a2 and verb:
         core = f"{a1} {verb} {a2}"
     else:
@@ -244,7 +177,7 @@ def summary(event: Mapping[str, Any]) -> str:
         elif etype:
             what = _noun(etype)
         elif ptype:
-            what = f"a {ptype} event"
+            what = words["plover_nouns"].get(ptype) or "an event"
         else:
             what = "an event"
         actors = " and ".join(dict.fromkeys(a for a in (a1, a2) if a))  # one actor on both sides: named once
@@ -266,18 +199,24 @@ def summary(event: Mapping[str, Any]) -> str:
 
 
 def _disorder_type(event_type: str | None, sub_event_type: str | None) -> str:
-    by_sub_event = DISORDER_TYPE_BY_SUB_EVENT.get(sub_event_type or "")
-    return by_sub_event or DISORDER_TYPE.get(event_type or "", "")
+    book = codebook()
+    by_sub_event = book["disorder_type_by_sub_event"].get(sub_event_type or "")
+    return by_sub_event or book["disorder_type"].get(event_type or "", "")
 
 
-def _interaction(acled: Mapping[str, Any], inter1: int | None, inter2: int | None) -> int | None:
-    """ACLED's two-digit code, lower inter first (13 = state forces vs political militia)."""
-    if acled.get("interaction") is not None:
-        return acled["interaction"]
-    codes = sorted(c for c in (inter1, inter2) if isinstance(c, int))
-    if len(codes) == 2:
-        return codes[0] * 10 + codes[1]
-    return codes[0] * 10 if codes else None
+def _interaction(event_type: str | None, inter1: int | None, inter2: int | None) -> int | None:
+    """ACLED's two-digit code, lower inter first (13 = state forces vs political militia).
+
+    Computed from the inter codes written beside it, so the three columns never disagree. One
+    actor: the "sole" code (inter1 x 10) only for the event types ACLED codes with one actor; a
+    battle or violence against civilians without its second side has no code (unknown)."""
+    if isinstance(inter1, int) and isinstance(inter2, int):
+        low, high = sorted((inter1, inter2))
+        return low * 10 + high
+    sole = inter1 if isinstance(inter1, int) else None
+    if sole is not None and event_type in codebook()["sole_actor_event_types"]:
+        return sole * 10
+    return None
 
 
 def _unix_day(published: str | None) -> int | None:
@@ -300,11 +239,34 @@ def _sources(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [event["article"]] if event.get("article") else []
 
 
-def _latest_publication(sources: list[Mapping[str, Any]], article: Mapping[str, Any]) -> int | None:
-    """ACLED's ``timestamp`` is when a row last changed; ours is the newest source's publication,
-    the last time new information reached the event."""
+def _last_change(event: Mapping[str, Any], sources: list[Mapping[str, Any]],
+                 article: Mapping[str, Any]) -> int | None:
+    """ACLED's ``timestamp``: unix seconds of the row's last change. The store's own change time
+    when the event carries one; else the newest source's publication, the last time new
+    information reached the event."""
+    for key in ("timestamp", "updated_at"):
+        value = event.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return int(value)
+        if isinstance(value, str) and (moment := _unix_day(value)) is not None:
+            return moment
     times = [t for t in (_unix_day(s.get("published")) for s in sources) if t is not None]
     return max(times) if times else _unix_day(article.get("published"))
+
+
+def acled_event_id(event_id: str | None, iso3: str | None) -> str | None:
+    """ACLED's ``event_id_cnty`` form: the country's ISO alpha-3 code and a number ("SYR1234...").
+
+    The number is our content-derived event id read as an integer, so it is the same on every
+    export and every re-run that yields the same event, and as unique as that id. (ACLED numbers
+    its rows in sequence; a sequence would change when the store is rebuilt.)"""
+    if not event_id:
+        return None
+    try:
+        number = int(event_id, 16)
+    except ValueError:
+        return f"{iso3 or NO_COUNTRY_ISO3}{event_id}"
+    return f"{iso3 or NO_COUNTRY_ISO3}{number}"
 
 
 def row(event: Mapping[str, Any]) -> dict[str, Any]:
@@ -317,11 +279,12 @@ def row(event: Mapping[str, Any]) -> dict[str, Any]:
     sources = _sources(event)
     event_type, sub_event_type = acled.get("event_type"), acled.get("sub_event_type")
     date = event.get("date") or event.get("date_start")
-    iso, region = country_info(location.get("country"))
+    codes = country_codes(location.get("country")) or {}
     inter1, inter2 = event.get("inter1"), event.get("inter2")
     modality = event.get("modality") or "asserted"
+    outlets = list(dict.fromkeys(s["source"] for s in sources if s.get("source")))
     return {
-        "event_id_cnty": event.get("id"),
+        "event_id_cnty": acled_event_id(event.get("id"), codes.get("iso3")),
         "event_date": date,
         "year": date[:4] if date else None,
         "time_precision": event.get("time_precision"),
@@ -334,26 +297,27 @@ def row(event: Mapping[str, Any]) -> dict[str, Any]:
         "actor2": event.get("actor2"),
         "assoc_actor_2": event.get("assoc_actor_2"),
         "inter2": inter2,
-        "interaction": _interaction(acled, inter1, inter2),
+        "interaction": _interaction(event_type, inter1, inter2),
         "civilian_targeting": "Civilian targeting" if inter2 == CIVILIANS_INTER else "",
-        "iso": iso,
-        "region": region,
+        "iso": codes.get("numeric") or None,
+        "region": codes.get("region") or None,
         "country": location.get("country"),
-        "admin1": location.get("admin1"),
+        "admin1": acled_admin1(location.get("admin1"), codes.get("iso2")),
+        # The bundled gazetteer has no second- or third-level divisions for towns (GeoNames'
+        # admin2 names are not shipped), so these stay empty rather than guessed.
         "admin2": None,
         "admin3": None,
         "location": location.get("name"),
         "latitude": location.get("lat"),
         "longitude": location.get("lon"),
         "geo_precision": location.get("geo_precision"),
-        "source": SOURCE_SEPARATOR.join(
-            dict.fromkeys(s["source"] for s in sources if s.get("source"))
-        ),
-        "source_scale": None,
+        "source": SOURCE_SEPARATOR.join(dict.fromkeys(display_name(o) for o in outlets)),
+        "source_scale": source_scale(outlets, codes.get("iso2")) or None,
         "notes": summary(event),
         "fatalities": event.get("fatalities"),
         "tags": "" if modality == "asserted" else f"modality={modality}",
-        "timestamp": _latest_publication(sources, article),
+        "timestamp": _last_change(event, sources, article),
+        "flashpoint_id": event.get("id"),
         "injured": event.get("injured"),
         "plover_type": plover.get("type"),
         "confidence": event.get("confidence"),

@@ -1,8 +1,9 @@
 """Events as an RFC 7946 GeoJSON FeatureCollection, for QGIS, Leaflet, kepler.gl and the like.
 
-Why flat properties: GIS tools show and filter top-level scalar properties; nested objects end up
-as unreadable strings in their attribute tables. So the ACLED and PLOVER codings, the location and
-the article are spread into plain fields, and the evidence becomes one joined string.
+Why flat properties under the CSV's names: GIS tools show and filter top-level scalar properties;
+nested objects end up as unreadable strings in their attribute tables. And an analyst who filters
+the CSV on ``event_date`` or joins on ``event_id_cnty`` must find the same names on the map layer,
+so each feature's properties are the CSV row, then a few map-only fields.
 
 Why events without coordinates are counted, not silently dropped: a map that shows 40 of 100
 events must say so. The count goes in a foreign member (RFC 7946, section 6.1), which GeoJSON
@@ -13,12 +14,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO
 
-from flashpoint.export.acled_csv import SOURCE_SEPARATOR, summary
-
-EVIDENCE_SEPARATOR = " | "
+from flashpoint.export.acled_csv import row
 
 
 def _coordinates(event: Mapping[str, Any]) -> list[float] | None:
@@ -33,68 +32,45 @@ def _coordinates(event: Mapping[str, Any]) -> list[float] | None:
 
 
 def properties(event: Mapping[str, Any]) -> dict[str, Any]:
-    """The event as one level of scalar fields (names as the store's event columns); a fused
-    event's outlets are joined into ``source``, its article is the representative source's."""
-    acled = event.get("acled") or {}
+    """The event as one level of scalar fields: the CSV's columns under the CSV's names
+    (``event_date``, ``event_id_cnty``, ``iso``, ``disorder_type`` ...), so one filter or join works
+    on both files, then the fields a map reader wants that the CSV has no column for."""
     plover = event.get("plover") or {}
     location = event.get("location") or {}
     article = event.get("article") or {}
     sources = event.get("sources") or ([article] if article else [])
-    return {
-        "id": event.get("id"),
-        "article_id": event.get("article_id") or article.get("article_id"),
-        "event_type": acled.get("event_type"),
-        "sub_event_type": acled.get("sub_event_type"),
-        "interaction": acled.get("interaction"),
-        "plover_type": plover.get("type"),
-        "plover_mode": plover.get("mode"),
-        "actor1": event.get("actor1"),
-        "actor2": event.get("actor2"),
-        "assoc_actor_1": event.get("assoc_actor_1"),
-        "assoc_actor_2": event.get("assoc_actor_2"),
-        "inter1": event.get("inter1"),
-        "inter2": event.get("inter2"),
-        "date": event.get("date"),
+    props = row(event)
+    props.update({
         "date_start": event.get("date_start"),
         "date_end": event.get("date_end"),
-        "time_precision": event.get("time_precision"),
-        "location": location.get("name"),
-        "admin1": location.get("admin1"),
-        "country": location.get("country"),
-        "geonameid": location.get("geonameid"),
-        "geo_precision": location.get("geo_precision"),
-        "fatalities": event.get("fatalities"),
-        "injured": event.get("injured"),
+        "plover_mode": plover.get("mode"),
         "modality": event.get("modality"),
-        "confidence": event.get("confidence"),
-        "evidence": EVIDENCE_SEPARATOR.join(
-            ev["text"] for ev in event.get("evidence") or [] if ev.get("text")
-        ),
+        "geonameid": location.get("geonameid"),
+        "article_id": event.get("article_id") or article.get("article_id"),
         "title": article.get("title"),
-        "source": SOURCE_SEPARATOR.join(dict.fromkeys(s["source"] for s in sources if s.get("source"))),
         "published": article.get("published"),
         "url": article.get("url"),
-        "n_sources": event.get("n_sources") or len(sources),
         "n_outlets": event.get("n_outlets") or len({s.get("source") for s in sources if s.get("source")}),
-        "source_urls": EVIDENCE_SEPARATOR.join(dict.fromkeys(s["url"] for s in sources if s.get("url"))),
         "story_id": event.get("story_id"),
-        "notes": summary(event),
-    }
+    })
+    return props
 
 
-def collection(events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """The FeatureCollection as a dict (for the API, which serialises it itself)."""
+def collection(events: Iterable[Mapping[str, Any]], *, keep_unlocated: bool = False) -> dict[str, Any]:
+    """The FeatureCollection as a dict (for the API, which serialises it itself). Events without
+    a point on Earth are counted in ``flashpoint.skipped_without_coordinates``, or, with
+    ``keep_unlocated``, written with ``"geometry": null`` (RFC 7946, section 3.2)."""
     features = []
     skipped = 0
     for event in events:
         coordinates = _coordinates(event)
-        if coordinates is None:
+        if coordinates is None and not keep_unlocated:
             skipped += 1
             continue
         features.append({
             "type": "Feature",
             "id": event.get("id"),
-            "geometry": {"type": "Point", "coordinates": coordinates},
+            "geometry": {"type": "Point", "coordinates": coordinates} if coordinates else None,
             "properties": properties(event),
         })
     return {
@@ -104,9 +80,13 @@ def collection(events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def write(events: Iterable[Mapping[str, Any]], fp: TextIO) -> int:
-    """Write the collection as UTF-8 JSON; returns the number of features written."""
-    doc = collection(events)
+def write(events: Iterable[Mapping[str, Any]], fp: TextIO, *, keep_unlocated: bool = False,
+          skipped: Callable[[int], None] | None = None) -> int:
+    """Write the collection as UTF-8 JSON; returns the number of features written. ``skipped``
+    is told how many events were left out for want of coordinates (the CLI says so on stderr)."""
+    doc = collection(events, keep_unlocated=keep_unlocated)
     json.dump(doc, fp, ensure_ascii=False, indent=2)
     fp.write("\n")
+    if skipped is not None:
+        skipped(doc["flashpoint"]["skipped_without_coordinates"])
     return len(doc["features"])
