@@ -328,17 +328,28 @@ def _exit_for_failures(summary: Any) -> None:
 @click.option("--interval", type=click.FloatRange(min=0.5), default=300.0, show_default=True, metavar="S",
               help="Seconds between polls of a source (a failing source backs off, up to an hour).")
 @click.option("--once", is_flag=True, help="One pass over every source, then exit.")
+@click.option("--alerts", "alerts_to", metavar="FILE|-",
+              help="After each pass that stored something, append new early-warning alerts (surges, "
+                   "emerging actors; see `flashpoint alerts`) as JSON lines to FILE or stdout (-).")
 def watch(sources: tuple[str, ...], db_url: str | None, published: str | None, source: str | None,
-          encoding: str, interval: float, once: bool) -> None:
+          encoding: str, interval: float, once: bool, alerts_to: str | None) -> None:
     """Poll RSS/Atom feeds and watch folders; code and store only new items. Pages are fetched
     from public addresses only (FLASHPOINT_ALLOW_PRIVATE_URLS=1 lifts that), within
     FLASHPOINT_MAX_ARTICLE_BYTES and FLASHPOINT_FETCH_TIMEOUT."""
     from .watch import SETTLE_S, Watcher, WatchError
 
+    after_store = None
+    if alerts_to is not None:
+        from .alerts.feed import watch_feed
+
+        try:
+            after_store = watch_feed(db_url, alerts_to, echo=lambda line: click.echo(line, err=True))
+        except OSError as exc:
+            _fail(f"cannot write {alerts_to}: {exc.strerror}")
     try:
         watcher = Watcher(sources, db_url=db_url, options=_ingest_options(published, source, encoding),
                           interval=interval, settle=0.0 if once else SETTLE_S,
-                          echo=lambda line: click.echo(line, err=True))
+                          echo=lambda line: click.echo(line, err=True), after_store=after_store)
     except WatchError as exc:
         _fail(str(exc))
     with _user_errors():

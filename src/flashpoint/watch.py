@@ -86,8 +86,10 @@ class Watcher:
     def __init__(self, specs: Iterable[str], *, db_url: str | None = None,
                  options: IngestOptions | None = None, interval: float = 300.0,
                  max_backoff: float = MAX_BACKOFF_S, settle: float = SETTLE_S,
-                 echo: Callable[[str], None] = print) -> None:
+                 echo: Callable[[str], None] = print,
+                 after_store: Callable[[PassResult], None] | None = None) -> None:
         self.sources = make_sources(specs)
+        self.after_store = after_store  # e.g. the alerts feed (`watch --alerts`), after a pass that stored something
         self.db_url = db_url
         self.options = options or IngestOptions()
         self.interval = interval
@@ -222,6 +224,8 @@ class Watcher:
                 self.echo(f"watch: {result.summary.line()}")
                 for line in result.summary.failure_lines():
                     self.echo(f"watch: {line}")
+                if self.after_store is not None and (result.summary.inserted or result.summary.replaced):
+                    self.after_store(result)
             if once:
                 return result
             wait = min(s.due for s in self.sources) - time.monotonic()
