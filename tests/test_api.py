@@ -93,7 +93,7 @@ def test_schema_lists_every_endpoint(client: TestClient) -> None:
         "/api/events", "/api/events/{event_id}", "/api/events/{event_id}/explain",
         "/api/articles", "/api/articles/{article_id}", "/api/actors", "/api/graph", "/api/places",
         "/api/stories", "/api/stories/{story_id}", "/api/search", "/api/stats", "/api/corrections",
-        "/api/events/merge", "/api/events/{event_id}/split", "/api/events/download",
+        "/api/events/merge", "/api/events/{event_id}/split", "/api/events/download", "/api/alerts",
     }
     assert "patch" in paths["/api/events/{event_id}"]
     ops = [op for path in paths.values() for op in path.values()]

@@ -256,12 +256,13 @@ class Alerts:
 
 
 def compute(history: Sequence[Event], as_of: dt.date, config: AlertConfig | None = None, *,
-            selected: Collection[str] | None = None) -> Alerts:
+            selected: Collection[str] | None = None, country_level: bool = True) -> Alerts:
     """Alerts for the week ending ``as_of``.
 
     ``history``: the store's fused events (all of them up to ``as_of``: "first seen" and the
     store's coverage are judged on them). ``selected``: the ids the user's filters keep (None:
-    all); only they are counted and only they raise alerts.
+    all); only they are counted and only they raise alerts. ``country_level`` False leaves out
+    the whole-country rows (a filter on one admin1 makes them that admin1 again).
     """
     config = config or load_config()
     days = config.week_days
@@ -292,7 +293,7 @@ def compute(history: Sequence[Event], as_of: dt.date, config: AlertConfig | None
         country, admin1 = _place(e)
         if country is None:
             continue
-        for area in ((country, None), (country, admin1)) if admin1 else ((country, None),):
+        for area in [*([(country, None)] if country_level else []), *([(country, admin1)] if admin1 else [])]:
             counts[area][0][k] += 1
             counts[area][1][k] += _fatalities(e)
             if k == 0:
@@ -387,7 +388,7 @@ def load_alerts(store: Any, filters: EventFilters | None = None, *, as_of: str |
         start = day - dt.timedelta(days=config.week_days * (config.long_weeks + 1) - 1)
         selected = {str(e["id"]) for e in store.fused_events(
             **filters.with_period(start.isoformat(), day.isoformat()).store_kwargs())}
-    return compute(history, day, config, selected=selected)
+    return compute(history, day, config, selected=selected, country_level=filters.admin1 is None)
 
 
 __all__ = ["Alerts", "AreaFigures", "EmergingActor", "Figures", "Surge", "Week", "compute", "latest_week_day",

@@ -23,7 +23,7 @@ from flashpoint.api.bodies import BodyGuard, BodyLimit
 from flashpoint.api.context import ApiContext
 from flashpoint.api.hosts import TrustedHosts
 from flashpoint.api.ingest import body_limit
-from flashpoint.api.routes import actors, aggregates, articles, corrections, events, search, stories
+from flashpoint.api.routes import actors, aggregates, alerts, articles, corrections, events, search, stories
 from flashpoint.api.routes._responses import AUTH
 from flashpoint.api.security import SecurityHeaders, docs_csp
 from flashpoint.settings import Settings, get_settings
@@ -36,7 +36,7 @@ with `{"detail": "..."}`; a Host header not in FLASHPOINT_TRUSTED_HOSTS answers 
 DOCS_ASSETS = Path(__file__).resolve().parent / "static" / "swagger"
 
 _READ_ROUTERS = (events.router, articles.read_router, actors.router, aggregates.router,
-                 stories.router, search.router, corrections.read_router)
+                 stories.router, search.router, corrections.read_router, alerts.router)
 _WRITE_ROUTERS = (articles.write_router, corrections.write_router)
 
 
