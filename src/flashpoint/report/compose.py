@@ -101,6 +101,16 @@ class Picture:
     caption: list[Statement]
 
 
+@dataclass(frozen=True)
+class EarlyWarning:
+    """The alerts (``flashpoint.alerts``) for the week ending on the period's last day."""
+
+    week: Period
+    surges: list[Statement]
+    emerging: list[Statement]
+    note: list[Statement]       # how the alerts are judged, and what "none" means here
+
+
 @dataclass
 class SitRep:
     title: str
@@ -129,6 +139,7 @@ class SitRep:
     events_omitted: int
     citations: list[Citation]
     method: list[str] = field(default_factory=list)
+    early_warning: EarlyWarning | None = None
 
 
 # ------------------------------------------------------------------------------ wording
@@ -218,6 +229,57 @@ def _notable(event: Event, cites: Citations, limit: int) -> NotableEvent:
         fatalities=support.figure if support is not None else None,
         n_sources=figures.n_sources(event),
     )
+
+
+def _early_warning(store: Any, filters: EventFilters, period: Period, cites: Citations) -> EarlyWarning:
+    """Surges and emerging actors for the week ending on ``period.end``, worded, each citing the
+    events behind it. The figures are ``flashpoint alerts``' own (called, not recomputed), so a
+    report and the alerts never disagree."""
+    from flashpoint.alerts import load_alerts
+    from flashpoint.alerts.text import avg, percent
+
+    found = load_alerts(store, filters.with_period(None, None), as_of=period.end)
+    week = Period(found.week.start, found.week.end)
+    c = found.config
+
+    def place(country: str | None, admin1: str | None) -> str:
+        return f"{admin1} ({country})" if admin1 and country else (admin1 or country or "an unknown place")
+
+    surges = []
+    for s in found.surges:
+        f = s.figures
+        what = plural(f.this_week, "event") if s.measure == "events" else \
+            plural(f.this_week, "reported fatality", "reported fatalities")
+        if s.kind == "new_violence":
+            text = (f"New violence in {place(s.country, s.admin1)}: {what} in the week {week.label()}, "
+                    f"none in the {f.weeks_4w} weeks before ({f.total_52w:,} in the {f.weeks_52w} weeks before).")
+        else:
+            text = (f"Surge in {place(s.country, s.admin1)}: {what} in the week {week.label()}, against "
+                    f"{avg(f.avg_4w)} a week over the {f.weeks_4w} weeks before ({percent(f.change_4w)}) and "
+                    f"{avg(f.avg_52w)} a week over the {f.weeks_52w} weeks before ({percent(f.change_52w)}).")
+        surges.append(Statement(text, cites.cite_events(found.events[i] for i in s.event_ids)))
+    emerging = []
+    for a in found.emerging_actors:
+        if a.scope == "new":
+            text = f"New actor: {a.actor}, first seen on {human_date(a.first_seen)} in {place(a.country, a.admin1)}."
+        else:
+            text = (f"New in {place(a.country, a.admin1)}: {a.actor}, first seen there on {human_date(a.first_seen)} "
+                    f"(elsewhere since {human_date(a.first_seen_anywhere)}).")
+        emerging.append(Statement(text, cites.cite_events(found.events[i] for i in a.event_ids)))
+    note = [Statement(
+        f"The week {week.label()} (the period's last {plural(c.week_days, 'day')}) against the "
+        f"{c.short_weeks} and {c.long_weeks} weeks before, per country and first-level region. A surge is "
+        f"at least {plural(c.min_events, 'event')} (or {c.min_fatalities} fatalities) in the week and "
+        f"{percent(c.threshold)} or more on the {c.short_weeks}-week weekly average; an emerging actor "
+        "is one first seen in the store, or in that region, in the week. Events dated only to a month "
+        "or a longer range are not counted (flashpoint alerts gives every figure).")]
+    if not surges:
+        note.append(Statement("No surge in the week."))
+    if not emerging:
+        note.append(Statement("No emerging actor in the week." if found.history_weeks >= c.min_history_weeks else
+                              f"Emerging actors not judged: the store holds fewer than {c.min_history_weeks} "
+                              "weeks of history before the week."))
+    return EarlyWarning(week, surges, emerging, note)
 
 
 # ------------------------------------------------------------------------------ the report
@@ -372,6 +434,8 @@ def build(store: Any, filters: EventFilters, *, title: str | None = None, style:
     most = [_notable(e, cites, limits["quote_chars"]) for e in figures.most_reported(events, limits["notable"])]
     most_note = [] if most or not events else [Statement("No event in this period was reported by more than one source.")]
 
+    early_warning = _early_warning(store, filters, period, cites)
+
     # -- every event
     event_rows = []
     for e in events[: limits["events_table"]]:
@@ -400,7 +464,7 @@ def build(store: Any, filters: EventFilters, *, title: str | None = None, style:
         actors=actor_rows, actors_note=actors_note, pairs=pair_rows, relations=relation_rows,
         deadliest=deadliest, most_reported=most, most_reported_note=most_note,
         events=event_rows, events_omitted=max(0, len(events) - limits["events_table"]),
-        citations=cites.all(), method=method,
+        citations=cites.all(), method=method, early_warning=early_warning,
     )
 
 

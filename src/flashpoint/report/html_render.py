@@ -120,6 +120,22 @@ def _card(label: str, value: int, figure: str, delta: str) -> str:
             f'<div class="value" data-figure="{figure}">{value:,}</div><div class="delta">{_e(delta)}</div></div>')
 
 
+def _early_warning(rep: SitRep) -> str:
+    """Surges, then emerging actors, each citing its events; the note says how they are judged."""
+    ew = rep.early_warning
+    if ew is None:
+        return ""
+    out = ['<section id="early-warning"><h2>Early warning</h2>\n']
+    if ew.surges:
+        out.append('<h3>Surges</h3>\n<ul class="surges">' + "".join(
+            f'<li data-alert="surge">{_statement(s)}</li>' for s in ew.surges) + "</ul>\n")
+    if ew.emerging:
+        out.append('<h3>Emerging actors</h3>\n<ul class="emerging">' + "".join(
+            f'<li data-alert="emerging-actor">{_statement(s)}</li>' for s in ew.emerging) + "</ul>\n")
+    out.append(_paragraphs(ew.note, "note"))
+    return "".join(out) + "</section>\n"
+
+
 def render(rep: SitRep) -> str:
     """The whole report as an HTML document (UTF-8 text)."""
     now, prev = rep.totals, rep.previous_totals
@@ -159,6 +175,7 @@ def render(rep: SitRep) -> str:
         f'{_num(prev.fatalities, "previous-fatalities")}<td class="num">{_e(change(now.events, prev.events))}</td>'
         "<td></td></tr>\n</tbody></table>\n"
         f'<p class="note">“Before” is the previous period of the same length: {_e(rep.previous.label())}.</p>\n</section>\n')
+    out.append(_early_warning(rep))
 
     out.append('<section id="map"><h2>Map</h2>\n')
     out.append(_picture(rep.map) if rep.map else '<p class="note">No event in this period has coordinates.</p>\n')

@@ -67,6 +67,19 @@ def _source(c: Citation) -> str:
     return f"{c.n}. {', '.join(bits)}.{url}  \n   > {md(c.quote)}"
 
 
+def _early_warning(rep: SitRep) -> list[str]:
+    """Surges, then emerging actors, each a bullet citing its events; the note says how they are judged."""
+    ew = rep.early_warning
+    if ew is None:
+        return []
+    out = ["## Early warning", ""]
+    if ew.surges:
+        out += ["### Surges", ""] + [f"- {_statement(s)}" for s in ew.surges] + [""]
+    if ew.emerging:
+        out += ["### Emerging actors", ""] + [f"- {_statement(s)}" for s in ew.emerging] + [""]
+    return out + [f"*{_statement(s)}*" for s in ew.note] + [""]
+
+
 def render(rep: SitRep, *, image_stem: str | None = None) -> tuple[str, dict[str, bytes]]:
     """The report text and the images it refers to ({file name: PNG bytes}).
 
@@ -101,6 +114,7 @@ def render(rep: SitRep, *, image_stem: str | None = None) -> tuple[str, dict[str
                     change(t.events, t.previous_events), compact_text(t.cites)] for t in rep.types]
                   + [["**All types**", _n(now.events), _n(now.fatalities), _n(prev.events), _n(prev.fatalities),
                       change(now.events, prev.events), ""]], {1, 2, 3, 4, 5})
+    out += _early_warning(rep)
     out += ["## Map", ""]
     out += image(rep.map) if rep.map else ["No event in this period has coordinates.", ""]
     out += ["## Timeline", ""]
