@@ -119,14 +119,13 @@ def _open_reader(db_url: str | None) -> Any:
     return open_existing_store(db_url)
 
 
-def _hint_no_match(store: Any, filters: Any) -> None:
-    """After "(no events)": why, when a filter names a value the store does not hold."""
+def _no_match_hints(store: Any, filters: Any) -> list[str]:
+    """For "(no events)": why, e.g. a filter names a value the store does not hold (its nearest)."""
     from .suggest import hints
 
     lines = hints(store, filters) if not filters.is_empty() else [
         "the store holds no events yet; `flashpoint run FILES` codes some"]
-    for line in lines:
-        click.echo(f"flashpoint: hint: {line}", err=True)
+    return [f"flashpoint: hint: {line}" for line in lines]
 
 
 def _ingest_options(published: str | None, source: str | None, encoding: str) -> IngestOptions:
@@ -389,8 +388,7 @@ def events(db_url: str | None, fmt: str, limit: int | None, order: str, filters:
             except ValueError as exc:
                 raise _BadValue(str(exc)) from None
             total = count_events(store, filters) if limit else len(rows)
-            if not rows:
-                _hint_no_match(store, filters)
+            hints = [] if rows else _no_match_hints(store, filters)
         finally:
             store.close()
         if fmt == "table" and output in (None, "-"):
@@ -405,6 +403,8 @@ def events(db_url: str | None, fmt: str, limit: int | None, order: str, filters:
         if fmt == "table":
             click.echo(f"{_plural(total, 'event')}" if len(rows) == total else
                        f"showing {len(rows)} of {total} events; --limit 0 shows all", err=True)
+        for line in hints:
+            click.echo(line, err=True)
 
 
 def _show_table(rows: list[dict[str, Any]]) -> None:
@@ -457,8 +457,8 @@ def export(db_url: str | None, fmt: str, filters: Any, output: str | None, keep_
                         store.changed_fused_events(changed_since, **filters.store_kwargs()))
             except ValueError as exc:
                 raise _BadValue(str(exc)) from None
-            if not rows and changed_since is None:
-                _hint_no_match(store, filters)
+            for line in [] if rows or changed_since is not None else _no_match_hints(store, filters):
+                click.echo(line, err=True)
             if fmt in GRAPH_FORMATS:
                 from .actors.dictionary import load_dictionary
 
@@ -467,16 +467,18 @@ def export(db_url: str | None, fmt: str, filters: Any, output: str | None, keep_
             store.close()
         if fmt in BINARY_FORMATS:
             out_bin = _open_binary_output(output)
-            write_export(fmt, rows, out_bin)
+            n = write_export(fmt, rows, out_bin)
             out_bin.flush()
             if out_bin is not sys.stdout.buffer:
                 out_bin.close()
+                _wrote(_plural(n, "event"), str(output), fmt)
             return
         out = _open_output(output)
+        what = None
         if fmt == "graphml":
-            graph.write_graphml(g, out)
+            what = f"the actor graph ({_plural(graph.write_graphml(g, out), 'actor')})"
         elif fmt == "graph-json":
-            graph.write_json(g, out)
+            what = f"the actor graph ({_plural(graph.write_json(g, out), 'actor')})"
         elif fmt == "geojson":
             from .export import geojson
 
@@ -485,10 +487,14 @@ def export(db_url: str | None, fmt: str, filters: Any, output: str | None, keep_
                     _warn(f"{n} event(s) without coordinates left out of the GeoJSON "
                           "(--keep-unlocated writes them with a null geometry)")
 
-            geojson.write(rows, out, keep_unlocated=keep_unlocated, skipped=say_skipped)
+            what = _plural(geojson.write(rows, out, keep_unlocated=keep_unlocated, skipped=say_skipped), "event")
         else:
-            write_export(fmt, rows, out)
+            n = write_export(fmt, rows, out)
+            what = _plural(n, "change") if changed_since is not None else _plural(n, "event")
         out.flush()
+        if out is not sys.stdout:
+            out.close()
+            _wrote(what, str(output), fmt)
 
 
 def _graph_inputs(store: Any, rows: list[dict[str, Any]], *, narrow: bool) -> tuple[list, list, list]:
@@ -528,13 +534,12 @@ def report(db_url: str | None, fmt: str, title: str | None, filters: Any, output
     from pathlib import Path
 
     from .report import write_report
-    from .store import open_store
 
     target = None if output in (None, "-") else Path(output)
     if target is not None and not target.parent.is_dir():
         _fail(f"cannot write {output}: no directory {target.parent}")
     with _user_errors():
-        store = open_store(db_url)
+        store = _open_reader(db_url)
         try:
             try:
                 text, written = write_report(store, filters, fmt, target, title=title)
@@ -548,7 +553,8 @@ def report(db_url: str | None, fmt: str, title: str | None, filters: Any, output
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            click.echo("wrote " + ", ".join(str(p) for p in written), err=True)
+            _wrote("the report" + (f" and {_plural(len(written) - 1, 'image')} beside it" if len(written) > 1 else ""),
+                   ", ".join(str(p) for p in written), fmt)
 
 
 @main.command()
@@ -617,10 +623,9 @@ def alerts(db_url: str | None, as_of: str | None, threshold: float | None, min_e
 def actors(db_url: str | None, fmt: str, limit: int | None, min_mentions: int) -> None:
     """Actors found in the stored articles, with mention and article counts."""
     from .export.table import render_rows
-    from .store import open_store
 
     with _user_errors():
-        store = open_store(db_url)
+        store = _open_reader(db_url)
         try:
             rows = store.actors(limit=limit or None, min_mentions=min_mentions)
         finally:
@@ -640,10 +645,9 @@ def actors(db_url: str | None, fmt: str, limit: int | None, min_mentions: int) -
 def articles(db_url: str | None, fmt: str, limit: int | None, show_errors: bool) -> None:
     """List stored articles (or, with --errors, the inputs that failed and why)."""
     from .export.table import render_rows
-    from .store import open_store
 
     with _user_errors():
-        store = open_store(db_url)
+        store = _open_reader(db_url)
         try:
             rows = store.errors() if show_errors else store.articles(limit=limit or None)
         finally:
@@ -693,9 +697,8 @@ def explain(event_id: str, db_url: str | None, fmt: str) -> None:
     EVENT_ID is a fused event id, or the id of one of its reports."""
     from .fuse.corrections import explain as explain_event
     from .fuse.corrections import explain_text
-    from .store import open_store
 
-    with _user_errors(), open_store(db_url) as store:
+    with _user_errors(), _open_reader(db_url) as store:
         fused_id = event_id if store.fused_event(event_id) else store.fused_id_of(event_id)
         if fused_id is None:
             _fail(f"no event {event_id} in {store.url}")

@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .coding import CodingFailure, Outcome, batched, open_coder
@@ -59,16 +60,61 @@ class RunSummary:
         return lines
 
 
-class _Progress:
-    """A tqdm bar on a terminal: articles/s (its rate), events found and errors so far."""
+# JSONL inputs larger than this in all are not counted up front: the bar goes without a total
+# rather than make a run read a huge file twice before it starts.
+COUNT_JSONL_BYTES = 512 * 1024 * 1024
 
-    def __init__(self, enabled: bool, summary: RunSummary) -> None:
+
+def count_inputs(paths: Sequence[str], *, jsonl_budget: int = COUNT_JSONL_BYTES) -> int | None:
+    """How many items ``paths`` will give (a file one, a JSONL file one per non-empty line,
+    a folder its article files), counted cheaply, without parsing; None when that cannot be
+    known up front: standard input, a URL, or more JSONL than ``jsonl_budget`` bytes.
+
+    Why: a progress bar with a total shows how far a long run has got and when it will end."""
+    from .ingest.paths import walk_folder
+    from .ingest.readers import ARTICLE_SUFFIXES, JSONL_SUFFIXES
+
+    files: list[Path] = []
+    total = 0
+    for raw in paths or ["-"]:
+        path = Path(raw)
+        if raw == "-" or ("://" in raw and not path.exists()):
+            return None
+        if path.is_dir():
+            for found in walk_folder(path, ARTICLE_SUFFIXES):
+                if isinstance(found, Path):
+                    files.append(found)
+                else:
+                    total += 1  # an unreadable entry is one recorded failure
+        else:
+            files.append(path)
+    jsonl = [f for f in files if f.suffix.lower() in JSONL_SUFFIXES]
+    try:
+        if sum(f.stat().st_size for f in jsonl) > jsonl_budget:
+            return None
+        for f in jsonl:
+            total += _nonempty_lines(f)
+    except OSError:
+        return None  # the run itself reports the file that cannot be read
+    return total + len(files) - len(jsonl)
+
+
+def _nonempty_lines(path: Path) -> int:
+    with path.open("rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+class _Progress:
+    """A tqdm bar on a terminal: articles/s (its rate), events found and errors so far, and,
+    when the number of inputs is known (``total``), how far the run has got and its ETA."""
+
+    def __init__(self, enabled: bool, summary: RunSummary, total: int | None = None) -> None:
         self._summary = summary
         self._bar: Any = None
         if enabled and sys.stderr.isatty():
             from tqdm import tqdm
 
-            self._bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True)
+            self._bar = tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True, total=total)
 
     def tick(self) -> None:
         if self._bar is not None:
@@ -145,15 +191,19 @@ def run_paths(
     dask_local: int = 0,
     scheduler: str | None = None,
     items: Iterable[Article | IngestError] | None = None,
+    total: int | None = None,
 ) -> RunSummary:
     """Code and store every article in ``paths`` (or in ``items``, inputs already read, e.g. feed
     entries), in this process (``workers=0``), in ``workers`` worker processes while this one
     reads and saves, on a local Dask cluster of ``dask_local`` workers, or on the Dask
-    ``scheduler`` at tcp://HOST:PORT."""
+    ``scheduler`` at tcp://HOST:PORT. ``total``: how many items there are, when known (the
+    progress bar's total); read from ``paths`` when ``items`` is not given."""
     summary = RunSummary()
     started = time.perf_counter()
     store = open_store(db_url)
-    bar = _Progress(progress, summary)
+    if total is None and items is None and progress and sys.stderr.isatty():
+        total = count_inputs(paths)
+    bar = _Progress(progress, summary, total)
     try:
         with open_coder(workers=workers, dask_local=dask_local, scheduler=scheduler) as coder:
             if items is None:

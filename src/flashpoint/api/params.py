@@ -110,3 +110,17 @@ def event_filters(
         min_sources=min_sources,
         story=check_text("story", story),
     )
+
+
+def changed_since_param(
+    changed_since: str | None = Query(None, max_length=40, description="Only what changed at or after this time (2024-05-01 or 2024-05-01T12:00:00Z; UTC unless it says): new, updated and removed events, each with its change and timestamp."),
+) -> str | None:
+    """FastAPI dependency: ``changed_since`` as the store compares it, or ValueError (answered 400)."""
+    from flashpoint.store.changes import parse_changed_since
+
+    if changed_since is None:
+        return None
+    try:
+        return parse_changed_since(changed_since)
+    except ValueError as exc:
+        raise ValueError(f"changed_since: {exc}") from None

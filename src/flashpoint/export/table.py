@@ -22,6 +22,7 @@ MIN_WIDTH = 6  # a squeezed text column still shows its first few letters
 MIN_WIDTHS = {"date": len("2019-04-14")}  # a range may be cut, a single day never
 HEADERS = ("date", "type / sub-type", "actor1", "actor2", "location", "fatalities", "injured",
            "source")
+ID_HEADER = "id"  # optional first column; not squeezable: a cut id is of no use
 NUMERIC = frozenset({"fatalities", "injured"})
 SQUEEZABLE = ("type / sub-type", "actor1", "actor2", "location", "source", "date")
 
@@ -136,12 +137,20 @@ def render_cells(
     return "\n".join(out) + "\n"
 
 
-def render(events: Iterable[Mapping[str, Any]], *, width: int | None = None) -> str:
+def render(events: Iterable[Mapping[str, Any]], *, width: int | None = None, ids: bool = False) -> str:
     """The event table as one string (header, rule, one line per event), each line at most
     ``width`` cells when that is possible; ``width`` defaults to the terminal's (unlimited when
-    standard output is not a terminal)."""
-    return render_cells([_cells(e) for e in events], HEADERS, numeric=NUMERIC, squeezable=SQUEEZABLE,
-                        width=width, empty="(no events)")
+    standard output is not a terminal). ``ids`` adds the event id as the first column, never cut
+    (``flashpoint events`` shows it so that ``flashpoint explain ID`` can be reached)."""
+    headers = (ID_HEADER, *HEADERS) if ids else HEADERS
+    cells = []
+    for e in events:
+        row = _cells(e)
+        if ids:
+            row[ID_HEADER] = _text(e.get("id"))
+        cells.append(row)
+    return render_cells(cells, headers, numeric=NUMERIC, squeezable=SQUEEZABLE, width=width,
+                        empty="(no events)")
 
 
 def render_rows(rows: Iterable[Mapping[str, Any]], columns: list[tuple[str, str]], *, width: int | None = None) -> str:

@@ -500,9 +500,32 @@ def _chunks(stream: BinaryIO, head: bytes = b"") -> Iterator[bytes]:
         yield chunk
 
 
+class _ReadOnce:
+    """A stream that is never read again once it has said end of input.
+
+    Why: on a terminal, end of input is one Ctrl-D, and every read after it waits for another.
+    Sniffing stdin's kind reads a first chunk; a buffered read that came back short has already
+    met the end (buffered streams read on until they have the size asked for or the input ends),
+    so reading on after it would make the user press Ctrl-D twice."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._buffered = isinstance(stream, io.BufferedIOBase)
+        self.ended = False
+
+    def read(self, size: int = -1) -> bytes:
+        if self.ended:
+            return b""
+        data = self._stream.read(size)
+        if not data or size < 0 or (self._buffered and len(data) < size):
+            self.ended = True
+        return data
+
+
 def _read_stream(stream: BinaryIO, options: IngestOptions,
                  notes: IngestNotes | None = None) -> Iterator[Article | IngestError]:
     """stdin: JSONL if its first non-space byte is "{", HTML if it opens with a tag, else text."""
+    stream = _ReadOnce(stream)  # type: ignore[assignment]
     head = b""
     while len(head) < _SNIFF and (chunk := stream.read(_SNIFF)):
         head += chunk

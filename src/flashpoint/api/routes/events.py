@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from flashpoint.api.audit import decode_corrections
 from flashpoint.api.context import get_store
 from flashpoint.api.encoding import json_response
-from flashpoint.api.params import MAX_OFFSET, EventFilters, event_filters
+from flashpoint.api.params import MAX_OFFSET, EventFilters, changed_since_param, event_filters
 from flashpoint.api.routes._responses import READ, READ_ONE
 from flashpoint.api.schemas import EventOut, EventPageOut, ExplainOut
 from flashpoint.store import Store
@@ -25,12 +25,20 @@ def list_events(
     limit: int = Query(100, ge=1, le=1000, description="Events per page."),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Events to skip."),
     sort: Literal["date", "-date"] = Query("-date", description="date: oldest first; -date: newest first. Undated events come last."),
+    changed_since: str | None = Depends(changed_since_param),
     store: Store = Depends(get_store),
 ) -> Response:
-    """Fused events matching the filters, one page at a time, with the total count."""
+    """Fused events matching the filters, one page at a time, with the total count. With
+    ``changed_since``: what changed since then, oldest change first, each event with its
+    ``change`` (new, updated) and ``timestamp``, and removed events as ``{id, change, timestamp,
+    replaced_by}`` whatever the filters (``sort`` does not apply)."""
     kwargs = filters.store_kwargs()
-    events = store.fused_events(limit=limit, offset=offset, newest_first=sort == "-date", **kwargs)
-    total = store.count_fused_events(**kwargs)
+    if changed_since is not None:
+        events = store.changed_fused_events(changed_since, limit=limit, offset=offset, **kwargs)
+        total = store.count_changed_fused_events(changed_since, **kwargs)
+    else:
+        events = store.fused_events(limit=limit, offset=offset, newest_first=sort == "-date", **kwargs)
+        total = store.count_fused_events(**kwargs)
     return json_response({"total": total, "limit": limit, "offset": offset, "events": events})
 
 
