@@ -290,6 +290,9 @@ def test_cli_on_a_store_without_dated_events(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no event in the store is dated" in result.output
     given = CliRunner().invoke(main, ["alerts", "--db", str(empty), "--as-of", "2021-03-14"])
     assert given.exit_code == 0 and "Surges (0)" in given.stdout
+    missing = tmp_path / "missing.db"  # a read-only command: no store is created
+    result = CliRunner().invoke(main, ["alerts", "--db", str(missing)])
+    assert result.exit_code != 0 and "no store at" in result.output and not missing.exists()
 
 
 # ------------------------------------------------------------------------------ the API

@@ -583,7 +583,6 @@ def alerts(db_url: str | None, as_of: str | None, threshold: float | None, min_e
     from .alerts.feed import records
     from .alerts.text import render
     from .filters import EventFilters
-    from .store import open_store
 
     with _user_errors():
         try:
@@ -592,7 +591,7 @@ def alerts(db_url: str | None, as_of: str | None, threshold: float | None, min_e
                                    min_sources=min_sources)
         except ValueError as exc:
             raise _BadValue(str(exc)) from None
-        store = open_store(db_url)
+        store = _open_reader(db_url)
         try:
             try:
                 found = load_alerts(store, filters, as_of=as_of, config=config)
