@@ -16,7 +16,7 @@ SCHEMA_VERSION = "1"
 # Bump when coding changes, so stores know to re-extract articles coded by an older version.
 # Here, beside the records, and not in ``pipeline``: the process that reads and saves a run (the
 # parent of ``--workers``) compares versions but never parses, and must not pay for importing spaCy.
-EXTRACTOR_VERSION = "9"
+EXTRACTOR_VERSION = "10"
 
 
 def scalar_fields(record: Any) -> dict[str, Any]:
