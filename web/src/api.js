@@ -19,10 +19,16 @@ export function query(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params || {})) {
     if (v === null || v === undefined || v === '') continue;
-    q.set(k, String(v));
+    if (Array.isArray(v)) for (const one of v) q.append(k, String(one)); // several values: any matches
+    else q.set(k, String(v));
   }
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+export function authHeaders() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
 export async function api(path, params, { signal } = {}) {

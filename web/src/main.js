@@ -1,20 +1,24 @@
 // Flashpoint dashboard: filters drive the map, timeline, table, network and stories; the event
 // panel shows each field's evidence in the source articles.
 import { h, $, $$, clear, debounce, fmtNumber } from './dom.js';
-import { api, setToken } from './api.js';
-import { state, readHash, setFilters, setEvent, setTab, onChange } from './state.js';
+import { api, authHeaders, query, setToken } from './api.js';
+import { state, readHash, setFilters, setEvent, setTab, onChange, MULTI_KEYS } from './state.js';
 import { initMap, showEvents, selectEvent, clearSelection, invalidate, boundsString } from './map.js';
 import { initTimeline, renderTimeline, setCaption, isoToTs, tsToIso } from './timeline.js';
 import { initTable, setRows, markSelected } from './table.js';
 import { initPanel, openPanel, closePanel, isOpen } from './panel.js';
 import { initNetwork, renderNetwork, markActive, resizeNetwork, hasNetwork } from './network.js';
-import { initStories, renderStories } from './stories.js';
+import { initStories, renderStories, renderStoryPage } from './stories.js';
+import { MultiSelect } from './multiselect.js';
+import { initAlerts, loadAlerts } from './alerts.js';
 
 /* global __ACLED_TYPES__ */
 const ACLED_TYPES = __ACLED_TYPES__;
+const ACTOR_TYPES = __ACTOR_TYPES__; // inter code -> ACLED actor type name
 const PAGE = 1000; // the API's largest page
 const CAP = 5000; // events loaded for the map and table; beyond it the user narrows the filters
-const FORM_KEYS = ['since', 'until', 'country', 'type', 'actor', 'min_sources'];
+const FORM_KEYS = ['since', 'until', 'actor', 'min_sources'];
+const DOWNLOADS = [['csv', 'CSV'], ['geojson', 'GeoJSON']];
 
 let seq = 0;
 let controller = null;
@@ -22,7 +26,8 @@ let stories = [];
 let graphLoaded = null;
 let bboxMode = false;
 let dailyRows = [];
-
+let zoomedOut = false; // the user asked for the whole timeline while a date range is set
+const selects = {}; // multi-select filters by name
 function status(message, kind = 'info') {
   const el = $('#status');
   clear(el);
@@ -52,13 +57,29 @@ function fail(err) {
 
 // ---- filters form
 
-function fillTypeSelect(select) {
+function typeOptions() {
+  const out = [];
   for (const [type, subs] of Object.entries(ACLED_TYPES)) {
-    const group = h('optgroup', { label: type });
-    group.append(h('option', { value: type }, `All ${type}`));
-    for (const sub of subs) group.append(h('option', { value: sub }, sub));
-    select.append(group);
+    out.push({ value: type, label: type, group: type });
+    for (const sub of subs) out.push({ value: sub, label: sub, group: type, indent: true });
   }
+  return out;
+}
+
+function buildMultiSelects() {
+  const specs = [
+    ['country', 'Country'],
+    ['admin1', 'Admin1'],
+    ['type', 'Event type'],
+    ['actor_type', 'Actor type'],
+  ];
+  const slot = $('#multi-filters');
+  for (const [name, label] of specs) {
+    selects[name] = new MultiSelect({ name, label, onChange: (values) => setFilters({ [name]: values }) });
+    slot.append(selects[name].root);
+  }
+  selects.type.setOptions(typeOptions());
+  selects.actor_type.setOptions(Object.entries(ACTOR_TYPES).map(([code, name]) => ({ value: name, label: `${name} (${code})` })));
 }
 
 function syncForm() {
@@ -66,14 +87,9 @@ function syncForm() {
   for (const key of FORM_KEYS) {
     const input = form.elements[key];
     const value = state.filters[key] || '';
-    if (key === 'type' && value && !$$('option', input).some((o) => o.value.toLowerCase() === value.toLowerCase())) {
-      input.append(h('option', { value }, value));
-    }
-    if (key === 'type' && value) {
-      const match = $$('option', input).find((o) => o.value.toLowerCase() === value.toLowerCase());
-      input.value = match ? match.value : value;
-    } else if (input.value !== value) input.value = value;
+    if (input.value !== value) input.value = value;
   }
+  for (const key of MULTI_KEYS) selects[key]?.set(state.filters[key] || []);
 }
 
 function readForm() {
@@ -94,8 +110,11 @@ function renderChips() {
   }
   if (f.bbox) items.push(['bbox', 'Area: map view']);
   if (f.since || f.until) items.push([['since', 'until'], `Dates: ${f.since || '…'} – ${f.until || '…'}`]);
-  if (f.type) items.push(['type', `Type: ${f.type}`]);
-  if (f.country) items.push(['country', `Country: ${f.country}`]);
+  const many = (v) => (Array.isArray(v) ? v.join(' or ') : v);
+  if (f.type) items.push(['type', `Type: ${many(f.type)}`]);
+  if (f.country) items.push(['country', `Country: ${many(f.country)}`]);
+  if (f.admin1) items.push(['admin1', `Admin1: ${many(f.admin1)}`]);
+  if (f.actor_type) items.push(['actor_type', `Actor type: ${many(f.actor_type)}`]);
   if (f.actor) items.push(['actor', `Actor: ${f.actor}`]);
   if (f.min_sources) items.push(['min_sources', `≥ ${f.min_sources} sources`]);
   for (const [keys, label] of items) {
@@ -115,7 +134,7 @@ function renderChips() {
 // ---- data
 
 async function loadEvents(filters, signal) {
-  const params = { ...filters, limit: PAGE, offset: 0, sort: 'date' };
+  const params = { ...filters, limit: PAGE, offset: 0, sort: '-date' };
   const first = await api('events', params, { signal });
   const events = first.events.slice();
   const total = first.total;
@@ -127,12 +146,21 @@ async function loadEvents(filters, signal) {
   return { total, events };
 }
 
+function zoomed() {
+  return Boolean(state.filters.since && state.filters.until && !zoomedOut);
+}
+
 function timelineBucket(rows) {
   const chosen = $('#bucket').value;
   if (chosen !== 'auto') return chosen;
-  const ts = rows.map((r) => isoToTs(String(r.key))).filter((t) => t !== null);
-  if (ts.length < 2) return 'day';
-  const span = (Math.max(...ts) - Math.min(...ts)) / 86400;
+  let span;
+  if (zoomed()) {
+    span = (isoToTs(state.filters.until) - isoToTs(state.filters.since)) / 86400 * 1.5;
+  } else {
+    const ts = rows.map((r) => isoToTs(String(r.key))).filter((t) => t !== null);
+    if (ts.length < 2) return 'day';
+    span = (Math.max(...ts) - Math.min(...ts)) / 86400;
+  }
   return span > 300 ? 'week' : 'day';
 }
 
@@ -154,11 +182,51 @@ function byWeek(rows) {
 function drawTimeline() {
   const by = timelineBucket(dailyRows);
   const rows = by === 'week' ? byWeek(dailyRows) : dailyRows;
-  renderTimeline(rows, by, { since: state.filters.since, until: state.filters.until });
+  const isZoomed = zoomed();
+  renderTimeline(rows, by, { since: state.filters.since, until: state.filters.until }, { zoom: isZoomed });
   const dated = dailyRows.reduce((n, r) => n + (r.events || 0), 0);
   setCaption(dailyRows.length
-    ? `${fmtNumber(dated)} dated, per ${by} · drag to pick dates`
+    ? `${fmtNumber(dated)} dated, per ${by} · ${isZoomed ? `zoomed to ${state.filters.since} – ${state.filters.until}` : 'drag to pick dates'}`
     : 'no dated events');
+  const zoomButton = $('#zoom-out');
+  const ranged = Boolean(state.filters.since && state.filters.until);
+  zoomButton.hidden = !ranged;
+  zoomButton.textContent = isZoomed ? 'Zoom out' : 'Zoom to dates';
+  zoomButton.setAttribute('aria-pressed', isZoomed ? 'false' : 'true');
+}
+
+// The download links carry the filters of the view (the API's own, so the file holds exactly the
+// rows the table and map select, every page of them); with a token they are fetched with it.
+function updateDownloads() {
+  for (const a of $$('#downloads a')) {
+    a.href = `api/events/download${query({ ...state.filters, format: a.dataset.format })}`;
+  }
+}
+
+function downloadBar() {
+  const links = DOWNLOADS.map(([format, label]) => {
+    const a = h('a', { class: 'button-link', 'data-format': format, download: `flashpoint-events.${format}`, href: '#' }, label);
+    a.addEventListener('click', async (e) => {
+      const headers = authHeaders();
+      if (!headers.Authorization) return; // a plain link: the browser downloads it
+      e.preventDefault();
+      try {
+        const res = await fetch(a.href, { headers });
+        if (!res.ok) throw Object.assign(new Error(`${res.status} ${res.statusText}`), { status: res.status });
+        const url = URL.createObjectURL(await res.blob());
+        const tmp = h('a', { href: url, download: a.getAttribute('download') });
+        document.body.append(tmp);
+        tmp.click();
+        tmp.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    return a;
+  });
+  return h('div', { id: 'downloads', class: 'downloads', role: 'group', 'aria-label': 'Download the events of this view' },
+    h('span', { class: 'muted' }, 'Download this view:'), links);
 }
 
 async function refresh() {
@@ -186,6 +254,7 @@ async function refresh() {
     count.dataset.total = String(total);
     setRows(events);
     markSelected(state.eventId);
+    updateDownloads();
     const onMap = showEvents(events, { fit: !bboxMode });
     dailyRows = stats.rows || [];
     drawTimeline();
@@ -207,8 +276,23 @@ async function loadStories() {
     stories = [];
     if (err.status !== 404) console.warn('stories not loaded:', err.message);
   }
-  renderStories(stories, state.filters.story);
+  showStories();
   renderChips();
+}
+
+// The stories tab lists the stories; with one chosen (#story=ID) it is that story's page.
+function showStories() {
+  if (state.filters.story) renderStoryPage(state.filters.story, stories.find((s) => s.id === state.filters.story));
+  else renderStories(stories, null);
+}
+
+async function loadAdmin1Options() {
+  try {
+    const res = await api('stats', { by: 'admin1', country: state.filters.country || null });
+    selects.admin1.setOptions((res.rows || []).filter((r) => r.key).map((r) => ({ value: r.key, label: r.key, count: r.events })));
+  } catch (err) {
+    fail(err);
+  }
 }
 
 // The network follows every filter but the actor one, so choosing an actor keeps its neighbours.
@@ -234,14 +318,11 @@ async function loadGraph() {
 
 async function loadCountries() {
   try {
-    const res = await api('places');
-    const rows = Array.isArray(res) ? res : res.places || res.rows || [];
-    const names = new Set();
-    for (const r of rows) if (r && typeof r.country === 'string' && r.country) names.add(r.country);
-    const list = $('#countries');
-    for (const name of [...names].sort()) list.append(h('option', { value: name }));
-  } catch {
-    /* the country box still takes free text */
+    const res = await api('stats', { by: 'country' });
+    const rows = (res.rows || []).filter((r) => r.key).sort((a, b) => String(a.key).localeCompare(String(b.key)));
+    selects.country.setOptions(rows.map((r) => ({ value: r.key, label: r.key, count: r.events })));
+  } catch (err) {
+    fail(err);
   }
 }
 
@@ -260,6 +341,7 @@ function showTab(name, { focus = false } = {}) {
     loadGraph();
     requestAnimationFrame(resizeNetwork);
   }
+  if (name === 'alerts') loadAlerts();
 }
 
 function tabKeys(e) {
@@ -301,8 +383,9 @@ function bboxControl() {
 
 async function main() {
   readHash();
-  fillTypeSelect($('#filters').elements.type);
+  buildMultiSelects();
   syncForm();
+  $('#events-pane').prepend(downloadBar());
   setBboxMode(Boolean(state.filters.bbox));
   $('#map-tools').append(bboxControl());
 
@@ -311,17 +394,20 @@ async function main() {
     e.preventDefault();
     setFilters(readForm());
   });
-  for (const name of ['since', 'until', 'type', 'min_sources']) {
+  for (const name of ['since', 'until', 'min_sources']) {
     form.elements[name].addEventListener('change', () => setFilters(readForm()));
   }
   const typed = debounce(() => setFilters(readForm()), 400);
   form.elements.actor.addEventListener('input', typed);
-  form.elements.country.addEventListener('change', () => setFilters(readForm()));
   $('#reset').addEventListener('click', () => {
     setBboxMode(false);
     setFilters({}, { replace: true });
   });
   $('#clear-range').addEventListener('click', () => setFilters({ since: null, until: null }));
+  $('#zoom-out').addEventListener('click', () => {
+    zoomedOut = !zoomedOut;
+    drawTimeline();
+  });
   $('#bucket').addEventListener('change', drawTimeline);
 
   for (const tab of $$('[role="tab"]')) {
@@ -341,7 +427,12 @@ async function main() {
       setFilters({ story: id });
     },
   });
-  initTimeline($('#timeline'), { brushed: (since, until) => setFilters({ since, until }) });
+  initTimeline($('#timeline'), {
+    brushed: (since, until) => {
+      zoomedOut = false;
+      setFilters({ since, until });
+    },
+  });
   initNetwork($('#network-pane'), {
     pick: (actor) => {
       setFilters({ actor: state.filters.actor === actor ? null : actor });
@@ -349,7 +440,9 @@ async function main() {
   });
   initStories($('#stories-list'), {
     pick: (id) => setFilters({ story: id }),
+    open,
   });
+  initAlerts($('#alerts-pane'), { open });
 
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && isOpen()) {
@@ -358,9 +451,15 @@ async function main() {
     }
   });
 
+  let lastCountries = JSON.stringify(state.filters.country || []);
   onChange(() => {
     refresh();
-    renderStories(stories, state.filters.story);
+    showStories();
+    const countries = JSON.stringify(state.filters.country || []);
+    if (countries !== lastCountries) {
+      lastCountries = countries;
+      loadAdmin1Options();
+    }
     if (state.tab === 'network') loadGraph();
     markActive(state.filters.actor);
   });
@@ -371,8 +470,9 @@ async function main() {
   await initMap($('#map'), { open, boundsChanged });
 
   const wanted = state.tab;
-  showTab(['events', 'network', 'stories'].includes(wanted) ? wanted : 'events');
+  showTab(['events', 'network', 'stories', 'alerts'].includes(wanted) ? wanted : 'events');
   loadCountries();
+  loadAdmin1Options();
   loadStories();
   await refresh();
   if (state.eventId) open(state.eventId, null);

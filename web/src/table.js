@@ -15,8 +15,10 @@ const COLUMNS = [
 
 let host = null;
 let rows = [];
+// Newest first: the latest events are what an analyst opens the monitor for (and the oldest rows
+// are where mis-dated events collect).
 let sortKey = 'date';
-let sortDir = 1;
+let sortDir = -1;
 let page = 0;
 let onOpen = () => {};
 

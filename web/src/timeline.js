@@ -1,12 +1,14 @@
 // The timeline: events (bars) and fatalities (line) per day or week, from /api/stats.
-// Dragging across it selects a date range, which becomes the since/until filters.
+// Dragging across it selects a date range, which becomes the since/until filters; the band stays
+// on the chosen dates and the chart zooms to them (with a margin either side, so the band and its
+// surroundings stay visible) until the user zooms out or clears the dates.
 import uPlot from 'uplot';
 
 const DAY = 86400;
 let plot = null;
 let host = null;
 let onBrush = () => {};
-let current = { xs: [], range: null };
+let current = { xs: [], range: null, zoom: null };
 let applyingSelect = false;
 let caption = '';
 
@@ -81,7 +83,8 @@ function makeOpts(by) {
     legend: { show: false },
     padding: [8, 8, 0, 4],
     scales: {
-      x: { time: true },
+      // Zoomed: the chosen range and a margin; otherwise the data's own extent.
+      x: { time: true, range: (u, min, max) => current.zoom || [min, max] },
       y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] },
       f: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] },
     },
@@ -118,6 +121,9 @@ function makeOpts(by) {
           out.textContent = `${when}: ${u.data[1][i]} events, ${u.data[2][i]} fatalities`;
         },
       ],
+      // The band is drawn after every draw (creation, resize, zoom): before the first draw the
+      // scales are not set and valToPos has nothing to measure against.
+      draw: [() => showRange(current.range)],
       setSelect: [
         (u) => {
           if (applyingSelect || u.select.width < 3) return;
@@ -142,10 +148,22 @@ export function initTimeline(container, { brushed }) {
   ro.observe(host);
 }
 
-export function renderTimeline(rows, by, range) {
+// The x window for a since/until range: the range and a quarter of its length either side
+// (at least two buckets), so the band is seen against what came before and after.
+export function zoomWindow(range, step) {
+  if (!range || !range.since || !range.until) return null;
+  const lo = isoToTs(range.since);
+  const hi = isoToTs(range.until) + DAY;
+  if (lo === null || hi === null || hi <= lo) return null;
+  const margin = Math.max(2 * step, (hi - lo) / 4);
+  return [lo - margin, hi + margin];
+}
+
+export function renderTimeline(rows, by, range, { zoom = false } = {}) {
   const step = by === 'week' ? 7 * DAY : DAY;
   const data = fill(rows || [], step);
-  current = { xs: data[0], range };
+  current = { xs: data[0], range, zoom: zoom ? zoomWindow(range, step) : null };
+  host.dataset.zoomed = current.zoom ? 'true' : 'false';
   if (plot) plot.destroy();
   plot = null;
   host.dataset.points = String(data[0].length);
@@ -162,19 +180,28 @@ export function renderTimeline(rows, by, range) {
 export function showRange(range) {
   current.range = range;
   if (!plot) return;
+  const width = plot.bbox.width / devicePixelRatio;
+  if (!(width > 0) || plot.scales.x.min === null || plot.scales.x.min === undefined) return;
+  [host.dataset.viewFrom, host.dataset.viewTo] = [tsToIso(plot.scales.x.min), tsToIso(plot.scales.x.max)];
   applyingSelect = true;
   try {
     if (!range || (!range.since && !range.until)) {
       plot.setSelect({ left: 0, width: 0, top: 0, height: 0 }, false);
+      delete host.dataset.bandLeft;
+      delete host.dataset.bandWidth;
       return;
     }
     const xs = current.xs;
     const lo = range.since ? isoToTs(range.since) : xs[0];
-    const hi = range.until ? isoToTs(range.until) + DAY : xs[xs.length - 1];
-    const left = Math.max(0, plot.valToPos(lo, 'x'));
-    const right = Math.min(plot.bbox.width / devicePixelRatio, plot.valToPos(hi, 'x'));
-    plot.setSelect({ left, width: Math.max(2, right - left), top: 0, height: plot.bbox.height / devicePixelRatio }, false);
+    const hi = range.until ? isoToTs(range.until) + DAY : xs[xs.length - 1] + DAY;
+    const left = Math.max(0, Math.min(width, plot.valToPos(lo, 'x')));
+    const right = Math.max(0, Math.min(width, plot.valToPos(hi, 'x')));
+    const band = { left, width: Math.max(2, right - left), top: 0, height: plot.bbox.height / devicePixelRatio };
+    plot.setSelect(band, false);
+    host.dataset.bandLeft = band.left.toFixed(1);
+    host.dataset.bandWidth = band.width.toFixed(1);
   } finally {
     applyingSelect = false;
   }
 }
+
