@@ -394,8 +394,14 @@ def events(db_url: str | None, fmt: str, limit: int | None, order: str, filters:
         if fmt == "table" and output in (None, "-"):
             _show_table(rows)
         else:
+            from .export import table
+
             out = _open_output(output)
-            n = write_export(fmt, rows, out)
+            if fmt == "table":  # the same table as on the terminal, ids included
+                out.write(table.render(rows, ids=True))
+                n = len(rows)
+            else:
+                n = write_export(fmt, rows, out)
             out.flush()
             if out is not sys.stdout:
                 out.close()
