@@ -473,6 +473,9 @@ def test_layout_at_1024_by_768(browser: Any, server: str) -> None:
         sources = page.locator("th[data-key='sources']").bounding_box()
         assert sources["x"] + sources["width"] <= right["x"] + right["width"] + 0.5 <= 1024.5
         assert page.evaluate("(() => { const s = document.querySelector('.table-scroll'); return s.scrollWidth <= s.clientWidth; })()")
+        # Every column header reads in full (none cut to "Sour…").
+        cut = page.eval_on_selector_all("#events-table th button", "bs => bs.filter(b => b.scrollWidth > b.clientWidth).map(b => b.textContent)")
+        assert cut == []
         # No panel overlaps another: header above main, the map beside the table, timeline below the map.
         header, mapbox, timeline = (page.locator(s).bounding_box() for s in (".top", ".map-wrap", "#timeline-box"))
         assert header["y"] + header["height"] <= mapbox["y"] + 0.5
