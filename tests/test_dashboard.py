@@ -503,3 +503,23 @@ def test_map_has_labels_and_no_antimeridian_bands(ui: Watched) -> None:
     assert page.locator(".fp-legend ul").is_hidden()
     page.click(".fp-legend-toggle")
     assert page.locator(".fp-legend ul").is_visible()
+
+
+def test_alerts_panel_opens_each_alerts_events(ui: Watched, server: str) -> None:
+    alerts = get_json(server, "/api/alerts")
+    page = load(ui)
+    page.click("#tab-alerts")
+    page.wait_for_selector("#alerts-pane .alerts-head")
+    assert page.locator("#alerts-pane .surges > li").count() == len(alerts["surges"])
+    assert page.locator("#alerts-pane .actors > li").count() == len(alerts["emerging_actors"])
+    items = alerts["surges"] + alerts["emerging_actors"]
+    if not items:
+        assert "No surge this week." in page.locator("#alerts-pane").inner_text()
+        return
+    first = page.locator("#alerts-pane button.alert").first
+    first.click()
+    page.wait_for_selector("#alerts-pane .alert-events li")
+    ids = page.eval_on_selector_all("#alerts-pane .alert-events button", "bs => bs.map(b => b.dataset.id)")
+    assert sorted(ids) == sorted(items[0]["event_ids"])
+    page.locator("#alerts-pane .alert-events button").first.click()
+    page.locator("#panel").wait_for(state="visible")
