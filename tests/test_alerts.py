@@ -329,6 +329,7 @@ def test_api_alerts(client: TestClient, db: Path) -> None:
 @pytest.mark.parametrize("params, words", [
     ({"as_of": "2021-02-30"}, "is not a date"),
     ({"as_of": "March"}, "as_of"),
+    ({"as_of": "0001-01-07"}, "too early"),
     ({"threshold": "0"}, "threshold"),
     ({"min_events": "0"}, "min_events"),
 ])

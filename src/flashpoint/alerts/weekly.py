@@ -46,13 +46,18 @@ def _day(value: Any) -> dt.date | None:
 
 
 def parse_as_of(value: str | dt.date) -> dt.date:
-    """A YYYY-MM-DD date (ValueError, one line, otherwise)."""
+    """A YYYY-MM-DD date from the year 1000 on (ValueError, one line, otherwise): the baseline
+    reaches a year back, and date arithmetic near year 1 would overflow."""
     if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f"as_of {value!r} is not a date like 2019-04-14") from None
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"as_of {value!r} is not a date like 2019-04-14") from None
+    if day.year < 1000:
+        raise ValueError(f"as_of {day.isoformat()} is too early: give a date from the year 1000 on")
+    return day
 
 
 def week_day(event: Event, config: AlertConfig) -> dt.date | None:
@@ -265,6 +270,7 @@ def compute(history: Sequence[Event], as_of: dt.date, config: AlertConfig | None
     the whole-country rows (a filter on one admin1 makes them that admin1 again).
     """
     config = config or load_config()
+    as_of = parse_as_of(as_of)
     days = config.week_days
     week = week_ending(as_of, config)
     # An event counted in a week was seen on its week day; a coarser one from its earliest day.
