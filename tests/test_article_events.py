@@ -288,6 +288,22 @@ def test_death_tolls_as_news_tells_them(text: str, dead: int) -> None:
     assert e.fatalities == dead
 
 
+def test_a_telegraphic_headline_counts_only_the_number_after_the_death_word() -> None:
+    """"kidnapped 70 Executed 9 People": the parser hangs both numbers on "People"; 70 is the
+    kidnapping's, 9 the dead (issue 21: "kidnapped 900" was printed as 900 killed)."""
+    e = _one("Militants kidnapped 70 Executed 9 People in Raqqa\n\nThe group posted pictures on Monday.")
+    assert e.fatalities == 9
+
+
+def test_a_weeks_toll_is_no_events_toll() -> None:
+    """A week's total over many strikes is no one strike's toll (FA-KES, CC BY 4.0; issue 21:
+    a report's "Deadliest" printed it as one event's 374 dead)."""
+    e = _one("Syria news\n\nAccording to figures compiled by the Syrian Coalitions media office Aleppo bore "
+             "the brunt of the ferocious airstrikes and artillery bombardment with 374 people recorded killed "
+             "in the city and countryside during the past week.")
+    assert not e.fatalities  # no figure stated for one strike (0 by ACLED's convention), never 374
+
+
 def test_people_killed_are_civilians() -> None:
     e = _one("Syria news\n\nWarplanes bombed Idlib on Monday, killing 12 people.")
     assert e.actor2 == "Civilians (Syria)"

@@ -497,3 +497,23 @@ def test_numbers_a_quote_states() -> None:
     assert numbers_in("at least 1,200 dead, twenty-six wounded and two dozen missing") == [1200, 26, 24]
     assert states("223 Daesh fighters and 28", 251) and states("killing 6", 6)
     assert not states("killing 6", 84) and not states("dozens were killed", 160)
+
+
+def test_a_quote_must_say_the_figure_is_of_the_dead() -> None:
+    """"463" or "kidnapped 900" states a number, not a death toll: no figure is printed on it."""
+    from flashpoint.report.support import fatality_support, says_death
+
+    assert says_death("Gunmen killed five people") and says_death("the death toll rose to 12")
+    assert says_death("Daesh has lost 463 fighters") and says_death("18 People Executed")
+    assert not says_death("463") and not says_death("Daesh kidnapped 900 people")
+
+    def event(told: str, sentence: str | None) -> dict:
+        evidence = [{"field": "fatalities", "text": told, "start": 10, "end": 10 + len(told)}]
+        if sentence is not None:
+            evidence.append({"field": "sentence", "text": sentence, "start": 0, "end": 200})
+        return {"fatalities": 463, "sources": [{"fatalities": 463, "evidence": evidence}]}
+
+    assert fatality_support(event("463", None)) is None
+    assert fatality_support(event("463", "Militants kidnapped 463 villagers on Sunday.")) is None
+    found = fatality_support(event("463", "Daesh has lost 463 fighters in the battle."))
+    assert found is not None and found.sentence == "Daesh has lost 463 fighters in the battle."

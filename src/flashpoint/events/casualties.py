@@ -69,9 +69,16 @@ def _tens_before(token: Token, ontology: Ontology) -> Count | None:
     return Count(value, doc[j].idx, doc[j].idx + len(doc[j].text), doc[j].text)
 
 
-def _count_of(noun: Token, ontology: Ontology) -> Count | None:
-    """The count modifying a casualty noun ("two police officers", "at least 16 people")."""
+def _count_of(noun: Token, ontology: Ontology, after: int = -1) -> Count | None:
+    """The count modifying a casualty noun ("two police officers", "at least 16 people").
+
+    ``after``: the index of a predicate that modifies the noun from before it ("Executed 18
+    People"); only a number after it counts it. In a telegraphic headline ("Kidnapped 900 Executed
+    18 People") the parser hangs every number on the noun, and the one before the predicate is
+    another verb's object."""
     for c in noun.children:
+        if c.i <= after:
+            continue
         if c.dep_ == "nummod" or (c.dep_ in {"amod", "quantmod"} and c.like_num):
             return parse_number(c, ontology)
         if c.dep_ == "det" and c.lower_ in {"a", "an"} and noun.tag_ in {"NN", "NNP"}:
@@ -169,7 +176,8 @@ def count_casualties(sentences: list[Span], ontology: Ontology) -> dict[str, Cou
                     break
                 parts = [v for v in [victim] + [c for c in victim.children if c.dep_ == "conj"]
                          if _is_casualty_noun(v, ontology)]
-                counts = [c for c in (_count_of(v, ontology) for v in parts)
+                before = tok.i if tok.head == victim and tok.i < victim.i else -1
+                counts = [c for c in (_count_of(v, ontology, before if v is victim else -1) for v in parts)
                           if c is not None and c.value <= ontology.max_event_count]
                 if counts and len(parts) > 1:
                     # "one mother and her child": a singular victim joined to a counted one is one more

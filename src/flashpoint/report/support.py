@@ -3,7 +3,8 @@
 Why a report checks this at all: fusion keeps the lowest figure its sources state, and coding
 reads a figure from one span of one article; a misread count ("kidnapped 900", a toll summed from
 two sentences) or a figure from another source than the quoted sentence made "Deadliest" print
-figures its own quotes contradict. A report prints a figure only with the words that state it.
+figures its own quotes contradict. A report prints a figure only with the words that state it,
+and state it of the dead: a bare "463" shown as the quote supports no death toll.
 """
 
 from __future__ import annotations
@@ -48,6 +49,20 @@ def numbers_in(text: str) -> list[int]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _fatality_words() -> tuple[str, ...]:
+    from flashpoint.datafiles import read_yaml
+    from flashpoint.settings import DATA_DIR
+
+    return tuple(str(w).lower() for w in read_yaml(DATA_DIR / "report.yaml")["fatality_words"])
+
+
+def says_death(text: str) -> bool:
+    """Whether ``text`` has a word that tells a death ("killed", "death toll", "executed")."""
+    starts = _fatality_words()
+    return any(tok.lower().startswith(starts) for tok in _TOKEN.findall(text) if not tok[0].isdigit())
+
+
 def states(text: str, figure: int) -> bool:
     """Whether ``text`` states ``figure``: as one number, or as numbers that add up to it ("223
     fighters and 28 troops" for 251)."""
@@ -85,6 +100,8 @@ def fatality_support(event: Mapping[str, Any]) -> FatalitySupport | None:
         sentence = next((e for e in evidence if e.get("field") == "sentence"
                          and e.get("start", 0) <= told.get("start", -1) and told.get("end", 0) <= e.get("end", -1)),
                         None)
-        return FatalitySupport(figure, source, str(told["text"]),
-                               str(sentence["text"]) if sentence is not None else str(told["text"]))
+        words = str(sentence["text"]) if sentence is not None else str(told["text"])
+        if not says_death(words):
+            continue  # the quote a reader is shown must say the figure is of the dead
+        return FatalitySupport(figure, source, str(told["text"]), words)
     return None
