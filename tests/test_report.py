@@ -375,6 +375,10 @@ def test_a_period_without_events(hostile_db: Path) -> None:
     ([], "no dated events match"),
 ])
 def test_bad_values_are_one_line(args: list[str], needle: str, tmp_path: Path) -> None:
+    if not args:  # a store with nothing in it (report never creates one: a missing store is exit 1)
+        from flashpoint.store import open_store
+
+        open_store(str(tmp_path / "empty.db")).close()
     proc = fp("report", "--db", str(tmp_path / "empty.db"), *args)
     err = proc.stderr.decode()
     assert proc.returncode == (1 if "no directory" in needle else 2), err
@@ -517,3 +521,22 @@ def test_a_quote_must_say_the_figure_is_of_the_dead() -> None:
     assert fatality_support(event("463", "Militants kidnapped 463 villagers on Sunday.")) is None
     found = fatality_support(event("463", "Daesh has lost 463 fighters in the battle."))
     assert found is not None and found.sentence == "Daesh has lost 463 fighters in the battle."
+
+
+def test_long_citation_lists_link_to_their_full_list(aleppo_db: Path, tmp_path: Path) -> None:
+    """A statement over hundreds of events cites its first few sources and links the full list
+    (issue 21: "[1-344]" could not be followed); every number of every list is a source."""
+    md = fp("report", "--db", str(aleppo_db), "--format", "md").stdout.decode()
+    shown = re.findall(r"\\\[([^\]]*)\\\]", md.split("## Source lists")[0])
+    assert shown and all(len(re.findall(r"\d+", c)) <= 12 for c in shown if "more:" not in c)
+    linked = {int(k) for k in re.findall(r"list L(\d+) under Source lists", md)}
+    assert linked, "a statement over this many events must cite more sources than fit"
+    lists = dict(re.findall(r"^- L(\d+): \\\[(.*)\\\]$", md, flags=re.M))
+    assert {int(k) for k in lists} == linked
+    n_sources = len(re.findall(r"^\d+\. ", md.split("## Sources")[1], flags=re.M))
+    for text in lists.values():
+        for a, b in re.findall(r"(\d+)(?:–(\d+))?", text):
+            assert 1 <= int(a) <= int(b or a) <= n_sources
+    html = fp("report", "--db", str(aleppo_db), "--format", "html").stdout.decode()
+    for k in re.findall(r'href="#cites-(\d+)"', html):
+        assert f'id="cites-{k}"' in html

@@ -8,8 +8,10 @@ the report makes deterministic (events in date order first).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 _QUOTE_FIELDS = ("sentence", "trigger")  # the sentence tells the event; the trigger at least names it
@@ -105,3 +107,50 @@ def compact(numbers: Iterable[int]) -> list[tuple[int, int]]:
 def compact_text(numbers: Iterable[int]) -> str:
     """"1–3, 5, 7–8" (an en dash for ranges)."""
     return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in compact(numbers))
+
+
+# ------------------------------------------------------------------------------ long lists
+
+
+@dataclass
+class LongLists:
+    """Citation lists too long to print after a statement ("[1–344]" over 300 sources helps no
+    reader): the statement shows its first ``shown`` numbers and a link to list L<k>, which the
+    report prints in full once, under "Source lists", before the numbered sources."""
+
+    shown: int
+    lists: list[tuple[int, ...]] = field(default_factory=list)
+    _index: dict[tuple[int, ...], int] = field(default_factory=dict)
+
+    def split(self, numbers: Iterable[int]) -> tuple[list[int], int | None, int]:
+        """(numbers to print, the full list's number or None, how many are not printed)."""
+        ordered = sorted(set(numbers))
+        if len(ordered) <= self.shown:
+            return ordered, None, 0
+        key = tuple(ordered)
+        if key not in self._index:
+            self.lists.append(key)
+            self._index[key] = len(self.lists)
+        return ordered[: self.shown], self._index[key], len(ordered) - self.shown
+
+
+_CURRENT: ContextVar[LongLists | None] = ContextVar("flashpoint_report_long_lists", default=None)
+
+
+@contextmanager
+def long_lists(shown: int) -> Iterator[LongLists]:
+    """While a renderer writes one report: statements' long citation lists are collected here."""
+    lists = LongLists(max(1, shown))
+    token = _CURRENT.set(lists)
+    try:
+        yield lists
+    finally:
+        _CURRENT.reset(token)
+
+
+def split_cites(numbers: Iterable[int]) -> tuple[list[int], int | None, int]:
+    """``LongLists.split`` for the report being rendered; outside one, every number is shown."""
+    lists = _CURRENT.get()
+    if lists is None:
+        return sorted(set(numbers)), None, 0
+    return lists.split(numbers)

@@ -15,9 +15,10 @@ import base64
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from flashpoint.report.citations import Citation, compact
+from flashpoint.report.citations import Citation, LongLists, compact, long_lists, split_cites
 from flashpoint.report.compose import Picture, SitRep, Statement
 from flashpoint.report.figures import change
+from flashpoint.report.style import load_style
 
 _CSS = """
 :root { --ink: #1d2327; --muted: #5f6b73; --rule: #dde3e8; --accent: #9b2c2c; --bg: #fbfbf9; }
@@ -72,11 +73,9 @@ def _e(value: object) -> str:
 def _cites(numbers: Sequence[int]) -> str:
     if not numbers:
         return ""
-    parts = []
-    for a, b in compact(numbers):
-        link = f'<a href="#src-{a}">{a}</a>'
-        parts.append(link if a == b else f'<span class="range">{link}–<a href="#src-{b}">{b}</a></span>')
-    return f'<sup class="cite">[{", ".join(parts)}]</sup>'
+    shown, full, rest = split_cites(numbers)
+    more = f', <a class="more" href="#cites-{full}">{rest:,} more</a>' if full is not None else ""
+    return f'<sup class="cite">[{_links(shown)}{more}]</sup>'
 
 
 def _statement(s: Statement) -> str:
@@ -138,6 +137,30 @@ def _early_warning(rep: SitRep) -> str:
 
 def render(rep: SitRep) -> str:
     """The whole report as an HTML document (UTF-8 text)."""
+    with long_lists(load_style().limits.get("cites_shown", 6)) as lists:
+        return _render(rep, lists)
+
+
+def _source_lists(lists: LongLists) -> str:
+    """The full citation lists statements link to ("12 more" -> L3), each number a link."""
+    if not lists.lists:
+        return ""
+    items = "".join(f'<li id="cites-{k}"><span class="n">L{k}</span><div>[{_links(numbers)}]</div></li>\n'
+                    for k, numbers in enumerate(lists.lists, 1))
+    return ('<section id="source-lists"><h2>Source lists</h2>\n<p class="note">The full lists behind '
+            'statements that cite more sources than fit after them.</p>\n'
+            f'<ol class="sources">\n{items}</ol>\n</section>\n')
+
+
+def _links(numbers: Sequence[int]) -> str:
+    parts = []
+    for a, b in compact(numbers):
+        link = f'<a href="#src-{a}">{a}</a>'
+        parts.append(link if a == b else f'<span class="range">{link}–<a href="#src-{b}">{b}</a></span>')
+    return ", ".join(parts)
+
+
+def _render(rep: SitRep, lists: LongLists) -> str:
     now, prev = rep.totals, rep.previous_totals
     out: list[str] = [
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
@@ -237,6 +260,7 @@ def render(rep: SitRep) -> str:
                    "use flashpoint export with the same options for all of them.</p>\n")
     out.append("</section>\n")
 
+    out.append(_source_lists(lists))
     out.append(f'<section id="sources"><h2>Sources ({len(rep.citations):,})</h2>\n<ol class="sources">\n')
     out.extend(_source(c) for c in rep.citations)
     out.append("</ol>\n</section>\n<footer>" + "".join(f"<p>{_e(m)}</p>" for m in rep.method) + "</footer>\n")

@@ -15,9 +15,10 @@ import base64
 import re
 from collections.abc import Iterable
 
-from flashpoint.report.citations import Citation, compact_text
+from flashpoint.report.citations import Citation, LongLists, compact_text, long_lists, split_cites
 from flashpoint.report.compose import Picture, SitRep, Statement
 from flashpoint.report.figures import change
+from flashpoint.report.style import load_style
 
 # Markdown reads these as markup anywhere in a line ("(" and "#" only after "]" or at a line's
 # start, which our sentences never give article text).
@@ -31,8 +32,17 @@ def md(value: object) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
+def _cite_text(numbers: Iterable[int]) -> str:
+    """"1–3, 5" or, past the report's limit, the first few and where the full list is."""
+    shown, full, rest = split_cites(numbers)
+    text = compact_text(shown)
+    if full is not None:
+        text += f", and {rest:,} more: list L{full} under Source lists"
+    return text
+
+
 def _cites(numbers: Iterable[int]) -> str:
-    text = compact_text(numbers)
+    text = _cite_text(numbers)
     return f" \\[{text}\\]" if text else ""
 
 
@@ -86,6 +96,11 @@ def render(rep: SitRep, *, image_stem: str | None = None) -> tuple[str, dict[str
     With ``image_stem`` ("report"), images are files named "report-map.png" and so on, to write
     beside the Markdown file; without it, they are inline data URIs and the dict is empty.
     """
+    with long_lists(load_style().limits.get("cites_shown", 6)) as lists:
+        return _render(rep, image_stem, lists)
+
+
+def _render(rep: SitRep, image_stem: str | None, lists: LongLists) -> tuple[str, dict[str, bytes]]:
     files: dict[str, bytes] = {}
 
     def image(pic: Picture) -> list[str]:
@@ -111,7 +126,7 @@ def render(rep: SitRep, *, image_stem: str | None = None) -> tuple[str, dict[str
     out += ["## What changed", ""] + [_statement(s) for s in rep.change] + [""]
     out += _table(["Event type", "Events", "Fatalities", "Events before", "Fatalities before", "Change in events", "Sources"],
                   [[md(t.event_type), _n(t.events), _n(t.fatalities), _n(t.previous_events), _n(t.previous_fatalities),
-                    change(t.events, t.previous_events), compact_text(t.cites)] for t in rep.types]
+                    change(t.events, t.previous_events), _cite_text(t.cites)] for t in rep.types]
                   + [["**All types**", _n(now.events), _n(now.fatalities), _n(prev.events), _n(prev.fatalities),
                       change(now.events, prev.events), ""]], {1, 2, 3, 4, 5})
     out += _early_warning(rep)
@@ -126,13 +141,13 @@ def render(rep: SitRep, *, image_stem: str | None = None) -> tuple[str, dict[str
     if rep.actors:
         out += _table(["Actor", "Events", "As actor 1", "As actor 2", "Fatalities in them", "Sources"],
                       [[md(a.actor), _n(a.events), _n(a.as_actor1), _n(a.as_actor2), _n(a.fatalities),
-                        compact_text(a.cites)] for a in rep.actors], {1, 2, 3, 4})
+                        _cite_text(a.cites)] for a in rep.actors], {1, 2, 3, 4})
     else:
         out += ["No actors were named in these events.", ""]
     if rep.pairs:
         out += ["### Who acted against whom", ""]
         out += _table(["Actor 1", "Actor 2", "Events", "Fatalities", "Types", "Sources"],
-                      [[md(p.actor1), md(p.actor2), _n(p.events), _n(p.fatalities), md(p.types), compact_text(p.cites)]
+                      [[md(p.actor1), md(p.actor2), _n(p.events), _n(p.fatalities), md(p.types), _cite_text(p.cites)]
                        for p in rep.pairs], {2, 3})
     out += ["### Relations between these actors", ""]
     out += [f"- {_statement(r.statement)}" for r in rep.relations] or \
@@ -158,6 +173,9 @@ def render(rep: SitRep, *, image_stem: str | None = None) -> tuple[str, dict[str
         out += [f"{rep.events_omitted:,} more events are not listed; use flashpoint export with the same options "
                 "for all of them.", ""]
 
+    if lists.lists:
+        out += ["## Source lists", "", "The full lists behind statements that cite more sources than fit after them.", ""]
+        out += [f"- L{k}: \\[{compact_text(numbers)}\\]" for k, numbers in enumerate(lists.lists, 1)] + [""]
     out += [f"## Sources ({len(rep.citations):,})", ""]
     out += [_source(c) for c in rep.citations] + [""]
     out += ["---", ""] + [md(m) + "  " for m in rep.method] + [""]
