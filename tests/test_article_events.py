@@ -318,6 +318,12 @@ def test_aircraft_act_for_the_state_the_phrase_names_and_no_other() -> None:
         == "Military Forces of Syria"
 
 
+def test_a_wave_of_strikes_is_its_launchers() -> None:
+    """"launched a wave of air strikes": the group noun stands where "air strikes" would."""
+    e = _one("Syria news\n\nTurkish warplanes launched a wave of air strikes on Afrin on Sunday.")
+    assert e.actor1 == "Military Forces of Turkey"
+
+
 def test_government_words_name_the_articles_state() -> None:
     e = _one("Syria news\n\nEight people were killed in Syrian regime shelling in Eastern Ghouta on Tuesday.")
     assert e.actor1 == "Military Forces of Syria"

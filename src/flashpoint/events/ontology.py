@@ -68,6 +68,8 @@ class Ontology:
     fights: frozenset[str] = frozenset()  # generic when linked in a sentence, an event kind in an article
     outcomes: frozenset[str] = frozenset()
     event_heads: frozenset[str] = frozenset()
+    # "a wave of air strikes": nouns that only count or group the event noun after "of"
+    collective_heads: frozenset[str] = frozenset()
     classifier_cues: frozenset[str] = frozenset()
     # sub-event code -> words one of which the sentence must have for the classifier to choose it
     classifier_needs_words: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -148,6 +150,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         fights=frozenset(lex.get("fights", ())),
         outcomes=frozenset(lex.get("outcomes", ())),
         event_heads=frozenset(lex.get("event_heads", ())),
+        collective_heads=frozenset(lex.get("collective_heads", ())),
         # The cue words in their written forms too (a misread lemma must not hide "raped"); the
         # words of trigger phrases as they stand (their inflections, such as "forces", are in
         # nearly every sentence, and a trigger that fires takes its sentence anyway).

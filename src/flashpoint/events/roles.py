@@ -17,6 +17,7 @@ from ..model import ActorMention
 from ..nlp import acts_as_verb, sentence_of
 from .claims import speech_verbs
 from .detect import Hit
+from .ontology import load_ontology
 
 _SUBJ = {"nsubj", "csubj"}
 _OBJ = {"dobj", "obj", "attr", "dative"}
@@ -165,16 +166,26 @@ def _of_object_by(noun: Token) -> Token | None:
     return None
 
 
+def _group_noun(noun: Token) -> Token:
+    """"a wave of air strikes": the group noun ("wave") stands where the event noun would in the
+    sentence; a noun not grouped so stands for itself."""
+    if (noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i != noun.head.i
+            and noun.head.head.lemma_.lower() in load_ontology().collective_heads):
+        return noun.head.head
+    return noun
+
+
 def _nominal(noun: Token, index: MentionIndex, roles: Roles) -> None:
     poss = next((c for c in noun.children if c.dep_ == "poss"), None)
     by = _agent_by(noun) or _of_object_by(noun)
     agent_tok = by or poss
     if poss is not None and by is None and poss.pos_ == "PRON" and index.at(poss) is None:
         agent_tok = None  # "The SDF launched its offensive": "its" is the subject's
-    if (agent_tok is None and noun.dep_ in _OBJ and noun.head.pos_ in {"VERB", "AUX"}
-            and noun.head.lemma_.lower() not in speech_verbs()):
+    holder = _group_noun(noun)
+    if (agent_tok is None and holder.dep_ in _OBJ and holder.head.pos_ in {"VERB", "AUX"}
+            and holder.head.lemma_.lower() not in speech_verbs()):
         # "militants launched an attack on ...", but not "the monitor reported strikes on ..."
-        agent_tok = _subject(noun.head)
+        agent_tok = _subject(holder.head)
     roles.agent = index.at(agent_tok) if agent_tok is not None else None
     if roles.agent is None:
         # "a U.S. missile strike", "Hezbollah shelling": the actor named in front of the noun
