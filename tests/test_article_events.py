@@ -304,6 +304,13 @@ def test_a_weeks_toll_is_no_events_toll() -> None:
     assert not e.fatalities  # no figure stated for one strike (0 by ACLED's convention), never 374
 
 
+def test_a_toll_since_an_offensive_began_is_a_running_total() -> None:
+    """Past perfect with "since": the toll of a campaign up to then, not one raid's (issue 21)."""
+    events = _acled("Syria news\n\nWarplanes struck Manbij on Sunday. At least 120 militants and 15 fighters of "
+                    "the alliance had been killed since the offensive against the town began on May 31, the monitor said.")
+    assert events and not any(e.fatalities for e in events)
+
+
 def test_people_killed_are_civilians() -> None:
     e = _one("Syria news\n\nWarplanes bombed Idlib on Monday, killing 12 people.")
     assert e.actor2 == "Civilians (Syria)"

@@ -147,8 +147,9 @@ def _generic(anchor: Token) -> bool:
 
 def _aggregate(verb: Token) -> bool:
     """"More than 230000 people have been killed in the conflict so far", "865 people killed since
-    strikes began": a running total, not an event. Perfect or participle, with a cue of totals."""
-    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in {"VBZ", "VBP"} for c in verb.children)
+    strikes began", "223 fighters had been killed since the offensive began": a running total, not
+    an event. Perfect (present or past) or participle, with a cue of totals."""
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in {"VBZ", "VBP", "VBD"} for c in verb.children)
     participle = verb.tag_ == "VBN" and verb.dep_ in {"acl", "amod", "relcl"}
     if not (perfect or participle):
         return False
