@@ -296,3 +296,23 @@ def test_reports_dated_only_to_a_month_join_only_by_place_and_words() -> None:
     weekly = report("e", "Manbij", 36.53, 37.95, 2, "Rebel Group (Syria)", [0.0, 0.0, 1.0])
     assert score_pair(report("f", "Manbij", 36.53, 37.95, 2, "Islamic State", [1.0, 0.0, 0.0]),
                       weekly, cfg).blocked_by is None  # a week is specific enough to be weighed
+
+
+def test_a_zero_no_article_states_is_no_casualty_figure() -> None:
+    """Coding writes 0 where an article gives no toll; two such zeros are no agreement and 0
+    against 84 no disagreement. A stated zero ("no one was hurt") is a figure (issue 21: rebel
+    shelling with 84 dead joined a Russian strike on the strength of two unstated zeros)."""
+    from flashpoint.fuse.features import Report, casualty_feature, load_config
+
+    def report(eid: str, fatalities: int, stated: bool) -> Report:
+        evidence = [{"field": "fatalities", "start": 0, "end": 6, "text": "no one"}] if stated else []
+        event = {"date": "2016-10-28", "fatalities": fatalities, "evidence": evidence,
+                 "acled": {"event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike"}}
+        return Report(eid, f"article-{eid}", f"outlet-{eid}", event, {"id": eid}, None)
+
+    cfg = load_config()
+    unknown = cfg.section("casualties")["unknown"]
+    assert casualty_feature(report("a", 0, False), report("b", 0, False), cfg) == unknown
+    assert casualty_feature(report("a", 0, False), report("b", 84, True), cfg) == unknown
+    assert casualty_feature(report("a", 0, True), report("b", 0, True), cfg) == 1.0
+    assert casualty_feature(report("a", 0, True), report("b", 84, True), cfg) < 0.05
