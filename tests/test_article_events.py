@@ -311,6 +311,13 @@ def test_a_toll_since_an_offensive_began_is_a_running_total() -> None:
     assert events and not any(e.fatalities for e in events)
 
 
+def test_a_fortnights_toll_is_no_events_toll() -> None:
+    """FA-KES (CC BY 4.0): a two weeks' total over air raids and rocket fire is no one event's."""
+    events = _acled("Syria news\n\nIn the past two weeks more than 200 civilians have been killed in Aleppo after "
+                    "regime forces responded with air raids to rebel rocket and artillery fire.")
+    assert events and not any(e.fatalities for e in events)
+
+
 def test_people_killed_are_civilians() -> None:
     e = _one("Syria news\n\nWarplanes bombed Idlib on Monday, killing 12 people.")
     assert e.actor2 == "Civilians (Syria)"
