@@ -318,6 +318,12 @@ def test_a_fortnights_toll_is_no_events_toll() -> None:
     assert events and not any(e.fatalities for e in events)
 
 
+def test_a_chemical_attack_told_as_an_air_strike_is_one_chemical_event() -> None:
+    e = _one("86 dead in chemical attack on Syrian town\n\nSyrian aircraft carried out a strike on the town of "
+             "Kafr Zita on Tuesday, residents said.", published="2017-04-05")
+    assert (e.acled.sub_event_type, e.fatalities) == ("Chemical weapon", 86)
+
+
 def test_people_killed_are_civilians() -> None:
     e = _one("Syria news\n\nWarplanes bombed Idlib on Monday, killing 12 people.")
     assert e.actor2 == "Civilians (Syria)"
