@@ -200,3 +200,30 @@ def test_the_walk_reads_the_whole_package() -> None:
     assert len(graph) > 80
     assert "flashpoint.store.repo" in graph["flashpoint.store"]
     assert "flashpoint.model" in graph["flashpoint.pipeline"]
+
+
+def _imports_of(path: Path) -> set[str]:
+    """Top-level names of every module ``path`` imports (``sqlalchemy`` for ``sqlalchemy.exc``)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_store_writes_sql() -> None:
+    """Issue 23: every SQL statement lives in ``flashpoint.store``; other packages ask it by name
+    (fusion through ``Store.fusion_rows``, the API through ``fused_event_columns`` and
+    ``search_articles``, the watcher through ``store.watch_rows``). A module elsewhere that imports
+    SQLAlchemy, or opens a raw transaction, is writing SQL of its own."""
+    offenders = []
+    for name, path in _modules().items():
+        if name == "flashpoint.store" or name.startswith("flashpoint.store."):
+            continue
+        if "sqlalchemy" in _imports_of(path):
+            offenders.append(f"{name} imports sqlalchemy")
+        if ".transaction(" in path.read_text(encoding="utf-8"):
+            offenders.append(f"{name} opens a raw store transaction")
+    assert not offenders, "SQL outside the store:\n" + "\n".join(offenders)
