@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..events.ontology import load_ontology
+from ..model import MODALITIES
 from ..store.fusion_rows import FusionRows
 from .cluster import fused_id_for
 from .features import load_config, score_pair
@@ -26,7 +27,7 @@ from .persist import (
 )
 from .reconcile import EDITABLE, reconcile, sub_event_codes
 
-_MODALITIES = ("asserted", "claimed", "negated", "forecast", "historical", "hypothetical")
+_MODALITIES = MODALITIES  # model.py's vocabulary, said once
 
 
 def _validate(field: str, value: Any) -> Any:
