@@ -516,7 +516,7 @@ def test_year_ago_ordinal_quarter_and_fiscal_quarter(nlp) -> None:
 
 
 def test_vocabulary_file_is_complete(tmp_path) -> None:
-    from flashpoint.times import _load_vocabulary
+    from flashpoint.times.vocabulary import _load_vocabulary
 
     bad = tmp_path / "times.yaml"
     bad.write_text("vague: {}\n", encoding="utf-8")
