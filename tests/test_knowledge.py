@@ -91,7 +91,8 @@ def test_no_inter_code_is_guessed_from_a_name_in_code() -> None:
     for path in (SRC / "events" / "coder.py", SRC / "events" / "roles.py", SRC / "events" / "draft.py",
                  SRC / "actors" / "resolve.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+        docstrings = {id(n.value) for n in ast.walk(tree)
+                      if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
         offenders += [f"{path.relative_to(SRC)}:{n.lineno}" for n in ast.walk(tree)
                       if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
                       and convention.match(n.value)]

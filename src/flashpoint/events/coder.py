@@ -385,7 +385,8 @@ class EventCoder:
 
     def _refine(self, code: str | None, by_target: dict, by_agent: dict, roles: Roles) -> str | None:
         target = roles.target
-        if "protesters" in by_target and any(m is not None and m.inter in self.demonstrator_inters for m in (roles.agent, target)):
+        if "protesters" in by_target and any(m is not None and m.inter in self.demonstrator_inters
+                                             for m in (roles.agent, target)):
             return by_target["protesters"]  # "troops clashed with protesters": a violent demonstration
         if "state" in by_agent and is_state(roles.agent):
             return by_agent["state"]
