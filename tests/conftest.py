@@ -1,22 +1,38 @@
-"""Shared fixtures: the example articles live beside the repository, in ../shared; the store
-backends (SQLite always, PostgreSQL where FLASHPOINT_TEST_PG_URL names a server)."""
+"""Shared fixtures: the seed articles and their gold (shipped in the repository, so tests that need
+them never skip); the store backends (SQLite always, PostgreSQL where FLASHPOINT_TEST_PG_URL names a
+server)."""
 
+import json
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS_JSONL = ROOT / "examples" / "seeds.jsonl"
+SEEDS_GOLD = ROOT / "tests" / "data" / "seeds.gold.json"
 
 
-@pytest.fixture
-def seeds_dir() -> Path:
-    """The seed articles; tests that need them are skipped where the checkout lacks them."""
-    if not SEEDS_DIR.is_dir():
-        pytest.skip(f"seed articles not found at {SEEDS_DIR}")
-    return SEEDS_DIR
+@pytest.fixture(scope="session")
+def seeds_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed articles as the team's share lays them out (``seeds/ID.txt`` beside
+    ``gold/seeds.gold.json``), written from the repository's own copies.
+
+    Why written, not read from ``../shared``: the acceptance tests must run (and fail) from a
+    clone alone, under CI too; the texts in ``examples/seeds.jsonl`` are the share's files byte
+    for byte, and the gold is vendored in ``tests/data/``."""
+    base = tmp_path_factory.mktemp("shared")
+    folder = base / "seeds"
+    folder.mkdir()
+    for line in SEEDS_JSONL.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        (folder / f"{item['id']}.txt").write_bytes(item["text"].encode("utf-8"))
+    (base / "gold").mkdir()
+    shutil.copyfile(SEEDS_GOLD, base / "gold" / "seeds.gold.json")
+    return folder
 
 
 # ------------------------------------------------------------------ store backends

@@ -200,21 +200,15 @@ def test_admin1_table_matches_geonames_codes() -> None:
 
 
 @pytest.fixture(scope="session")
-def seed_000(nlp, gaz):
-    path = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_1d81f38c2b56ac4f.txt"
-    if not path.exists():
-        pytest.skip("seed articles not available")
-    text = path.read_text(encoding="utf-8")
+def seed_000(nlp, gaz, seeds_dir):
+    text = (seeds_dir / "000_1d81f38c2b56ac4f.txt").read_text(encoding="utf-8")
     doc = nlp(text)
     return text, doc, geoparse(doc, Article(id="000", text=text, published="2019-04-15"), gaz)
 
 
 @pytest.fixture(scope="session")
-def seed_003(nlp, gaz):
-    path = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_90859dd07eb196b6.txt"
-    if not path.exists():
-        pytest.skip("seed articles not available")
-    text = path.read_text(encoding="utf-8")
+def seed_003(nlp, gaz, seeds_dir):
+    text = (seeds_dir / "003_90859dd07eb196b6.txt").read_text(encoding="utf-8")
     doc = nlp(text)
     return text, doc, geoparse(doc, Article(id="003", text=text, published="2019-03-18"), gaz)
 

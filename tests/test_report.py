@@ -8,6 +8,7 @@ carries markup must come out inert.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -540,3 +541,61 @@ def test_long_citation_lists_link_to_their_full_list(aleppo_db: Path, tmp_path: 
     html = fp("report", "--db", str(aleppo_db), "--format", "html").stdout.decode()
     for k in re.findall(r'href="#cites-(\d+)"', html):
         assert f'id="cites-{k}"' in html
+
+
+# ------------------------------------------------------------------------------ the FA-KES store holds (issue 21)
+
+
+def test_every_deadliest_figure_is_stated_by_its_own_quote(aleppo_db: Path) -> None:
+    """Over real FA-KES articles: each "Deadliest" figure is a number its quote states, and the
+    quote says a death ("kidnapped 900" or a bare "463" is no death toll)."""
+    from flashpoint.report.support import says_death, states
+
+    md = fp("report", "--db", str(aleppo_db), "--format", "md").stdout.decode()
+    deadliest = md.split("### Deadliest")[1].split("###")[0]
+    items = re.findall(r"^\d+\. (.*?); (\d[\d,]*) killed.*?\n\s+> (.*)$", deadliest, flags=re.M)
+    assert items, deadliest
+    for _, figure, quote in items:
+        n = int(figure.replace(",", ""))
+        assert states(quote, n) and says_death(quote), (figure, quote)
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if value and len(value) >= 10 else None
+
+
+def test_no_event_is_dated_after_the_article_that_reports_it(aleppo_db: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{aleppo_db}?mode=ro", uri=True)
+    try:
+        rows = con.execute("select e.date, e.date_start, e.date_end, a.published from events e "
+                           "join articles a on a.id = e.article_id").fetchall()
+    finally:
+        con.close()
+    assert rows
+    late = [r for r in rows if _day(r[3]) and any(
+        d and d > _day(r[3]) + dt.timedelta(days=1) for d in (_day(r[0]), _day(r[1])))]
+    assert late == []
+
+
+def test_no_fused_event_joins_reports_a_month_apart(aleppo_db: Path) -> None:
+    """Reports whose dates lie more than 30 days apart are not one event, unless they share an
+    exact day (a retelling months later of "21 August 2013" is still that day's event)."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{aleppo_db}?mode=ro", uri=True)
+    try:
+        rows = con.execute("select m.fused_id, coalesce(e.date_start, e.date), coalesce(e.date_end, e.date), "
+                           "e.time_precision from fusion_members m join events e on e.id = m.event_id").fetchall()
+    finally:
+        con.close()
+    members: dict[str, list[tuple[dt.date, dt.date, int | None]]] = {}
+    for fused, start, end, precision in rows:
+        if _day(start) and _day(end):
+            members.setdefault(fused, []).append((_day(start), _day(end), precision))
+    assert any(len(m) > 1 for m in members.values())
+    for fused, spans in members.items():
+        gap = (max(s for s, _, _ in spans) - min(e for _, e, _ in spans)).days
+        exact_days = {s for s, e, p in spans if s == e and p == 1}
+        assert gap <= 30 or len(exact_days) == 1, (fused, spans)

@@ -13,7 +13,6 @@ from flashpoint.nlp import get_nlp
 from flashpoint.times import TimeValue, is_duration, is_vague_value, normalize, resolve_relative, tag_times
 
 MON = dt.date(2019, 4, 15)  # a Monday: the first seed's publication date
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 @pytest.fixture(scope="session")
@@ -202,9 +201,8 @@ def _tag(nlp, text: str, published: str | None):
     return tag_times(nlp(text), Article(id="t", text=text, published=published))
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed articles not available")
-def test_seed_000_times(nlp) -> None:
-    text = (SEEDS / "000_1d81f38c2b56ac4f.txt").read_text(encoding="utf-8")
+def test_seed_000_times(nlp, seeds_dir: Path) -> None:
+    text = (seeds_dir / "000_1d81f38c2b56ac4f.txt").read_text(encoding="utf-8")
     got = {(t.text, t.value, t.precision, t.anchor) for t in _tag(nlp, text, "2019-04-15")}
     assert ("Sunday", "2019-04-14", 1, "published") in got
     assert ("Last week", "2019-W15", 2, "published") in got
@@ -215,9 +213,8 @@ def test_seed_000_times(nlp) -> None:
     assert ("Sunday", None, "published") in undated and ("2014", "2014", None) in undated
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed articles not available")
-def test_seed_003_times(nlp) -> None:
-    text = (SEEDS / "003_90859dd07eb196b6.txt").read_text(encoding="utf-8")
+def test_seed_003_times(nlp, seeds_dir: Path) -> None:
+    text = (seeds_dir / "003_90859dd07eb196b6.txt").read_text(encoding="utf-8")
     times = _tag(nlp, text, "2019-03-18")
     for t in times:
         assert text[t.start : t.end] == t.text
@@ -519,7 +516,7 @@ def test_year_ago_ordinal_quarter_and_fiscal_quarter(nlp) -> None:
 
 
 def test_vocabulary_file_is_complete(tmp_path) -> None:
-    from flashpoint.times import _load_vocabulary
+    from flashpoint.times.vocabulary import _load_vocabulary
 
     bad = tmp_path / "times.yaml"
     bad.write_text("vague: {}\n", encoding="utf-8")

@@ -34,6 +34,22 @@ function actorTypes() {
   return types;
 }
 
+// Colour of each ACLED event type, and of the PLOVER-only bucket, from the ontology's
+// acled_event_types: the one palette the situation report draws with too.
+function typeColors() {
+  const text = fs.readFileSync(ontology, 'utf8');
+  const block = /^acled_event_types:\n((?:[ \t]+-.*\n)+)/m.exec(text);
+  if (!block) throw new Error(`no acled_event_types in ${ontology}`);
+  const colors = {};
+  for (const m of block[1].matchAll(/name:\s*([^,}]+?)\s*,.*colour:\s*"(#[0-9A-Fa-f]{6})"/g)) colors[m[1]] = m[2];
+  const other = /^other_event_type:\s*\{name:\s*([^,}]+?)\s*,\s*colour:\s*"(#[0-9A-Fa-f]{6})"/m.exec(text);
+  if (!other) throw new Error(`no other_event_type in ${ontology}`);
+  const types = Object.keys(acledTypes());
+  const missing = types.filter((t) => !colors[t]);
+  if (missing.length) throw new Error(`no colour for ${missing.join(', ')} in ${ontology}`);
+  return { colors, other: { name: other[1], color: other[2] } };
+}
+
 // Everything this build writes lives in `out`; nothing else is kept there.
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(out, 'basemap'), { recursive: true });
@@ -48,7 +64,11 @@ const js = await esbuild.build({
   outdir: out,
   legalComments: 'none',
   banner: { js: banner },
-  define: { __ACLED_TYPES__: JSON.stringify(acledTypes()), __ACTOR_TYPES__: JSON.stringify(actorTypes()) },
+  define: {
+    __ACLED_TYPES__: JSON.stringify(acledTypes()),
+    __ACTOR_TYPES__: JSON.stringify(actorTypes()),
+    __TYPE_COLORS__: JSON.stringify(typeColors()),
+  },
   metafile: true,
   logLevel: 'warning',
 });

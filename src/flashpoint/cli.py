@@ -818,20 +818,21 @@ def eval_real(split: str, ag_texts: str | None) -> None:
 
 
 @eval_.command("seeds")
-@click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False),
-              default="../shared/gold/seeds.gold.json", show_default=True)
-@click.option("--seeds", "seeds_dir", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder of the seed articles (default: beside the gold folder).")
-def eval_seeds(gold: str, seeds_dir: str | None) -> None:
+@click.option("--gold", "gold", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The seeds' hand coding (default: tests/data/seeds.gold.json, shipped).")
+@click.option("--seeds", "seeds", type=click.Path(exists=True), default=None,
+              help="The seed articles: a JSONL file or a folder of .txt files named as the gold names them "
+                   "(default: examples/seeds.jsonl, shipped).")
+def eval_seeds(gold: str | None, seeds: str | None) -> None:
     """Required events found, false positives, must-not items and field accuracy on the seeds."""
     from pathlib import Path
 
-    from .eval.seeds import evaluate, report
+    from .eval.seeds import GOLD, SEEDS, evaluate, report
 
     try:
-        result = evaluate(Path(gold), Path(seeds_dir) if seeds_dir else None)
+        result = evaluate(Path(gold) if gold else GOLD, Path(seeds) if seeds else SEEDS)
     except (OSError, KeyError, ValueError) as exc:
-        _fail(f"cannot read the seeds gold: {exc}")
+        _fail(f"cannot score the seeds: {exc}")
     click.echo(report(result))
     click.echo(json.dumps(result))
 

@@ -3,7 +3,7 @@
 Why Dask (``dask.distributed``) and not a home-made cluster: it already schedules, retries tasks
 of a dead worker, and scales from one laptop (a ``LocalCluster``) to a team's machines with the
 same code. Flashpoint only adds what is its own: a worker plugin that loads the models once per
-worker, a task (``parallel.code_batch``) that codes one batch, and a driver that keeps a few
+worker, a task (``workers.code_batch``) that codes one batch, and a driver that keeps a few
 batches in flight and saves results as they come back, in any order. Saves are per article and
 keyed by content hash, so they are idempotent whatever order the batches finish in.
 
@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 import dask
 from distributed import Client, LocalCluster, Security, WorkerPlugin, as_completed
 
-from .coding import CodingError, Outcome, outcomes
 from .dask_security import local_security
-from .parallel import code_batch, one_core, warm_up
+from .outcomes import CodingError, Outcome, outcomes
+from .workers import code_batch, one_core, warm_up
 
 if TYPE_CHECKING:
     from .model import Article

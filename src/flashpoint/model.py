@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Literal, get_args
 
 SCHEMA_VERSION = "1"
 
@@ -17,6 +17,13 @@ SCHEMA_VERSION = "1"
 # Here, beside the records, and not in ``pipeline``: the process that reads and saves a run (the
 # parent of ``--workers``) compares versions but never parses, and must not pay for importing spaCy.
 EXTRACTOR_VERSION = "10"
+
+# How a text tells of an event, the one vocabulary of ``Event.modality``: events/modality.py gives
+# each mention one of the first six; "historical" and "hypothetical" are an analyst's words, which a
+# correction may set (fuse/corrections.py). Only ``CODED_MODALITIES`` become events.
+Modality = Literal["asserted", "claimed", "negated", "forecast", "question", "generic", "historical", "hypothetical"]
+MODALITIES: tuple[str, ...] = get_args(Modality)
+CODED_MODALITIES: frozenset[str] = frozenset({"asserted", "claimed"})
 
 
 def scalar_fields(record: Any) -> dict[str, Any]:
@@ -238,7 +245,7 @@ class Event:
     location: Location | None = None
     fatalities: int | None = None
     injured: int | None = None
-    modality: str = "asserted"  # asserted | claimed | negated | forecast | historical | question
+    modality: str = "asserted"  # one of MODALITIES (CODED_MODALITIES, for a coded event)
     confidence: float = 0.0
     evidence: list[Evidence] = field(default_factory=list)
     article_id: str | None = None

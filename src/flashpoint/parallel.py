@@ -3,12 +3,12 @@
 Why processes: coding is CPU-bound Python (spaCy, the geoparser, the classifier's numpy), which a
 thread pool would serialise on the GIL. Why ``spawn``: the parent holds a database connection,
 a progress-bar thread and maybe a loaded model; a forked child would inherit them half-copied.
-Each worker loads spaCy and every model once, in its initializer, then codes batch after batch;
-the parent keeps reading, hashing, skipping known articles and saving results, as in a
-single-process run.
+Each worker loads spaCy and every model once, in its initializer, then codes batch after batch
+(the task and the preparation are ``workers.py``'s, shared with Dask); the parent keeps reading,
+hashing, skipping known articles and saving results, as in a single-process run.
 
 This module's top level imports nothing heavy: a spawned worker imports it to find its
-initializer, and the thread limits below must be set before numpy or onnxruntime load.
+initializer, and the thread limits must be set before numpy or onnxruntime load.
 """
 
 from __future__ import annotations
@@ -24,37 +24,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
-from .coding import BATCH_SIZE, CodingFailure, Outcome, outcomes
+from .outcomes import CodingFailure, Outcome, outcomes
+from .workers import code_batch, one_core, warm_up
 
 if TYPE_CHECKING:
     from .model import Article
-
-# N workers on N cores: each must stay on one core, or the libraries' own thread pools fight.
-SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                   "FLASHPOINT_THREADS": "1"}
-
-# A short article that touches every stage (places, times, actors, an event), so that the first
-# real batch does not pay for loading. Its sentence names itself, so no real article can share it:
-# the classifier's per-sentence embedding memo never serves an article a vector computed here.
-_WARM_UP_TEXT = (
-    "Flashpoint warm-up\n\n"
-    "Flashpoint warm-up: gunmen attacked a police checkpoint in Mosul on Sunday, killing two officers."
-)
-
-
-def warm_up() -> None:
-    """Load spaCy, the gazetteer, the actor dictionary and the classifier in this process now."""
-    from .ingest import make_article
-    from .pipeline import extract_articles
-
-    list(extract_articles([make_article(_WARM_UP_TEXT, origin="warm-up")]))
-
-
-def code_batch(batch: list[Article]) -> list[Outcome]:
-    """The task a worker (a pool process or a Dask worker) runs: one parse batch, coded."""
-    from .pipeline import code_articles
-
-    return list(code_articles(batch, batch_size=BATCH_SIZE))
 
 
 def _exit_with_parent(parent_pid: int) -> None:
@@ -68,17 +42,6 @@ def _exit_with_parent(parent_pid: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, name="flashpoint-parent-watch", daemon=True).start()
-
-
-def one_core() -> None:
-    """Make this worker use one core: it is one of N workers sharing N cores.
-
-    Why ``FLASHPOINT_THREADS`` too: onnxruntime's session (the event classifier's embedder) sizes
-    its thread pool from that setting, not from the BLAS variables; two workers with two spinning
-    threads each on two cores ran no faster than one process. Called before any model loads; only
-    ever in a worker process, never in the process a user imported Flashpoint into.
-    """
-    os.environ.update(SINGLE_THREADED)
 
 
 def init_worker(parent_pid: int) -> None:

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from .actors.dictionary import load_dictionary
 from .actors.relations import read_relations
 from .actors.resolve import get_resolver
-from .coding import CodingFailure
+from .outcomes import CodingFailure
 from .events.claims import read_claims
 from .events.classifier import get_classifier
 from .events.coder import EventCoder

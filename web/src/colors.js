@@ -1,13 +1,10 @@
 // Colours by ACLED event type (markers, legend, table swatches) and by actor type (network).
-export const TYPE_COLORS = {
-  'Battles': '#c62828',
-  'Explosions/Remote violence': '#ef6c00',
-  'Violence against civilians': '#6a1b9a',
-  'Protests': '#2e7d32',
-  'Riots': '#8d6e63',
-  'Strategic developments': '#1565c0',
-};
-export const OTHER_COLOR = '#757575';
+// Event-type colours come from src/flashpoint/data/ontology.yaml (acled_event_types), put in by
+// build.mjs: the situation report draws with the same palette.
+/* global __TYPE_COLORS__ */
+export const TYPE_COLORS = __TYPE_COLORS__.colors;
+export const OTHER_COLOR = __TYPE_COLORS__.other.color;
+export const OTHER_LABEL = __TYPE_COLORS__.other.name;
 
 export function typeColor(type) {
   return TYPE_COLORS[type] || OTHER_COLOR;

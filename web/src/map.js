@@ -5,7 +5,7 @@ import L from './leaflet-global.js';
 import 'leaflet.markercluster';
 import { feature } from 'topojson-client';
 import { h } from './dom.js';
-import { TYPE_COLORS, OTHER_COLOR, typeColor } from './colors.js';
+import { TYPE_COLORS, OTHER_COLOR, OTHER_LABEL, typeColor } from './colors.js';
 
 let map = null;
 let cluster = null;
@@ -49,7 +49,7 @@ function clusterIcon(c) {
 function legend() {
   const control = L.control({ position: 'bottomleft' });
   control.onAdd = () => {
-    const items = [...Object.entries(TYPE_COLORS), ['Other / uncoded', OTHER_COLOR]].map(([name, color]) => {
+    const items = [...Object.entries(TYPE_COLORS), [OTHER_LABEL, OTHER_COLOR]].map(([name, color]) => {
       const sw = h('span', { class: 'swatch', 'aria-hidden': 'true' });
       sw.style.background = color;
       return h('li', null, sw, name);

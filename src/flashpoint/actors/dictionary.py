@@ -15,6 +15,7 @@ from pathlib import Path
 from ..datafiles import read_yaml
 from ..model import Actor
 from ..settings import DATA_DIR
+from .conventions import load_conventions
 
 ACTOR_TYPES = {
     1: "State forces",
@@ -26,7 +27,7 @@ ACTOR_TYPES = {
     7: "Civilians",
     8: "External/Other forces",
 }
-CIVILIANS_INTER = 7  # ACLED's interaction code for civilians
+CIVILIANS_INTER = load_conventions()["civilians"].inter  # ACLED's interaction code for civilians (7)
 
 _APOSTROPHES = "\u2019\u2018\u02bc\u02bb`\u00b4"
 
@@ -126,11 +127,16 @@ def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
             contextual[actor.name] = list(item["contextual_aliases"])
 
     gen = read_yaml(data_dir / "generic_actors.yaml")
-    rules = [
-        GenericRule(tuple(g["lemmas"]), g["template"], g["inter"], tuple(g.get("link", ())),
-                    bool(g.get("needs_owner", False)), frozenset(g.get("link_except", ())))
-        for g in gen["generic"]
-    ]
+    names = load_conventions(data_dir)
+    rules = []
+    for g in gen["generic"]:
+        if "name" in g and g["name"] not in names.names:
+            raise ValueError(f"generic_actors.yaml: {g['lemmas'][0]!r} names unknown kind {g['name']!r}")
+        name = names[g["name"]] if "name" in g else None  # the convention it follows, or its own template
+        rules.append(GenericRule(
+            tuple(g["lemmas"]), name.template if name else g["template"], name.inter if name else g["inter"],
+            tuple(g.get("link", ())), bool(g.get("needs_owner", False)), frozenset(g.get("link_except", ())),
+        ))
     demonyms: dict[str, tuple[str, str]] = {}
     countries: dict[str, str] = {}
     for line in (data_dir / "demonyms.tsv").read_text(encoding="utf-8").splitlines():

@@ -8,10 +8,10 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..model import ActorMention
+from ..events.claims import speech_verbs
 from ..nlp import sentence_of
 
 _SUBJ = {"nsubj", "csubj"}
-_SPEECH = {"say", "tell", "announce", "claim", "state", "add", "report", "declare", "insist"}
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "them"}
 
@@ -94,6 +94,6 @@ def _speaker_of(token: Token) -> Token | None:
     verb = token.head
     while verb.dep_ in {"ccomp", "conj", "xcomp"} and verb.head.i != verb.i:
         verb = verb.head
-        if verb.lemma_ in _SPEECH:
+        if verb.lemma_ in speech_verbs("speaker"):
             return next((c for c in verb.children if c.dep_ in _SUBJ), None)
     return None

@@ -21,6 +21,7 @@ from ..datafiles import read_yaml
 from ..model import ActorMention
 from ..nlp import furniture_end, lemma_matchers, sentence_of
 from ..settings import DATA_DIR
+from .conventions import load_conventions
 from .dictionary import (
     ACTOR_TYPES,
     CIVILIANS_INTER,
@@ -389,7 +390,7 @@ def _resolution_settings() -> dict:
     return read_yaml(DATA_DIR / "resolution.yaml")
 
 
-_STATE_FORCES = ("Military Forces of", "Police Forces of")
+_STATE_FORCES = load_conventions().state_prefixes  # "Military Forces of", "Police Forces of"
 _SPONSOR_WORDS = {"backed", "led", "allied", "aligned", "supported", "sponsored", "funded", "armed", "trained",
                   "linked", "affiliated", "inspired", "controlled", "held", "run", "brokered"}
 

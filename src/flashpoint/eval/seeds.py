@@ -1,5 +1,11 @@
 """The seed articles scored against their hand coding (``seeds.gold.json``).
 
+Both ship with the repository: the gold in ``tests/data/seeds.gold.json`` (a verbatim copy of the
+team's ``../shared/gold/seeds.gold.json``) and the articles in ``examples/seeds.jsonl``, so that the
+score, and the acceptance tests built on it, never depend on a folder beside the clone. A folder
+of ``.txt`` files named as the gold names them (the team's ``../shared/seeds``) still works with
+``--seeds``.
+
 An event is found when a coded event has the gold's ACLED sub-event (or, for PLOVER-only gold
 events, the PLOVER type) and its evidence sentences contain the gold evidence. Then each field
 (actors, date, place, casualties, PLOVER type) is compared. Coded events matching no required or
@@ -13,6 +19,10 @@ import re
 from pathlib import Path
 
 from ..pipeline import extract
+
+REPO = Path(__file__).resolve().parents[3]
+GOLD = REPO / "tests" / "data" / "seeds.gold.json"
+SEEDS = REPO / "examples" / "seeds.jsonl"
 
 PERSON_AS = {"Civilians (Iraq)": {"Civilians (Iraq)", "Alaa Mashzoub"}}
 
@@ -75,13 +85,36 @@ def _must_not(doc: dict, events: list[dict]) -> list[str]:
     return hits
 
 
-def evaluate(gold_path: Path, seeds_dir: Path | None = None) -> dict:
+def read_seeds(source: Path) -> dict[str, str]:
+    """The seed texts by the gold's file name ("000_1d81f38c2b56ac4f.txt"), from a JSONL file of
+    ``{"id", "text", ...}`` lines (an id is the file name without ``.txt``) or a folder of files.
+
+    Why both: the repository ships the seeds as one JSONL file, the team's share as text files;
+    the texts are the same bytes, so either gives the same score."""
+    if source.is_dir():
+        return {p.name: p.read_text(encoding="utf-8") for p in sorted(source.glob("*.txt"))}
+    texts: dict[str, str] = {}
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            texts[f"{item['id']}.txt"] = item["text"]
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"{source}:{number}: not a seed line with an id and a text ({exc})") from None
+    return texts
+
+
+def evaluate(gold_path: Path = GOLD, seeds: Path = SEEDS) -> dict:
+    """Score the seeds (a JSONL file or a folder of ``.txt`` files) against the gold."""
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    seeds_dir = seeds_dir or gold_path.parent.parent / "seeds"
+    texts = read_seeds(seeds)
     docs = []
     totals = {"required": 0, "found": 0, "false_positives": 0, "must_not_violations": 0, "fields": 0, "fields_ok": 0}
     for doc in gold["documents"]:
-        text = (seeds_dir / doc["file"]).read_text(encoding="utf-8")
+        if doc["file"] not in texts:
+            raise ValueError(f"no text for {doc['file']} in {seeds}")
+        text = texts[doc["file"]]
         given = doc.get("given", {})
         result = extract(text, published=given.get("published"), source=given.get("outlet")).to_dict()
         events = result["events"]

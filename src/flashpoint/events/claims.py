@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Literal, get_args
 
 from spacy.tokens import Doc, Span, Token
 
@@ -20,16 +21,30 @@ from ..settings import DATA_DIR
 _QUOTES = "\"\u201c\u201d\u2018\u2019'"
 
 
+SpeechUse = Literal["any", "claimed", "report", "speaker"]
+
+
 @functools.lru_cache(maxsize=2)
-def _cues(data_dir: Path = DATA_DIR) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+def _cues(data_dir: Path = DATA_DIR) -> tuple[frozenset[str], tuple[tuple[str, ...], ...], dict[str, frozenset[str]]]:
     raw = read_yaml(data_dir / "claims.yaml")
-    return frozenset(raw["speech_verbs"]), tuple(tuple(p.split()) for p in raw["according_to"])
+    verbs = frozenset(raw["speech_verbs"])
+    uses = {use: frozenset(words) for use, words in raw.get("speech_verb_uses", {}).items()}
+    for use, words in uses.items():
+        if words - verbs:
+            raise ValueError(f"claims.yaml: speech_verb_uses.{use} has verbs not in speech_verbs: "
+                             f"{', '.join(sorted(words - verbs))}")
+    missing = set(get_args(SpeechUse)) - {"any"} - uses.keys()
+    if missing:
+        raise ValueError(f"claims.yaml: speech_verb_uses lacks {', '.join(sorted(missing))}")
+    return verbs, tuple(tuple(p.split()) for p in raw["according_to"]), uses
 
 
-def speech_verbs() -> frozenset[str]:
+def speech_verbs(use: SpeechUse = "any") -> frozenset[str]:
     """The lemmas of reported speech ("said", "reported"): whoever is their subject told of an
-    event, and did not do it."""
-    return _cues()[0]
+    event, and did not do it. ``use`` names the narrower part of the list one rule reads
+    (``speech_verb_uses`` in claims.yaml says why each differs)."""
+    verbs, _, uses = _cues()
+    return verbs if use == "any" else uses[use]
 
 
 def _span_of(tokens: list[Token]) -> Span | None:
@@ -52,7 +67,7 @@ def _speaker_actor(speaker: Span, mentions: list[ActorMention]) -> str | None:
 
 
 def read_claims(doc: Doc, mentions: list[ActorMention], *, body_start: int = 0) -> list[Claim]:
-    verbs, according = _cues()
+    verbs, according, _ = _cues()
     claims: list[Claim] = []
     seen: set[tuple[int, int]] = set()
 

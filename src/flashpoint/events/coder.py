@@ -16,7 +16,8 @@ from functools import partial
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
-from ..actors.dictionary import ActorDictionary
+from ..actors.conventions import load_conventions
+from ..actors.dictionary import ACTOR_TYPES, CIVILIANS_INTER, ActorDictionary
 from ..model import (
     AcledCoding,
     ActorMention,
@@ -61,7 +62,6 @@ from .roles import MentionIndex, Roles, fill_roles
 
 _RELATIVE_TAIL = ("after", "before", "following", "later")
 _TERRITORY = {"GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER"}
-_SPEECH_VERBS = {"say", "tell", "add", "announce", "claim", "state", "report", "declare", "insist", "confirm"}
 
 
 def _interaction(a: int | None, b: int | None) -> int | None:
@@ -89,6 +89,11 @@ class EventCoder:
         for t in ontology.triggers:
             for code in {t.code, *t.by_target.values(), *t.by_agent.values()} - {None}:
                 self.vetoes[code] = self.vetoes.get(code, frozenset()) | t.not_in_sentence
+        conventions = load_conventions()
+        for t in ontology.triggers:  # a default agent spelled unlike any convention fails here, not mid-run
+            if t.default_agent:
+                conventions.inter_of_template(t.default_agent)
+        self.demonstrator_inters = frozenset((conventions["rioters"].inter, conventions["protesters"].inter))
 
     # --- public -------------------------------------------------------------------------------
     def code(
@@ -182,7 +187,7 @@ class EventCoder:
             trigger = self._synthetic_trigger(labels[top], float(p[top]))
             anchor = sent.root
             content = [c for c in anchor.children if c.dep_ in {"ccomp", "parataxis"}]
-            if anchor.lemma_ in _SPEECH_VERBS and content:
+            if anchor.lemma_ in speech_verbs("report") and content:
                 anchor = content[0]  # “It continues to fund ...,” the official said: read what was said
             if in_headline_case(doc[anchor.i : anchor.i + 1]):
                 continue  # "Syrian Airstrikes Kill Over 100 ...": another story's headline
@@ -207,7 +212,7 @@ class EventCoder:
     def _synthetic_trigger(self, code: str, prob: float) -> Trigger:
         sub = self.ontology.sub_event(code)
         roles = "symmetric" if code == "ARMED_CLASH" else "agent" if sub.event_type in {"Protests", "Riots"} else "svo"
-        default = {"Protests": "Protesters ({country})", "Riots": "Rioters ({country})"}.get(sub.event_type)
+        default = load_conventions().default_agent(sub.event_type)
         return Trigger(id=f"classifier:{code}", lemmas=(), phrases=(), pos=frozenset({"VERB", "NOUN", "AUX"}),
                        code=code, plover_type=sub.plover, plover_mode=None, roles=roles,
                        default_agent=default, weight=round(prob, 3))
@@ -380,12 +385,13 @@ class EventCoder:
 
     def _refine(self, code: str | None, by_target: dict, by_agent: dict, roles: Roles) -> str | None:
         target = roles.target
-        if "protesters" in by_target and any(m is not None and m.inter in {5, 6} for m in (roles.agent, target)):
+        if "protesters" in by_target and any(m is not None and m.inter in self.demonstrator_inters
+                                             for m in (roles.agent, target)):
             return by_target["protesters"]  # "troops clashed with protesters": a violent demonstration
         if "state" in by_agent and is_state(roles.agent):
             return by_agent["state"]
         if target is not None:
-            civilian = target.inter == 7 or (target.method == "person" and target.actor_type == "Person")
+            civilian = target.inter == CIVILIANS_INTER or (target.method == "person" and target.actor_type == "Person")
             if "civilian" in by_target and civilian:
                 return by_target["civilian"]
             if "armed" in by_target and (is_armed(target) or target.actor_type == "Armed person"):
@@ -454,19 +460,21 @@ class EventCoder:
         a2 = _military_if_material(a2, d.plover, focus_country) if sub is not None else a2
         if a1 is not None and a2 is not None and a1.actor == a2.actor:
             a2 = None  # one actor on both sides is a parse or merge slip, not a fight with itself
-        if sub is not None and a1 is not None and a1.inter == 7 and d.plover == "ASSAULT":
+        if sub is not None and a1 is not None and a1.inter == CIVILIANS_INTER and d.plover == "ASSAULT":
             a1, a2 = None, a2 or a1  # civilians are the ones hit, never the perpetrators, in ACLED's coding
         name1, inter1 = (a1.actor, a1.inter) if a1 else (None, None)
+        civilians = load_conventions()["civilians"]
         if a1 is None and d.hit.trigger.default_agent and country:
-            name1, inter1 = d.hit.trigger.default_agent.format(country=country), 6 if "Protesters" in d.hit.trigger.default_agent else 5
+            template = d.hit.trigger.default_agent
+            name1, inter1 = template.format(country=country), load_conventions().inter_of_template(template)
         name2, inter2 = (a2.actor, a2.inter) if a2 else (None, None)
         if a2 is None and sub is not None and country and civilian_victims(d, self.filling):
-            name2, inter2 = f"Civilians ({country})", 7  # "killing 12 people": ACLED's civilians
+            name2, inter2 = civilians.fill(country), civilians.inter  # "killing 12 people": ACLED's civilians
         assoc2 = "; ".join(m.actor for m in d.roles.assoc_target) or None
         if a2 is not None and a2.method == "person" and sub is not None and sub.event_type in _HIT_CIVILIANS:
-            if a2.inter == 7 or a2.actor_type == "Person":
+            if a2.inter == CIVILIANS_INTER or a2.actor_type == "Person":
                 # ACLED codes unarmed victims as civilians of their country; the name stays as evidence.
-                name2, inter2 = f"Civilians ({a2.country or country})", 7
+                name2, inter2 = civilians.fill(a2.country or country), civilians.inter
         ev: list[Evidence] = []
 
         def add(field_name: str, start: int, end: int) -> None:
@@ -637,10 +645,9 @@ def _military_if_material(m: ActorMention | None, plover: str, focus_country: st
     forces = forces_of_government(m.actor) if m is not None and plover in {"ASSAULT", "COERCE"} else None
     if m is None or forces is None:
         return m
-    country = m.actor[len("Government of "):]
-    inter = 1 if country == focus_country else 8
-    return ActorMention(m.start, m.end, m.text, forces,
-                        "State forces" if inter == 1 else "External/Other forces", m.country, inter, "inferred")
+    country = load_conventions().government_country(m.actor)
+    inter = load_conventions()["military"].inter_in(country, focus_country)
+    return ActorMention(m.start, m.end, m.text, forces, ACTOR_TYPES[inter], m.country, inter, "inferred")
 
 
 def _report_time(t: TimeMention, doc: Doc, event_clause: set[int]) -> bool:
@@ -652,7 +659,7 @@ def _report_time(t: TimeMention, doc: Doc, event_clause: set[int]) -> bool:
     head = span.root.head
     while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
         head = head.head
-    return head.lemma_.lower() in _SPEECH_VERBS and head.i not in event_clause
+    return head.lemma_.lower() in speech_verbs("report") and head.i not in event_clause
 
 
 def _next_sentence(earlier: Token, later: Token) -> bool:

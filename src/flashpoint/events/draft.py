@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span
 
+from ..actors.conventions import load_conventions
 from ..model import ActorMention, Location
 from ..times import TimeValue
 from .casualties import Count
 from .detect import Hit
 from .roles import Roles
 
-STATE_PREFIXES = ("Military Forces of", "Police Forces of")
+STATE_PREFIXES = load_conventions().state_prefixes  # "Military Forces of", "Police Forces of"
 
 
 @dataclass(slots=True)
@@ -56,7 +57,7 @@ class Draft:
         return [self, *self.members]
 
 
-ARMED_INTERS = frozenset({1, 2, 3, 4, 8})  # state, rebel, political and identity militias, external forces
+ARMED_INTERS = load_conventions().armed_inters  # state, rebel, political and identity militias, external forces
 
 
 def is_armed(m: ActorMention | None) -> bool:
@@ -64,15 +65,11 @@ def is_armed(m: ActorMention | None) -> bool:
     return m is not None and m.inter in ARMED_INTERS
 
 
-_GOVERNMENT = "Government of "
-
-
 def forces_of_government(actor: str) -> str | None:
     """"Government of Syria" -> "Military Forces of Syria": governments do not fire missiles, their
     forces do (ACLED's naming); None for any other actor."""
-    if not actor.startswith(_GOVERNMENT):
-        return None
-    return "Military Forces of " + actor[len(_GOVERNMENT):]
+    country = load_conventions().government_country(actor)
+    return None if country is None else load_conventions()["military"].fill(country)
 
 
 def is_state(m: ActorMention | None) -> bool:

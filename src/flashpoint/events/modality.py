@@ -12,17 +12,18 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from ..model import CODED_MODALITIES
 from ..nlp import sentence_of
+from .claims import speech_verbs
 from .ontology import load_ontology
 
-CODED = {"asserted", "claimed"}
+CODED = CODED_MODALITIES  # the others are kept out of the event table
 
 _MODALS = {"will", "would", "could", "may", "might", "shall", "should", "can", "must", "'ll"}
 _FUTURE_GOVERNORS = {"threaten", "plan", "vow", "intend", "expect", "prepare", "aim", "seek", "want",
                      "warn", "fear", "try", "attempt", "hope", "pledge", "promise", "decide", "refuse"}
 _FORECAST_ADJ = {"inevitable", "likely", "possible", "imminent", "expected", "looming", "probable", "feared"}
 _NEGATORS = {"no", "never", "neither", "nor", "without"}
-_SPEECH = {"say", "claim", "allege", "accuse", "report", "tell", "state", "add", "insist", "announce", "deny"}
 _HEDGES = {"allegedly", "reportedly", "purportedly", "apparently", "supposedly", "suspected", "alleged",
            "purported", "possible", "presumed"}
 
@@ -43,7 +44,7 @@ def _clause_verb(anchor: Token) -> Token:
 
 
 def classify(anchor: Token, *, verbal_event: bool = False) -> str:
-    """asserted | claimed | negated | forecast | question | generic.
+    """asserted | claimed | negated | forecast | question | generic (``model.MODALITIES``).
 
     ``verbal_event``: the trigger is itself a statement (reject, accuse): a speech verb above it
     is how the act was done, not a sign that someone else merely claims it happened.
@@ -81,7 +82,7 @@ def classify(anchor: Token, *, verbal_event: bool = False) -> str:
         head = verb
         while head.dep_ in {"ccomp", "conj", "advcl", "xcomp"} and head.head.i != head.i:
             head = head.head
-            if head.lemma_ in _SPEECH:
+            if head.lemma_ in speech_verbs("claimed"):
                 return "claimed"
         if _inside_quote(anchor):
             return "claimed"

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from ..actors.dictionary import ActorDictionary
+from ..actors.conventions import load_conventions
+from ..actors.dictionary import ACTOR_TYPES, ActorDictionary
 from ..actors.mentions import MentionIndex
 from ..model import ActorMention
 from ..nlp import acts_as_verb, sentence_of
@@ -242,9 +243,10 @@ def _by_order(anchor: Token, index: MentionIndex, roles: Roles) -> None:
     """Last resort for fights told without syntax linking the sides: the sentence's armed actors
     in order (not the monitor or ministry that reports the fight)."""
     seen: list[ActorMention] = []
+    conventions = load_conventions()
     for t in sentence_of(anchor):
         m = index.by_token.get(t.i)
-        if m is None or m.inter not in {1, 2, 3, 4, 8} or m.actor.startswith("Government of "):
+        if m is None or m.inter not in conventions.armed_inters or conventions.government_country(m.actor) is not None:
             continue
         if all(m.actor != s.actor for s in seen):
             seen.append(m)
@@ -259,9 +261,9 @@ def _demonym_government(token: Token, dictionary: ActorDictionary) -> ActorMenti
     for t in token.subtree:
         country = dictionary.country_of_demonym(t.text)
         if country and t.dep_ in {"amod", "compound"}:
-            return ActorMention(t.idx, t.idx + len(t.text), t.text, f"Government of {country}",
-                                dictionary.actors.get(f"Government of {country}").actor_type
-                                if f"Government of {country}" in dictionary.actors else None,
+            name = load_conventions()["government"].fill(country)
+            return ActorMention(t.idx, t.idx + len(t.text), t.text, name,
+                                dictionary.actors[name].actor_type if name in dictionary.actors else None,
                                 country, None, "inferred")
     return None
 
@@ -279,8 +281,8 @@ def _demonym_forces(noun: Token, dictionary: ActorDictionary, focus_country: str
             if country is None and (t.lemma_.lower() in words or t.lower_ in words):
                 country = focus_country
             if country:
-                inter = 1 if country == focus_country else 8
-                return ActorMention(t.idx, t.idx + len(t.text), t.text, f"Military Forces of {country}",
-                                    "State forces" if inter == 1 else "External/Other forces", country, inter,
-                                    "inferred")
+                military = load_conventions()["military"]
+                inter = military.inter_in(country, focus_country)
+                return ActorMention(t.idx, t.idx + len(t.text), t.text, military.fill(country),
+                                    ACTOR_TYPES[inter], country, inter, "inferred")
     return None

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from flashpoint.actors.dictionary import CIVILIANS_INTER
 from flashpoint.datafiles import read_yaml
+from flashpoint.event_types import load_event_types
 from flashpoint.export.outlets import display_name, source_scale
 from flashpoint.places.admin_names import acled_admin1
 
@@ -199,9 +200,8 @@ def summary(event: Mapping[str, Any]) -> str:
 
 
 def _disorder_type(event_type: str | None, sub_event_type: str | None) -> str:
-    book = codebook()
-    by_sub_event = book["disorder_type_by_sub_event"].get(sub_event_type or "")
-    return by_sub_event or book["disorder_type"].get(event_type or "", "")
+    """ACLED's disorder type, from the event-type table the report and dashboard also read."""
+    return load_event_types().disorder_type(event_type, sub_event_type)
 
 
 def _interaction(event_type: str | None, inter1: int | None, inter2: int | None) -> int | None:

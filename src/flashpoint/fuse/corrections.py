@@ -8,16 +8,13 @@ reports makes every later fusion pass keep a merge or a split a person decided.
 
 from __future__ import annotations
 
-import functools
 import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
-
-from ..events.ontology import SubEvent, load_ontology
-from ..store import schema as s
-from ..store.changes import record_removed
+from ..events.ontology import load_ontology
+from ..model import MODALITIES
+from ..store.fusion_rows import FusionRows
 from .cluster import fused_id_for
 from .features import load_config, score_pair
 from .persist import (
@@ -28,15 +25,9 @@ from .persist import (
     utc_now,
     write_fused,
 )
-from .reconcile import EDITABLE, reconcile
+from .reconcile import EDITABLE, reconcile, sub_event_codes
 
-_MODALITIES = ("asserted", "claimed", "negated", "forecast", "historical", "hypothetical")
-
-
-@functools.lru_cache(maxsize=1)
-def sub_event_codes() -> dict[str, SubEvent]:
-    """ACLED sub-event type name -> its ontology entry (names as users and exports write them)."""
-    return {sub.sub_event_type: sub for sub in load_ontology().sub_events.values()}
+_MODALITIES = MODALITIES  # model.py's vocabulary, said once
 
 
 def _validate(field: str, value: Any) -> Any:
@@ -78,14 +69,14 @@ def _validate(field: str, value: Any) -> Any:
     return value.strip()
 
 
-def _audit(conn: Connection, *, author: str, action: str, target: str, field: str | None = None,
+def _audit(rows: FusionRows, *, author: str, action: str, target: str, field: str | None = None,
            old: Any = None, new: Any = None, reason: str | None = None) -> None:
-    conn.execute(insert(s.corrections).values(
+    rows.add_correction(
         at=utc_now(), author=author, action=action, target=target, field=field,
         old_value=None if old is None else json.dumps(old, ensure_ascii=False, sort_keys=True),
         new_value=None if new is None else json.dumps(new, ensure_ascii=False, sort_keys=True),
         reason=reason,
-    ))
+    )
 
 
 def _check_author(author: str) -> str:
@@ -107,9 +98,8 @@ def _current(event: dict[str, Any], field: str) -> Any:
     return event.get(field)
 
 
-def _fused_row(conn: Connection, fused_id: str) -> Any:
-    f = s.fused_events.c
-    row = conn.execute(select(f.id, f.overrides, f.event_json).where(f.id == fused_id)).first()
+def _fused_row(rows: FusionRows, fused_id: str) -> Any:
+    row = rows.fused_row(fused_id)
     if row is None:
         raise KeyError(f"no event {fused_id}")
     return row
@@ -122,31 +112,27 @@ def correct_event(store: Any, fused_id: str, changes: dict[str, Any], *, author:
     if not isinstance(changes, dict) or not changes:
         raise ValueError("changes must name at least one field")
     clean = {k: _validate(k, v) for k, v in changes.items()}
-    with store.exclusive("fusion"), store.transaction(write=True) as conn:
-        row = _fused_row(conn, fused_id)
+    with store.exclusive("fusion"), store.fusion_rows(write=True) as rows:
+        row = _fused_row(rows, fused_id)
         event = json.loads(row.event_json)
         overrides = json.loads(row.overrides) if row.overrides else {}
         for key, value in sorted(clean.items()):
-            _audit(conn, author=author, action="patch", target=fused_id, field=key,
+            _audit(rows, author=author, action="patch", target=fused_id, field=key,
                    old=_current(event, key), new=value, reason=reason)
             overrides[key] = value
-        conn.execute(update(s.fused_events).where(s.fused_events.c.id == fused_id)
-                     .values(overrides=json.dumps(overrides, sort_keys=True)))
-        rebuild(conn, fused_id, utc_now())
+        rows.set_overrides(fused_id, json.dumps(overrides, sort_keys=True))
+        rebuild(rows, fused_id, utc_now())
     result = store.fused_event(fused_id)
     assert result is not None
     return result
 
 
-def _constrain(conn: Connection, a: str, b: str, kind: str, author: str, reason: str | None) -> None:
+def _constrain(rows: FusionRows, a: str, b: str, kind: str, author: str, reason: str | None) -> None:
     a, b = sorted((a, b))
-    c = s.fusion_constraints.c
     other = "cannot" if kind == "must" else "must"
-    conn.execute(delete(s.fusion_constraints).where(c.a == a, c.b == b, c.kind == other))
-    exists = conn.execute(select(c.a).where(c.a == a, c.b == b, c.kind == kind)).first()
-    if exists is None:
-        conn.execute(insert(s.fusion_constraints).values(
-            a=a, b=b, kind=kind, author=author, reason=reason, created_at=utc_now()))
+    rows.delete_constraint(a, b, other)
+    if not rows.has_constraint(a, b, kind):
+        rows.add_constraint(a, b, kind, author=author, reason=reason, created_at=utc_now())
 
 
 def merge_events(store: Any, fused_ids: list[str], *, author: str,
@@ -157,30 +143,26 @@ def merge_events(store: Any, fused_ids: list[str], *, author: str,
     if len(ids) < 2:
         raise ValueError("merge needs at least two different event ids")
     survivor = ids[0]
-    m = s.fusion_members.c
-    with store.exclusive("fusion"), store.transaction(write=True) as conn:
+    with store.exclusive("fusion"), store.fusion_rows(write=True) as rows:
         for fid in ids:
-            _fused_row(conn, fid)
-        members = members_of(conn, ids)
+            _fused_row(rows, fid)
+        members = members_of(rows, ids)
         anchor = members[survivor][0].event_id
         for fid in ids[1:]:
             for report in members[fid]:
-                _constrain(conn, anchor, report.event_id, "must", author, reason)
-            conn.execute(update(s.fusion_members).where(m.fused_id == fid).values(
-                fused_id=survivor, score=1.0,
-                reasons=json.dumps({"rule": "merged by a correction", "author": author})))
-            conn.execute(delete(s.fused_events).where(s.fused_events.c.id == fid))
-        record_removed(conn, {fid: survivor for fid in ids[1:]}, utc_now())
+                _constrain(rows, anchor, report.event_id, "must", author, reason)
+            rows.move_members(fid, survivor, score=1.0,
+                              reasons=json.dumps({"rule": "merged by a correction", "author": author}))
+            rows.delete_fused([fid])
+        rows.record_removed({fid: survivor for fid in ids[1:]}, utc_now())
         for a in members[survivor]:
             for fid in ids[1:]:
                 for b in members[fid]:
-                    c = s.fusion_constraints.c
                     x, y = sorted((a.event_id, b.event_id))
-                    conn.execute(delete(s.fusion_constraints).where(
-                        c.a == x, c.b == y, c.kind == "cannot"))
-        _audit(conn, author=author, action="merge", target=survivor, field="sources",
+                    rows.delete_constraint(x, y, "cannot")
+        _audit(rows, author=author, action="merge", target=survivor, field="sources",
                old=ids[1:], new=survivor, reason=reason)
-        rebuild(conn, survivor, utc_now())
+        rebuild(rows, survivor, utc_now())
     result = store.fused_event(survivor)
     assert result is not None
     return result
@@ -193,10 +175,9 @@ def split_event(store: Any, fused_id: str, source_event_ids: list[str], *, autho
     moving = list(dict.fromkeys(source_event_ids or []))
     if not moving:
         raise ValueError("split needs the ids of the reports (sources) to move out")
-    m = s.fusion_members.c
-    with store.exclusive("fusion"), store.transaction(write=True) as conn:
-        _fused_row(conn, fused_id)
-        members = members_of(conn, [fused_id])[fused_id]
+    with store.exclusive("fusion"), store.fusion_rows(write=True) as rows:
+        _fused_row(rows, fused_id)
+        members = members_of(rows, [fused_id])[fused_id]
         member_ids = {r.event_id for r in members}
         unknown = [e for e in moving if e not in member_ids]
         if unknown:
@@ -205,26 +186,23 @@ def split_event(store: Any, fused_id: str, source_event_ids: list[str], *, autho
         if not staying:
             raise ValueError("a split must leave at least one source in the original event")
         new_id = fused_id_for(min(moving))
-        taken = conn.execute(select(s.fused_events.c.id).where(s.fused_events.c.id == new_id)).first()
-        while taken is not None:
+        while rows.fused_exists(new_id):
             new_id = fused_id_for(new_id)
-            taken = conn.execute(select(s.fused_events.c.id).where(s.fused_events.c.id == new_id)).first()
         for a in moving:
             for b in staying:
-                _constrain(conn, a, b, "cannot", author, reason)
+                _constrain(rows, a, b, "cannot", author, reason)
         for a in moving:
             for b in moving:
                 if a < b:
-                    _constrain(conn, a, b, "must", author, reason)
-        conn.execute(update(s.fusion_members).where(m.event_id.in_(moving)).values(
-            fused_id=new_id, score=None,
-            reasons=json.dumps({"rule": "split by a correction", "author": author})))
+                    _constrain(rows, a, b, "must", author, reason)
+        rows.move_reports(moving, new_id, score=None,
+                          reasons=json.dumps({"rule": "split by a correction", "author": author}))
         now = utc_now()
         # The new event starts from the reports alone: corrections made to the old one stay there.
-        moved = members_of(conn, [new_id])[new_id]
-        write_fused(conn, reconcile(new_id, moved), None, now)
-        rebuild(conn, fused_id, now)
-        _audit(conn, author=author, action="split", target=fused_id, field="sources",
+        moved = members_of(rows, [new_id])[new_id]
+        write_fused(rows, reconcile(new_id, moved), None, now)
+        rebuild(rows, fused_id, now)
+        _audit(rows, author=author, action="split", target=fused_id, field="sources",
                old=sorted(moving), new=new_id, reason=reason)
     result = store.fused_event(new_id)
     assert result is not None
@@ -234,16 +212,12 @@ def split_event(store: Any, fused_id: str, source_event_ids: list[str], *, autho
 def explain(store: Any, fused_id: str) -> dict[str, Any]:
     """Why these reports are one event: how each joined, and every pair's features now."""
     config = load_config()
-    m, c = s.fusion_members.c, s.fusion_constraints.c
-    with store.transaction() as conn:
-        _fused_row(conn, fused_id)
-        members = members_of(conn, [fused_id])[fused_id]
-        joins = {r.event_id: r for r in conn.execute(
-            select(m.event_id, m.score, m.reasons, m.joined_at).where(m.fused_id == fused_id))}
-        ids = [r.event_id for r in members]
-        constraints = [dict(r._mapping) for r in conn.execute(
-            select(s.fusion_constraints).where(c.a.in_(ids) | c.b.in_(ids)).order_by(c.a, c.b))]
-        attach_article_places(conn, members)
+    with store.fusion_rows() as rows:
+        _fused_row(rows, fused_id)
+        members = members_of(rows, [fused_id])[fused_id]
+        joins = rows.member_joins(fused_id)
+        constraints = rows.constraints_of([r.event_id for r in members])
+        attach_article_places(rows, members)
     ensure_vectors(members)
     sources = []
     for r in members:

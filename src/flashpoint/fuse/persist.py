@@ -17,13 +17,13 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, and_, delete, func, insert, select
 
-from ..store import schema as s
-from ..store.changes import clear_removed, keep_timestamps, record_removed
+from ..store.changes import keep_timestamps
+from ..store.fusion_rows import FusionRows
 from .cluster import Assigner, Assignment, Constraints, sort_key
 from .features import FusionConfig, Report, day_number, load_config
 from .reconcile import outlet_of, reconcile, row_of
+from .stories import rebuild_stories
 
 _WINDOW_DAYS = 3
 
@@ -49,16 +49,6 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _report_query() -> Any:
-    e, a, v = s.events.c, s.articles.c, s.event_vectors.c
-    return (
-        select(e.id, e.article_id, e.event_json, a.doc_id, a.title, a.source, a.published, a.url,
-               v.vector)
-        .join(s.articles, e.article_id == a.id)
-        .outerjoin(s.event_vectors, v.event_id == e.id)
-    )
-
-
 def reports_from_rows(rows: Iterable[Any]) -> list[Report]:
     out = []
     for r in rows:
@@ -70,42 +60,27 @@ def reports_from_rows(rows: Iterable[Any]) -> list[Report]:
     return out
 
 
-def attach_article_places(conn: Connection, reports: list[Report]) -> None:
+def attach_article_places(rows: FusionRows, reports: list[Report]) -> None:
     """Give each report the GeoNames ids its article names (see ``Report.article_places``)."""
-    ids = sorted({r.article_id for r in reports})
-    places: dict[str, set[int]] = {}
-    p = s.place_mentions.c
-    for chunk in _chunks(ids, 500):
-        for row in conn.execute(select(p.article_id, p.geonameid)
-                                .where(p.article_id.in_(chunk), p.geonameid.is_not(None))):
-            places.setdefault(row.article_id, set()).add(row.geonameid)
+    places = rows.article_places(r.article_id for r in reports)
     for r in reports:
         r.article_places = frozenset(places.get(r.article_id, ()))
 
 
-def load_constraints(conn: Connection) -> Constraints:
+def load_constraints(rows: FusionRows) -> Constraints:
     c = Constraints()
-    for row in conn.execute(select(s.fusion_constraints.c.a, s.fusion_constraints.c.b,
-                                   s.fusion_constraints.c.kind)):
+    for row in rows.constraints():
         c.add(row.a, row.b, row.kind)
     return c
 
 
-def members_of(conn: Connection, fused_ids: Iterable[str]) -> dict[str, list[Report]]:
+def members_of(rows: FusionRows, fused_ids: Iterable[str]) -> dict[str, list[Report]]:
     """Reports of each fused event, in a stable order."""
     ids = sorted(set(fused_ids))
     out: dict[str, list[Report]] = {fid: [] for fid in ids}
-    m = s.fusion_members.c
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        rows = conn.execute(
-            _report_query().add_columns(m.fused_id)
-            .join(s.fusion_members, m.event_id == s.events.c.id)
-            .where(m.fused_id.in_(chunk))
-            .order_by(m.fused_id, s.events.c.id)
-        ).all()
-        for row, report in zip(rows, reports_from_rows(rows), strict=True):
-            out[row.fused_id].append(report)
+    found = rows.member_reports(ids)
+    for row, report in zip(found, reports_from_rows(found), strict=True):
+        out[row.fused_id].append(report)
     return out
 
 
@@ -135,27 +110,16 @@ def _iso(day: int) -> str:
     return date.fromordinal(day).isoformat()
 
 
-def _stale_fused_ids(conn: Connection) -> list[str]:
-    f, m = s.fused_events.c, s.fusion_members.c
-    count = select(func.count()).where(m.fused_id == f.id).scalar_subquery()
-    return list(conn.execute(select(f.id).where(f.n_sources != count).order_by(f.id)).scalars())
-
-
 # Pending reports are placed this many at a time, in (date, id) order, each chunk in its own
 # transaction: memory holds one chunk and the fused events near its dates, not the whole backlog,
 # and a fusion killed midway resumes where it stopped (placed reports are no longer pending).
 CHUNK_REPORTS = 5000
 
 
-def _pending_order(conn: Connection) -> list[str]:
+def _pending_order(rows: FusionRows) -> list[str]:
     """Ids of the reports in no fused event, in the order ``sort_key`` places them."""
-    e, m = s.events.c, s.fusion_members.c
-    rows = conn.execute(
-        select(e.id, e.date_start, e.date).outerjoin(s.fusion_members, m.event_id == e.id)
-        .where(m.event_id.is_(None))
-    ).all()
     keyed = []
-    for r in rows:
+    for r in rows.pending_reports():
         day = day_number(r.date_start) or day_number(r.date)
         keyed.append((day is None, day or 0, r.id))
     return [k[2] for k in sorted(keyed)]
@@ -177,16 +141,14 @@ def _fuse_pending(store: Any, config: FusionConfig | None, chunk_size: int) -> F
     config = config or load_config()
     summary = FusionSummary()
     founded: set[str] = set()
-    with store.transaction() as conn:
-        order = _pending_order(conn)
-        stale = _stale_fused_ids(conn)
+    with store.fusion_rows() as rows:
+        order = _pending_order(rows)
+        stale = rows.stale_fused_ids()
     if not order and not stale:
         summary.seconds = time.perf_counter() - started
         return summary
     for i in range(0, max(len(order), 1), max(1, chunk_size)):
         _fuse_chunk(store, config, order[i : i + chunk_size], stale if i == 0 else [], summary, founded)
-    from .stories import rebuild_stories
-
     summary.stories = rebuild_stories(store, config)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -195,27 +157,17 @@ def _fuse_pending(store: Any, config: FusionConfig | None, chunk_size: int) -> F
 def _fuse_chunk(store: Any, config: FusionConfig, ids: list[str], stale: list[str],
                 summary: FusionSummary, founded: set[str]) -> None:
     """Place one chunk of pending reports (and rebuild ``stale`` fused events), in one transaction."""
-    e, f = s.events.c, s.fused_events.c
-    with store.transaction() as conn:
-        pending = [r for chunk in _chunks(ids, 500)
-                   for r in reports_from_rows(conn.execute(_report_query().where(e.id.in_(chunk))).all())]
+    with store.fusion_rows() as tx:
+        pending = reports_from_rows(tx.reports(ids))
         days = [r.day_start for r in pending if r.day_start is not None]
         ends = [r.day_end or r.day_start for r in pending if r.day_start is not None]
         nearby: list[str] = []
         if days:
-            lo, hi = _iso(min(days) - _WINDOW_DAYS), _iso(max(ends) + _WINDOW_DAYS)
-            nearby = list(conn.execute(
-                select(f.id).where(and_(func.coalesce(f.date_start, f.date) <= hi,
-                                        func.coalesce(f.date_end, f.date) >= lo))
-            ).scalars())
-        existing = members_of(conn, set(nearby) | set(stale))
-        constraints = load_constraints(conn)
-        attach_article_places(conn, pending + [r for ms in existing.values() for r in ms])
-        fused_rows = {
-            r.id: r for fid_chunk in _chunks(sorted(existing), 500)
-            for r in conn.execute(select(f.id, f.overrides, f.event_json, f.updated_at, f.created_at)
-                                  .where(f.id.in_(fid_chunk)))
-        }
+            nearby = tx.fused_ids_between(_iso(min(days) - _WINDOW_DAYS), _iso(max(ends) + _WINDOW_DAYS))
+        existing = members_of(tx, set(nearby) | set(stale))
+        constraints = load_constraints(tx)
+        attach_article_places(tx, pending + [r for ms in existing.values() for r in ms])
+        fused_rows = tx.fused_rows(existing)
     summary.pending += len(pending)
     assigner = Assigner(config, constraints)
     for fid in sorted(existing):
@@ -234,22 +186,14 @@ def _fuse_chunk(store: Any, config: FusionConfig, ids: list[str], stale: list[st
             summary.joined += 1
     touched = sorted({a.fused_id for a in assignments} | set(stale))
     now = utc_now()
-    with store.transaction(write=True) as conn:
-        if new_vectors:
-            known = set(conn.execute(select(s.event_vectors.c.event_id).where(
-                s.event_vectors.c.event_id.in_(list(new_vectors)))).scalars())
-            rows = [{"event_id": k, "vector": v} for k, v in new_vectors.items() if k not in known]
-            if rows:
-                conn.execute(insert(s.event_vectors), rows)
-        if assignments:
-            conn.execute(insert(s.fusion_members), [
-                {"event_id": a.event_id, "fused_id": a.fused_id, "score": a.score,
-                 "reasons": json.dumps(a.reasons, sort_keys=True), "joined_at": now}
-                for a in assignments
-            ])
-        replaced = [fid for fid in touched if fid in fused_rows]
-        for chunk in _chunks(replaced, 500):
-            conn.execute(delete(s.fused_events).where(f.id.in_(chunk)))
+    with store.fusion_rows(write=True) as tx:
+        tx.add_vectors(new_vectors)
+        tx.add_members([
+            {"event_id": a.event_id, "fused_id": a.fused_id, "score": a.score,
+             "reasons": json.dumps(a.reasons, sort_keys=True), "joined_at": now}
+            for a in assignments
+        ])
+        tx.delete_fused([fid for fid in touched if fid in fused_rows])
         rows = []
         removed: dict[str, str | None] = {}
         for fid in touched:
@@ -267,15 +211,10 @@ def _fuse_chunk(store: Any, config: FusionConfig, ids: list[str], stale: list[st
             # only events whose content changed.
             rows.append(keep_timestamps(fused_row(reconcile(fid, cluster.members, overrides), overrides, now),
                                         previous))
-        if rows:  # one executemany: per-row inserts cost more in SQLAlchemy than the fusion itself
-            conn.execute(insert(s.fused_events), rows)
-            clear_removed(conn, [r["id"] for r in rows if fused_rows.get(r["id"]) is None])
-        record_removed(conn, removed, now)
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+        if rows:
+            tx.insert_fused(rows)
+            tx.clear_removed([r["id"] for r in rows if fused_rows.get(r["id"]) is None])
+        tx.record_removed(removed, now)
 
 
 def fused_row(event: dict[str, Any], overrides: dict[str, Any] | None, now: str,
@@ -289,29 +228,27 @@ def fused_row(event: dict[str, Any], overrides: dict[str, Any] | None, now: str,
             "created_at": now}
 
 
-def write_fused(conn: Connection, event: dict[str, Any], overrides: dict[str, Any] | None,
+def write_fused(rows: FusionRows, event: dict[str, Any], overrides: dict[str, Any] | None,
                 now: str, story_id: str | None = None, previous: Any | None = None) -> None:
     """Insert one fused event (``previous``: the row it replaces, whose timestamps it may keep)."""
-    conn.execute(insert(s.fused_events), [keep_timestamps(fused_row(event, overrides, now, story_id), previous)])
+    rows.insert_fused([keep_timestamps(fused_row(event, overrides, now, story_id), previous)])
     if previous is None:
-        clear_removed(conn, [event["id"]])
+        rows.clear_removed([event["id"]])
 
 
-def rebuild(conn: Connection, fused_id: str, now: str) -> dict[str, Any] | None:
+def rebuild(rows: FusionRows, fused_id: str, now: str) -> dict[str, Any] | None:
     """Recompute one fused event from its current members (after a correction); None if empty,
     and then the event is gone and leaves a tombstone for the change feed."""
-    f = s.fused_events.c
-    previous = conn.execute(select(f.overrides, f.story_id, f.event_json, f.updated_at, f.created_at)
-                            .where(f.id == fused_id)).first()
-    members = members_of(conn, [fused_id])[fused_id]
-    conn.execute(delete(s.fused_events).where(f.id == fused_id))
+    previous = rows.fused_row(fused_id)
+    members = members_of(rows, [fused_id])[fused_id]
+    rows.delete_fused([fused_id])
     if not members:
         if previous is not None:
-            record_removed(conn, {fused_id: None}, now)
+            rows.record_removed({fused_id: None}, now)
         return None
     overrides = json.loads(previous.overrides) if previous is not None and previous.overrides else None
     event = reconcile(fused_id, members, overrides)
-    write_fused(conn, event, overrides, now, previous.story_id if previous is not None else None, previous)
+    write_fused(rows, event, overrides, now, previous.story_id if previous is not None else None, previous)
     return event
 
 

@@ -7,15 +7,27 @@ sources (weighted by confidence) agree on. Corrections override all of it, field
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from typing import Any
 
+from ..events.ontology import SubEvent, load_ontology
 from .features import Report
 
 EDITABLE = (
     "sub_event_type", "plover_type", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2",
     "date", "fatalities", "injured", "location_name", "admin1", "lat", "lon", "modality",
 )
+
+
+@functools.lru_cache(maxsize=1)
+def sub_event_codes() -> dict[str, SubEvent]:
+    """ACLED sub-event type name -> its ontology entry (names as users and exports write them).
+
+    Here, beside ``apply_overrides`` which writes a corrected sub-type's codes, rather than in
+    ``corrections`` (which validates against it): reconcile importing corrections back was a cycle.
+    """
+    return {sub.sub_event_type: sub for sub in load_ontology().sub_events.values()}
 
 
 def representative(members: list[Report]) -> Report:
@@ -133,8 +145,6 @@ def _by_publication(r: Report) -> tuple[bool, str, str]:
 
 def apply_overrides(event: dict[str, Any], overrides: dict[str, Any]) -> None:
     """Write corrected values into the event dict (validated by ``corrections`` beforehand)."""
-    from .corrections import sub_event_codes
-
     for key, value in overrides.items():
         if key == "sub_event_type":
             sub = sub_event_codes().get(value)

@@ -18,10 +18,9 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select, update
 
 from ..model import stable_id
-from ..store import schema as s
+from ..store.fusion_rows import FusionRows
 from .features import FusionConfig, haversine_km
 
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -60,12 +59,9 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _load(conn: Any, generic: tuple[str, ...]) -> list[_Item]:
-    f, m, v = s.fused_events.c, s.fusion_members.c, s.event_vectors.c
+def _load(rows: FusionRows, generic: tuple[str, ...]) -> list[_Item]:
     items: dict[str, _Item] = {}
-    for r in conn.execute(select(f.id, f.date, f.date_start, f.lat, f.lon, f.country, f.admin1,
-                                 f.location, f.event_type, f.actor1, f.actor2, f.assoc_actor_1,
-                                 f.assoc_actor_2).order_by(f.id)):
+    for r in rows.story_candidates():
         day_text = r.date or r.date_start
         day = date.fromisoformat(day_text[:10]).toordinal() if day_text and len(day_text) >= 10 else None
         names = [a for a in (r.actor1, r.actor2, r.assoc_actor_1, r.assoc_actor_2) if a]
@@ -73,9 +69,7 @@ def _load(conn: Any, generic: tuple[str, ...]) -> list[_Item]:
         items[r.id] = _Item(r.id, day, r.lat, r.lon, r.country, r.admin1, r.location,
                             r.event_type, named, names, date=day_text)
     sums: dict[str, np.ndarray] = {}
-    for r in conn.execute(select(m.fused_id, s.events.c.article_id, v.vector)
-                          .join(s.events, s.events.c.id == m.event_id)
-                          .outerjoin(s.event_vectors, v.event_id == m.event_id)):
+    for r in rows.member_vectors():
         item = items.get(r.fused_id)
         if item is None:
             continue
@@ -136,8 +130,8 @@ def rebuild_stories(store: Any, config: FusionConfig) -> int:
     """Recompute every story from the fused events; returns how many there are."""
     cfg = config.section("stories")
     generic = tuple(cfg["generic_actor_prefixes"])
-    with store.transaction() as conn:
-        items = _load(conn, generic)
+    with store.fusion_rows() as rows:
+        items = _load(rows, generic)
     union = _Union([i.id for i in items])
     dated = sorted((i for i in items if i.day is not None), key=lambda i: (i.day, i.id))
     by_country: dict[str | None, list[_Item]] = defaultdict(list)
@@ -173,15 +167,7 @@ def rebuild_stories(store: Any, config: FusionConfig) -> int:
             "n_events": len(members), "n_articles": len(set().union(*(m.articles for m in members))),
             "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
         })
-    f = s.fused_events.c
-    with store.transaction(write=True) as conn:
-        conn.execute(delete(s.stories))
-        conn.execute(update(s.fused_events).where(f.story_id.is_not(None)).values(story_id=None))
-        if stories:
-            conn.execute(insert(s.stories), stories)
-        for story in stories:
-            ids = json.loads(story["payload"])["event_ids"]
-            for i in range(0, len(ids), 500):
-                conn.execute(update(s.fused_events).where(f.id.in_(ids[i : i + 500]))
-                             .values(story_id=story["id"]))
+    with store.fusion_rows(write=True) as rows:
+        rows.replace_stories(stories, {story["id"]: json.loads(story["payload"])["event_ids"]
+                                       for story in stories})
     return len(stories)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from urllib.parse import urljoin, urlsplit
 
-from flashpoint import __version__
+from flashpoint.about import __version__
 from flashpoint.settings import get_settings
 
 USER_AGENT = f"Flashpoint/{__version__} (news event coding)"

@@ -1,4 +1,5 @@
-"""Presentation choices for situation reports, read from ``data/report.yaml``.
+"""Presentation choices for situation reports, read from ``data/report.yaml`` (event types' order and
+colours from ``data/ontology.yaml``, the dashboard's palette too).
 
 Why a data file: colours, row limits and the map's look are editorial decisions reviewers change
 without reading code; keeping them out of the renderers also keeps HTML, Markdown, the map and
@@ -12,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from flashpoint.datafiles import read_yaml
+from flashpoint.event_types import load_event_types
 from flashpoint.settings import DATA_DIR
 
 
@@ -34,12 +36,11 @@ class Style:
 @lru_cache(maxsize=1)
 def load_style() -> Style:
     raw = read_yaml(DATA_DIR / "report.yaml")
-    types = raw["event_types"]
-    other = raw["other_type"]
+    types = load_event_types()
     return Style(
-        type_order=tuple(t["name"] for t in types) + (other["name"],),
-        colours={t["name"]: t["colour"] for t in [*types, other]},
-        other_type=other["name"],
+        type_order=tuple(t.name for t in types.types) + (types.other.name,),
+        colours=types.colours(),
+        other_type=types.other.name,
         limits={k: int(v) for k, v in raw["limits"].items()},
         map=dict(raw["map"]),
     )

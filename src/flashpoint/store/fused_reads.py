@@ -17,18 +17,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from flashpoint.places.admin_names import spellings as admin_spellings
 
 from . import schema as s
-
-
-def _check_date(name: str, value: str | None) -> None:
-    from .repo import _check_date as check
-
-    check(name, value)
-
-
-def _check_count(name: str, value: int | None) -> None:
-    from .repo import _check_count as check
-
-    check(name, value)
+from .checks import LIKE_ESCAPE, check_count as _check_count, check_date as _check_date, like_pattern
 
 
 class _JsonInt(FunctionElement):  # type: ignore[type-arg]
@@ -132,8 +121,8 @@ class FusedReads:
         if actor is not None:
             if not actor.strip():
                 raise ValueError("actor must not be empty")
-            pattern = "%" + actor.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions.append(or_(*(func.lower(c).like(pattern, escape="\\") for c in
+            pattern = like_pattern(actor.lower())
+            conditions.append(or_(*(func.lower(c).like(pattern, escape=LIKE_ESCAPE) for c in
                                     (f.actor1, f.actor2, f.assoc_actor_1, f.assoc_actor_2))))
         if bbox is not None:
             west, south, east, north = _check_bbox(bbox)

@@ -50,7 +50,11 @@ from sqlalchemy.exc import (
 from flashpoint.model import Article, DocumentResult, Event, IngestError, stable_id
 from flashpoint.settings import Settings
 from flashpoint.store.changes import ChangeReads
+from flashpoint.store.checks import check_count as _check_count
+from flashpoint.store.fused_columns import FusedColumns
 from flashpoint.store.fused_reads import FusedReads, common_conditions
+from flashpoint.store.fusion_rows import FusionTables
+from flashpoint.store.search import ArticleSearch
 from flashpoint.store.vocabulary import VocabularyReads
 from flashpoint.store import schema as s
 from flashpoint.store.migrations import (
@@ -68,7 +72,6 @@ except ImportError:  # not POSIX: SQLite stores go without the cross-process fus
 __all__ = ["Store", "StoreError", "make_engine", "open_existing_store", "open_store"]
 
 _SQLITE_BUSY_TIMEOUT_S = 30
-_DATE_FILTER = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # Module SQLAlchemy failed to import -> what to pip install (SQLAlchemy 2.1 defaults
 # postgresql:// to psycopg 3, 2.0 to psycopg2).
 _DRIVER_PACKAGES = {"psycopg": "'psycopg[binary]'", "psycopg2": "psycopg2-binary"}
@@ -280,18 +283,6 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def _check_date(name: str, value: str | None) -> None:
-    if value is not None and not _DATE_FILTER.match(value):
-        raise ValueError(
-            f"{name} must be an ISO date like 2019-04-14, 2019-04 or 2019, got {value!r}"
-        )
-
-
-def _check_count(name: str, value: int | None) -> None:
-    if value is not None and value < 0:
-        raise ValueError(f"{name} must not be negative, got {value}")
-
-
 # ---------------------------------------------------------------- rows from a DocumentResult
 
 
@@ -420,8 +411,13 @@ def _result_rows(result: DocumentResult, now: str) -> dict[Any, list[dict[str, A
 # ---------------------------------------------------------------- the store
 
 
-class Store(FusedReads, ChangeReads, VocabularyReads):
-    """One database. Methods return plain dicts shaped like the JSON contract, ready for output."""
+class Store(FusedReads, ChangeReads, VocabularyReads, FusedColumns, ArticleSearch, FusionTables):
+    """One database. Methods return plain dicts shaped like the JSON contract, ready for output.
+
+    Every SQL statement of Flashpoint is in this package: this module saves and reads articles
+    and reports, and each mixin holds one concern's queries (fused events, the change feed,
+    filter vocabularies, aggregate columns, search, the fusion tables), so the rest of the code
+    asks the store by name and never writes SQL."""
 
     def __init__(self, engine: Engine, url: str) -> None:
         self.url = url
@@ -449,7 +445,8 @@ class Store(FusedReads, ChangeReads, VocabularyReads):
             raise StoreError(f"database error on {self.url}: {_one_line(exc)}") from None
 
     def transaction(self, *, write: bool = False) -> Any:
-        """A transaction for modules that keep their own SQL beside the store (fusion)."""
+        """A transaction (a SQLAlchemy connection) for the store's own mixins, and for tests that
+        look at rows directly; other packages use the store's methods (fusion: ``fusion_rows``)."""
         return self._tx(write=write)
 
     @contextmanager
