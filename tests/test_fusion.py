@@ -316,3 +316,20 @@ def test_a_zero_no_article_states_is_no_casualty_figure() -> None:
     assert casualty_feature(report("a", 0, False), report("b", 84, True), cfg) == unknown
     assert casualty_feature(report("a", 0, True), report("b", 0, True), cfg) == 1.0
     assert casualty_feature(report("a", 0, True), report("b", 84, True), cfg) < 0.05
+
+
+def test_a_stated_injured_figure_beats_a_zero_no_article_states() -> None:
+    """As for deaths: the lowest figure is ACLED's rule for conflicting counts, not for silence."""
+    from flashpoint.fuse.features import Report
+    from flashpoint.fuse.reconcile import reconcile
+
+    def report(eid: str, injured: int, stated: bool) -> Report:
+        evidence = [{"field": "injured", "start": 0, "end": 2, "text": "50"}] if stated else []
+        event = {"id": eid, "date": "2016-07-19", "injured": injured, "fatalities": 0, "evidence": evidence,
+                 "time_precision": 1, "location": {"name": "Manbij", "geo_precision": 1},
+                 "acled": {"event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike"}}
+        return Report(eid, f"article-{eid}", f"outlet-{eid}", event, {"id": eid, "source": f"outlet-{eid}"}, None)
+
+    fused = reconcile("f1", [report("a", 0, False), report("b", 50, True)])
+    assert fused["injured"] == 50
+    assert reconcile("f2", [report("a", 0, True), report("b", 50, True)])["injured"] == 0

@@ -66,6 +66,15 @@ def _source(r: Report) -> dict[str, Any]:
     }
 
 
+def _stated_first(ordered: list[Report], field: str) -> list[int]:
+    """The figures sources state for ``field`` (with evidence), else every figure: a stated figure
+    beats a 0 that only means "no figure found" (ACLED's lowest-figure rule is about conflicting
+    counts, not about silence)."""
+    stated = [r.event[field] for r in ordered if r.event.get(field) is not None
+              and any(ev.get("field") == field for ev in r.event.get("evidence", []))]
+    return stated or [f for r in ordered if (f := r.event.get(field)) is not None]
+
+
 def _min_known(values: list[int | None]) -> int | None:
     known = [v for v in values if v is not None]
     return min(known) if known else None
@@ -110,12 +119,10 @@ def reconcile(fused_id: str, members: list[Report], overrides: dict[str, Any] | 
             event[inter] = donor.event.get(inter) if donor else None
     # A figure a source states (with evidence) beats a 0 that only means "no figure found":
     # ACLED's lowest-figure rule is about conflicting counts, not about silence.
-    stated = [r.event["fatalities"] for r in ordered if r.event.get("fatalities") is not None
-              and any(ev.get("field") == "fatalities" for ev in r.event.get("evidence", []))]
-    known = stated or [f for r in ordered if (f := r.event.get("fatalities")) is not None]
+    known = _stated_first(ordered, "fatalities")
     event["fatalities"] = min(known) if known else None
     event["fatalities_range"] = [min(known), max(known)] if known else None
-    event["injured"] = _min_known([r.event.get("injured") for r in ordered])
+    event["injured"] = _min_known(_stated_first(ordered, "injured"))
     modalities = {r.event.get("modality") for r in ordered}
     event["modality"] = "asserted" if "asserted" in modalities else rep.event.get("modality")
     outlets = sorted({r.outlet for r in ordered})
