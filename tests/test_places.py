@@ -373,15 +373,17 @@ def test_one_failing_toponym_does_not_wipe_the_others(nlp, gaz, monkeypatch) -> 
 
 
 def test_failure_while_resolving_is_contained(nlp, gaz, monkeypatch) -> None:
-    geoparse_module = importlib.import_module("flashpoint.places.geoparse")
-    real = geoparse_module._score
+    resolving = importlib.import_module("flashpoint.places.resolving")
+    colocation = importlib.import_module("flashpoint.places.colocation")
+    real = resolving._score
 
     def flaky(c, top, cands, ctx):
         if top.text == "Kirkuk":
             raise ValueError("bad score")
         return real(c, top, cands, ctx)
 
-    monkeypatch.setattr(geoparse_module, "_score", flaky)
+    monkeypatch.setattr(resolving, "_score", flaky)  # where the resolver scores ...
+    monkeypatch.setattr(colocation, "_score", flaky)  # ... and where co-location does
     places = _parse(nlp, gaz, "Clashes hit Mosul and Kirkuk in Iraq.")
     assert {p.text for p in places} == {"Mosul", "Iraq"}
 
@@ -595,19 +597,21 @@ def test_places_named_together_lie_together(nlp, gaz) -> None:
 
 def test_short_aliases_need_capitals(nlp, gaz) -> None:
     assert any(p.country_code == "CF" for p in _parse(nlp, gaz, "Peacekeepers in CAR said Bangui was calm."))
-    geoparse_module = importlib.import_module("flashpoint.places.geoparse")
-    top = geoparse_module._Toponym(0, 3, "Car", "GPE", 0, None, gaz.lookup("CAR"))
-    ctx = geoparse_module._Context(Counter(), {}, gaz)
-    got = geoparse_module._resolve(top, ctx, gaz)
+    toponyms = importlib.import_module("flashpoint.places.toponyms")
+    resolving = importlib.import_module("flashpoint.places.resolving")
+    top = toponyms._Toponym(0, 3, "Car", "GPE", 0, None, gaz.lookup("CAR"))
+    ctx = toponyms._Context(Counter(), {}, gaz)
+    got = resolving._resolve(top, ctx, gaz)
     assert getattr(got, "country_code", None) != "CF"  # at most a hamlet called Car
 
 
 @pytest.mark.parametrize("text", ["swan", "metro", "North", "City", "District"])
 def test_lowercase_and_lone_generic_words_are_not_places(gaz: Gazetteer, text: str) -> None:
-    geoparse_module = importlib.import_module("flashpoint.places.geoparse")
-    top = geoparse_module._Toponym(0, len(text), text, "GPE", 0, None, gaz.lookup(text))
-    ctx = geoparse_module._Context(Counter(), {}, gaz)
-    assert geoparse_module._resolve(top, ctx, gaz) is geoparse_module._SKIP
+    toponyms = importlib.import_module("flashpoint.places.toponyms")
+    resolving = importlib.import_module("flashpoint.places.resolving")
+    top = toponyms._Toponym(0, len(text), text, "GPE", 0, None, gaz.lookup(text))
+    ctx = toponyms._Context(Counter(), {}, gaz)
+    assert resolving._resolve(top, ctx, gaz) is resolving._SKIP
 
 
 def test_sentence_bounds_shared_with_nlp(nlp, gaz) -> None:
@@ -854,6 +858,26 @@ def test_geoparse_follows_its_weights(nlp, gaz) -> None:
     with using_weights(dataclasses.replace(load_weights(), capital=100.0)):
         assert athens() == "GR"
     assert athens() == "US"  # restored after the block
+
+
+def test_every_stage_reads_the_weights_in_force() -> None:
+    """``using_weights`` swaps ``active_weights.W``: a stage that copied the name (``from .active_weights
+    import W``) would keep the data file's weights inside the block, and ``eval places --tune`` would score
+    weights that stage never used."""
+    import ast
+
+    places_dir = Path(gazetteer_module.__file__).parent
+    readers = []
+    for path in sorted(places_dir.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("active_weights"):
+                assert "W" not in {a.name for a in node.names}, f"{path.name} copies the weights in force"
+            if (isinstance(node, ast.Attribute) and node.attr == "W"
+                    and getattr(node.value, "id", "") == "active_weights"):
+                readers.append(path.name)
+    stages = {"finding.py", "context.py", "resolving.py", "colocation.py", "local_names.py", "geoparse.py"}
+    assert stages <= set(readers)
 
 
 def test_a_legislators_state_or_district_is_a_place(nlp, gaz) -> None:
