@@ -7,9 +7,12 @@ slice the text and see the words a value came from.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NotRequired, TypedDict, get_args
 
 SCHEMA_VERSION = "1"
 
@@ -276,7 +279,7 @@ class Event:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Event:
-        kw = {f.name: d.get(f.name) for f in fields(cls) if f.name in d}
+        kw: dict[str, Any] = {f.name: d.get(f.name) for f in fields(cls) if f.name in d}
         kw["acled"] = AcledCoding(**d["acled"]) if d.get("acled") else None
         kw["plover"] = PloverCoding(**d["plover"]) if d.get("plover") else None
         kw["location"] = Location(**d["location"]) if d.get("location") else None
@@ -383,3 +386,138 @@ class IngestError:
 
     def to_dict(self) -> dict[str, Any]:
         return {"origin": self.origin, "reason": self.reason}
+
+
+# ----------------------------------------------------------------------------------- fused events
+#
+# Why TypedDicts and not a dataclass with ``to_dict()``: a fused event is written once, by
+# ``fuse.reconcile``, as JSON into the store, and read back by every consumer (filters, exports,
+# reports, the API, the dashboard) as the dict ``json.loads`` gives. A TypedDict types that very
+# dict at no cost and cannot change one byte of the JSON (key order included); a dataclass would
+# need a conversion at each boundary, and every conversion is a chance to drop, add or reorder a
+# key. ``api/schemas.py``'s ``EventOut`` is checked against these by ``tests/test_contract.py``.
+
+
+class EvidenceItem(TypedDict):
+    """``Evidence.to_dict()``; on a fused event's own evidence, also the article it slices."""
+
+    field: str
+    start: int
+    end: int
+    text: str
+    article_id: NotRequired[str]
+
+
+class AcledDict(TypedDict):
+    """``AcledCoding.to_dict()``."""
+
+    event_type: str
+    sub_event_type: str
+    interaction: int | None
+
+
+class PloverDict(TypedDict):
+    """``PloverCoding.to_dict()``."""
+
+    type: str
+    mode: str | None
+
+
+class LocationDict(TypedDict, total=False):
+    """``Location.to_dict()``; a correction may leave only the keys it wrote (``total=False``)."""
+
+    name: str | None
+    admin1: str | None
+    country: str | None
+    geonameid: int | None
+    lat: float | None
+    lon: float | None
+    geo_precision: int | None
+    detail: str | None
+
+
+class ArticleRef(TypedDict):
+    """The article a fused event's wording and evidence come from (its representative report)."""
+
+    article_id: str
+    id: str | None
+    title: str | None
+    source: str | None
+    published: str | None
+    url: str | None
+
+
+class FusedSource(TypedDict):
+    """One report (what one article says) fused into an event, with its own figures and words."""
+
+    event_id: str
+    article_id: str
+    id: str | None
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None
+    date: str | None
+    fatalities: int | None
+    injured: int | None
+    confidence: float | None
+    evidence: list[EvidenceItem]
+
+
+class FusedEvent(TypedDict):
+    """One real event, told by one or more articles: what ``events``, exports, reports and the API
+    list. The per-article ``Event.to_dict()`` shape (less ``article_id``) with the fused id, plus
+    provenance. ``timestamp`` (when its content last changed) is added by the store's reads, not
+    by fusion, and the change feed adds ``change`` and ``replaced_by`` to its own rows."""
+
+    id: str
+    acled: AcledDict | None
+    plover: PloverDict | None
+    actor1: str | None
+    actor2: str | None
+    assoc_actor_1: str | None
+    assoc_actor_2: str | None
+    inter1: int | None
+    inter2: int | None
+    date: str | None
+    date_start: str | None
+    date_end: str | None
+    time_precision: int | None
+    location: LocationDict | None
+    fatalities: int | None
+    injured: int | None
+    fatalities_range: list[int] | None
+    modality: str
+    confidence: float
+    n_sources: int
+    n_outlets: int
+    story_id: str | None
+    evidence: list[EvidenceItem]
+    article: ArticleRef
+    sources: list[FusedSource]
+    corrected: list[str]
+    timestamp: NotRequired[str | None]
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def event_day(event: Mapping[str, Any]) -> dt.date | None:
+    """The day an event is counted on: its ``date``, else the first day of its range
+    (``date_start``), as ACLED's event_date is; None when neither reads as a day.
+
+    Why one function: the API's stats (``api/aggregate.py``) and the situation report's figures
+    (``report/figures.py``) each had their own rule, and an event must fall on the same day in a
+    chart and in a report. Of the two, the report's rule wins (a ``date`` that is not a day falls
+    back to ``date_start``, where the API's counted the event as undated), with the API's reading
+    of a longer ISO value by its first ten characters ("2019-04-14T10:00" is that day). Fusion and
+    corrections only ever write YYYY-MM-DD dates, so no stored event changes its day.
+    """
+    for key in ("date", "date_start"):
+        value = event.get(key)
+        if isinstance(value, str) and _ISO_DAY.match(value):
+            try:
+                return dt.date.fromisoformat(value[:10])
+            except ValueError:
+                continue
+    return None

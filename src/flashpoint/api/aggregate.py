@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from flashpoint.model import event_day
+
 STATS_KEYS = ("day", "week", "month", "admin1", "country", "type", "sub_event_type")
 TIME_KEYS = frozenset({"day", "week", "month"})
 
@@ -53,25 +55,16 @@ def places(events: Iterable[Mapping[str, Any]],
     return sorted(rows.values(), key=lambda r: (-r["events"], r["name"] or "", r["country"] or ""))
 
 
-def _day(e: Mapping[str, Any]) -> dt.date | None:
-    raw = e.get("date") or e.get("date_start")
-    if not isinstance(raw, str) or len(raw) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(raw[:10])
-    except ValueError:
-        return None
-
-
 def _week(day: dt.date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
 _KEYS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
-    "day": lambda e: d.isoformat() if (d := _day(e)) else None,
-    "week": lambda e: _week(d) if (d := _day(e)) else None,
-    "month": lambda e: d.isoformat()[:7] if (d := _day(e)) else None,
+    # The day an event counts on is the situation report's too (``model.event_day``).
+    "day": lambda e: d.isoformat() if (d := event_day(e)) else None,
+    "week": lambda e: _week(d) if (d := event_day(e)) else None,
+    "month": lambda e: d.isoformat()[:7] if (d := event_day(e)) else None,
     "admin1": lambda e: (e.get("location") or {}).get("admin1"),
     "country": lambda e: (e.get("location") or {}).get("country"),
     "type": lambda e: (e.get("acled") or {}).get("event_type") or (e.get("plover") or {}).get("type"),

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model import FusedEvent
 from ..store.changes import keep_timestamps
 from ..store.fusion_rows import FusionRows
 from .cluster import Assigner, Assignment, Constraints, sort_key
@@ -217,7 +218,7 @@ def _fuse_chunk(store: Any, config: FusionConfig, ids: list[str], stale: list[st
         tx.record_removed(removed, now)
 
 
-def fused_row(event: dict[str, Any], overrides: dict[str, Any] | None, now: str,
+def fused_row(event: FusedEvent, overrides: dict[str, Any] | None, now: str,
               story_id: str | None = None) -> dict[str, Any]:
     """The ``fused_events`` row of one fused event; ``story_id`` lives in its column only
     (stories are rebuilt often)."""
@@ -228,7 +229,7 @@ def fused_row(event: dict[str, Any], overrides: dict[str, Any] | None, now: str,
             "created_at": now}
 
 
-def write_fused(rows: FusionRows, event: dict[str, Any], overrides: dict[str, Any] | None,
+def write_fused(rows: FusionRows, event: FusedEvent, overrides: dict[str, Any] | None,
                 now: str, story_id: str | None = None, previous: Any | None = None) -> None:
     """Insert one fused event (``previous``: the row it replaces, whose timestamps it may keep)."""
     rows.insert_fused([keep_timestamps(fused_row(event, overrides, now, story_id), previous)])
@@ -236,7 +237,7 @@ def write_fused(rows: FusionRows, event: dict[str, Any], overrides: dict[str, An
         rows.clear_removed([event["id"]])
 
 
-def rebuild(rows: FusionRows, fused_id: str, now: str) -> dict[str, Any] | None:
+def rebuild(rows: FusionRows, fused_id: str, now: str) -> FusedEvent | None:
     """Recompute one fused event from its current members (after a correction); None if empty,
     and then the event is gone and leaves a tombstone for the change feed."""
     previous = rows.fused_row(fused_id)

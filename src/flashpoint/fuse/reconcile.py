@@ -8,10 +8,12 @@ sources (weighted by confidence) agree on. Corrections override all of it, field
 from __future__ import annotations
 
 import functools
-from collections import Counter
-from typing import Any
+from collections import defaultdict
+from collections.abc import Mapping, MutableMapping, Sequence
+from typing import Any, cast
 
 from ..events.ontology import SubEvent, load_ontology
+from ..model import FusedEvent, FusedSource
 from .features import Report
 
 EDITABLE = (
@@ -41,7 +43,7 @@ def representative(members: list[Report]) -> Report:
 
 def _vote(members: list[Report], get: Any) -> Any:
     """The value most members give, weighted by confidence; ties go to the representative order."""
-    weights: Counter[Any] = Counter()
+    weights: defaultdict[Any, float] = defaultdict(float)
     order: dict[Any, int] = {}
     for i, r in enumerate(members):
         value = get(r)
@@ -54,7 +56,7 @@ def _vote(members: list[Report], get: Any) -> Any:
     return max(weights, key=lambda v: (weights[v], -order[v]))
 
 
-def _source(r: Report) -> dict[str, Any]:
+def _source(r: Report) -> FusedSource:
     a = r.article
     return {
         "event_id": r.event_id, "article_id": r.article_id, "id": a.get("id"),
@@ -75,14 +77,16 @@ def _stated_first(ordered: list[Report], field: str) -> list[int]:
     return stated or [f for r in ordered if (f := r.event.get(field)) is not None]
 
 
-def _min_known(values: list[int | None]) -> int | None:
+def _min_known(values: Sequence[int | None]) -> int | None:
     known = [v for v in values if v is not None]
     return min(known) if known else None
 
 
 def reconcile(fused_id: str, members: list[Report], overrides: dict[str, Any] | None = None,
-              story_id: str | None = None) -> dict[str, Any]:
-    """The fused event dict (the public event shape plus provenance) for ``members``."""
+              story_id: str | None = None) -> FusedEvent:
+    """The fused event (``model.FusedEvent``: the public event shape plus provenance) for
+    ``members``. Built as a plain dict, key by key in the order the JSON contract has them, and
+    typed once complete: the keys come from the representative's stored event first."""
     ordered = sorted(members, key=lambda r: (r.precision, (r.location.get("geo_precision") or 4),
                                              -r.confidence, r.event_id))
     rep = ordered[0]
@@ -115,8 +119,8 @@ def reconcile(fused_id: str, members: list[Report], overrides: dict[str, Any] | 
             event[key] = _vote(ordered, lambda r, k=key: r.event.get(k))
     for key, inter in (("actor1", "inter1"), ("actor2", "inter2")):
         if event.get(key) and event.get(inter) is None:
-            donor = next((r for r in ordered if r.event.get(key) == event[key]), None)
-            event[inter] = donor.event.get(inter) if donor else None
+            named = next((r for r in ordered if r.event.get(key) == event[key]), None)
+            event[inter] = named.event.get(inter) if named else None
     # A figure a source states (with evidence) beats a 0 that only means "no figure found":
     # ACLED's lowest-figure rule is about conflicting counts, not about silence.
     known = _stated_first(ordered, "fatalities")
@@ -142,7 +146,7 @@ def reconcile(fused_id: str, members: list[Report], overrides: dict[str, Any] | 
     if overrides:
         apply_overrides(event, overrides)
     event["corrected"] = sorted(overrides) if overrides else []
-    return event
+    return cast(FusedEvent, event)
 
 
 def _by_publication(r: Report) -> tuple[bool, str, str]:
@@ -150,8 +154,9 @@ def _by_publication(r: Report) -> tuple[bool, str, str]:
     return (published is None, published or "", r.event_id)
 
 
-def apply_overrides(event: dict[str, Any], overrides: dict[str, Any]) -> None:
-    """Write corrected values into the event dict (validated by ``corrections`` beforehand)."""
+def apply_overrides(event: MutableMapping[str, Any], overrides: Mapping[str, Any]) -> None:
+    """Write corrected values into the event being built (validated by ``corrections``
+    beforehand). A mutable mapping, not a ``FusedEvent``: the field names arrive as data."""
     for key, value in overrides.items():
         if key == "sub_event_type":
             sub = sub_event_codes().get(value)
@@ -177,12 +182,12 @@ def apply_overrides(event: dict[str, Any], overrides: dict[str, Any]) -> None:
             event[key] = value
 
 
-def row_of(event: dict[str, Any]) -> dict[str, Any]:
-    """The indexed columns of ``fused_events`` for an event dict."""
-    acled = event.get("acled") or {}
-    plover = event.get("plover") or {}
-    loc = event.get("location") or {}
-    rng = event.get("fatalities_range") or [None, None]
+def row_of(event: FusedEvent) -> dict[str, Any]:
+    """The indexed columns of ``fused_events`` for a fused event."""
+    acled: Mapping[str, Any] = event.get("acled") or {}
+    plover: Mapping[str, Any] = event.get("plover") or {}
+    loc: Mapping[str, Any] = event.get("location") or {}
+    rng = event.get("fatalities_range")
     return {
         "id": event["id"], "date": event.get("date"), "date_start": event.get("date_start"),
         "date_end": event.get("date_end"), "time_precision": event.get("time_precision"),
@@ -192,7 +197,7 @@ def row_of(event: dict[str, Any]) -> dict[str, Any]:
         "assoc_actor_2": event.get("assoc_actor_2"), "location": loc.get("name"),
         "admin1": loc.get("admin1"), "country": loc.get("country"), "lat": loc.get("lat"),
         "lon": loc.get("lon"), "geo_precision": loc.get("geo_precision"),
-        "fatalities": event.get("fatalities"), "fatalities_max": rng[1],
+        "fatalities": event.get("fatalities"), "fatalities_max": rng[1] if rng else None,
         "injured": event.get("injured"), "n_sources": event["n_sources"],
         "n_outlets": event["n_outlets"], "confidence": event.get("confidence"),
         "story_id": event.get("story_id"),

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flashpoint.filters import Period
+from flashpoint.model import event_day
 from flashpoint.report.style import Style
 
 Event = Mapping[str, Any]
@@ -34,16 +35,9 @@ def fatalities(event: Event) -> int | None:
     return n if isinstance(n, int) and not isinstance(n, bool) else None
 
 
-def day_of(event: Event) -> dt.date | None:
-    """The event's day (or the first day of its range); None when undated or unreadable."""
-    for key in ("date", "date_start"):
-        value = event.get(key)
-        if value:
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                continue
-    return None
+# The event's day (or the first day of its range); None when undated or unreadable. The one rule
+# the API's charts count by too (``model.event_day``), so a chart and a report agree.
+day_of = event_day
 
 
 def actors_of(event: Event) -> list[str]:
