@@ -3,7 +3,9 @@ to let schemathesis check every answer.
 
 Why ``extra="allow"`` on records the store produces: the store and fusion may add a key before
 this file names it; a client should see it rather than have the API silently drop it or fail.
-Every key of the public contract is declared, with its type.
+Every key of the public contract is declared, with its type; the event models mirror
+``model.FusedEvent`` (and its parts), key for key, and ``tests/test_contract.py`` fails when
+they drift apart.
 """
 
 from __future__ import annotations
@@ -122,6 +124,7 @@ class EventOut(_Open):
     article: ArticleRefOut | None = None
     sources: list[SourceOut] = []
     corrected: list[str] = Field([], description="Fields a person corrected (they hold through re-fusion).")
+    timestamp: str | None = Field(None, description="When its content last changed (UTC).")
 
 
 class EventPageOut(BaseModel):
