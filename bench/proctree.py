@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -139,7 +140,8 @@ class TreeSampler:
 
 
 def run_sampled(cmd: list[str], *, env: dict[str, str] | None = None,
-                on_tick=None, tick: float = 1.0) -> tuple[int, float, str, TreeSampler]:
+                on_tick: Callable[[float, TreeSampler], None] | None = None,
+                tick: float = 1.0) -> tuple[int, float, str, TreeSampler]:
     """Run ``cmd`` with its tree sampled; ``on_tick(elapsed, sampler)`` every ``tick`` seconds.
     Returns (exit code, wall seconds, stderr, sampler)."""
     import subprocess

@@ -34,9 +34,10 @@ DEFAULT_INPUT = ROOT / "examples" / "fa-kes" / "fa-kes.jsonl"
 
 def _spacy_child(path: str, model: str) -> None:
     """Runs in a child process: time nlp.pipe over the cleaned texts flashpoint would parse."""
+    import spacy
+
     from flashpoint.ingest import IngestOptions, read_inputs
     from flashpoint.model import Article
-    import spacy
 
     texts = [a.text for a in read_inputs([path], IngestOptions()) if isinstance(a, Article)]
     nlp = spacy.load(model)
@@ -172,13 +173,12 @@ def main() -> None:
         return
     path = args.input
     if args.limit:
-        tmp = tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8")
-        with open(args.input, encoding="utf-8") as fh:
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as tmp, \
+                open(args.input, encoding="utf-8") as fh:
             for i, line in enumerate(fh):
                 if i >= args.limit:
                     break
                 tmp.write(line)
-        tmp.close()
         path = tmp.name
 
     if args.workers or args.dask_local:
@@ -212,7 +212,8 @@ def main() -> None:
         "articles": fp["articles"], "spacy_articles_per_s": round(base_rate, 2),
         "flashpoint_articles_per_s": round(fp_rate, 2), "flashpoint_articles_per_s_warm": round(fp_rate_warm, 2),
         "ratio": round(fp_rate / base_rate, 3), "ratio_warm": round(fp_rate_warm / base_rate, 3),
-        "startup_s": round(startup, 2), "spacy_peak_mb": round(base["peak_mb"]), "flashpoint_peak_mb": round(fp["peak_mb"]),
+        "startup_s": round(startup, 2), "spacy_peak_mb": round(base["peak_mb"]),
+        "flashpoint_peak_mb": round(fp["peak_mb"]),
         "events": fp["events"],
     }))
 

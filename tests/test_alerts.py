@@ -41,12 +41,15 @@ AS_OF = dt.date(2021, 3, 14)
 WEEK_START = dt.date(2021, 3, 8)
 
 _TOWNS = {  # admin1 -> town names; each event's point is its own, far from all others (below)
-    "Idlib": ["Saraqib", "Ariha", "Maarat al-Numan", "Jisr al-Shughur", "Harim", "Khan Shaykhun", "Kafr Nabl", "Binnish"],
+    "Idlib": ["Saraqib", "Ariha", "Maarat al-Numan", "Jisr al-Shughur", "Harim", "Khan Shaykhun", "Kafr Nabl",
+              "Binnish"],
     "Hama": ["Suqaylabiyah", "Muhradah", "Salamiyah"],
     "Latakia": ["Jableh", "Qardaha", "Kessab"],
 }
-_KINDS = [("Battles", "Armed clash", "ASSAULT"), ("Explosions/Remote violence", "Shelling/artillery/missile attack", "ASSAULT"),
-          ("Explosions/Remote violence", "Air/drone strike", "ASSAULT"), ("Violence against civilians", "Attack", "ASSAULT")]
+_KINDS = [("Battles", "Armed clash", "ASSAULT"),
+          ("Explosions/Remote violence", "Shelling/artillery/missile attack", "ASSAULT"),
+          ("Explosions/Remote violence", "Air/drone strike", "ASSAULT"),
+          ("Violence against civilians", "Attack", "ASSAULT")]
 
 
 def _report(n: int, day: dt.date, admin1: str, actor1: str, actor2: str | None = None, *, fatalities: int = 0,
@@ -90,7 +93,8 @@ def _reports() -> list[DocumentResult]:
             add(_day(week, 1 + 3 * i), "Idlib", SAF, "Hayat Tahrir al-Sham", fatalities=1)
     # Idlib, this week: 6 events, 11 fatalities; a new actor and one known only in Hama.
     for i, (dead, actor2) in enumerate([(0, "Hayat Tahrir al-Sham"), (2, "Liwa al-Jadid"), (3, "Hayat Tahrir al-Sham"),
-                                        (0, "Hurras al-Din"), (5, "Hayat Tahrir al-Sham"), (1, "Hayat Tahrir al-Sham")]):
+                                        (0, "Hurras al-Din"), (5, "Hayat Tahrir al-Sham"),
+                                        (1, "Hayat Tahrir al-Sham")]):
         add(_day(0, (0, 1, 2, 3, 5, 6)[i]), "Idlib", SAF, actor2, fatalities=dead)  # the last on 14 March
     # Idlib, dated only to March 2021 (precision 3): no week, not counted.
     add(dt.date(2021, 3, 10), "Idlib", "Ghost Brigade", SAF, fatalities=40, precision=3,
@@ -121,7 +125,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reports = _reports()
     _save(path, reports)
     with open_store(str(path)) as store:
-        assert store.count_fused_events() == len(reports), "fusion merged test events: the arithmetic below assumes it did not"
+        assert store.count_fused_events() == len(reports), \
+            "fusion merged test events: the arithmetic below assumes it did not"
     return path
 
 
@@ -137,7 +142,8 @@ def _ids(db: Path, admin1: str, *, week: int = 0, with_deaths: bool = False) -> 
     for e in _events(db):
         if e["location"]["admin1"] != admin1 or e["time_precision"] != 1:
             continue
-        if start <= dt.date.fromisoformat(e["date"]) <= start + dt.timedelta(days=6) and (e["fatalities"] or not with_deaths):
+        if (start <= dt.date.fromisoformat(e["date"]) <= start + dt.timedelta(days=6)
+                and (e["fatalities"] or not with_deaths)):
             out.append(e["id"])
     return sorted(out)
 
@@ -176,7 +182,8 @@ def test_surges_threshold_and_minimum_base(db: Path) -> None:
     assert surge is not None and surge["kind"] == "surge" and surge["change_4w"] == 3.0
     assert surge["event_ids"] == _ids(db, "Idlib") and surge["minimum"] == 3 and surge["threshold"] == 1.0
     deaths = _surge(data, "Idlib", "fatalities")
-    assert deaths is not None and deaths["this_week"] == 11 and deaths["event_ids"] == _ids(db, "Idlib", with_deaths=True)
+    assert deaths is not None and deaths["this_week"] == 11
+    assert deaths["event_ids"] == _ids(db, "Idlib", with_deaths=True)
     # Hama doubled (1 a week -> 2) from a small base: not a surge, unless the minimum is lowered.
     assert _surge(data, "Hama", "events") is None
     hama = _surge(low, "Hama", "events")
@@ -409,7 +416,8 @@ def test_watch_appends_only_new_alerts(db: Path, tmp_path: Path) -> None:
     after = out.read_text(encoding="utf-8").splitlines()
     assert after[: len(lines)] == lines
     added = [json.loads(line) for line in after[len(lines):]]
-    assert [(r["type"], r.get("actor"), r["admin1"]) for r in added] == [("emerging_actor", "Saraya al-Test", "Latakia")]
+    assert [(r["type"], r.get("actor"), r["admin1"]) for r in added] == \
+        [("emerging_actor", "Saraya al-Test", "Latakia")]
 
     # Nothing new in the folder: no pass stores anything, nothing is appended, even to stdout.
     third = runner.invoke(main, [*args[:-1], "-"])

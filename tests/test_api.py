@@ -495,7 +495,8 @@ def test_patch_with_audit_trail(writer: TestClient) -> None:
     assert by_field["fatalities"]["old_value"] == event["fatalities"] and by_field["fatalities"]["new_value"] == 7
     assert by_field["fatalities"]["reason"] == "checked"
     _ok(writer.patch(f"/api/events/{event['id']}", headers=AUTH, json={"changes": {"injured": 1}}))
-    assert _ok(writer.get("/api/corrections", params={"target": event["id"]}))["corrections"][-1]["author"] == "api-token"
+    corrections = _ok(writer.get("/api/corrections", params={"target": event["id"]}))["corrections"]
+    assert corrections[-1]["author"] == "api-token"
     explained = _ok(writer.get(f"/api/events/{event['id']}/explain"))
     assert len(explained["corrections"]) == len(trail) + 1
     # Bad corrections: a clear 400 or 404, and no audit row.

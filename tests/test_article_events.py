@@ -169,19 +169,22 @@ def test_new_trigger_words() -> None:
         == "Explosions/Remote violence"
     assert _one("Syria news\n\nRebels recaptured the village of Rityan on Tuesday.").acled.sub_event_type \
         == "Non-state actor overtakes territory"
-    assert _one("Syria news\n\nThe army retook Palmyra on Sunday.").acled.sub_event_type == "Government regains territory"
+    assert _one("Syria news\n\nThe army retook Palmyra on Sunday.").acled.sub_event_type \
+        == "Government regains territory"
     # barrel bombs are dropped from helicopters: an air strike in ACLED's coding
-    assert _one("Syria news\n\nBarrel bombs hit the town of Daraya on Monday, killing eight people.").acled.sub_event_type \
-        == "Air/drone strike"
+    e = _one("Syria news\n\nBarrel bombs hit the town of Daraya on Monday, killing eight people.")
+    assert e.acled.sub_event_type == "Air/drone strike"
 
 
 def test_battles_operations_and_eliminations_are_fights() -> None:
-    e = _one("Iraq news\n\nFierce battles between insurgents and soldiers killed at least 12 people in Baqubah on Monday.")
+    e = _one("Iraq news\n\nFierce battles between insurgents and soldiers killed at least 12 people in Baqubah "
+             "on Monday.")
     assert e.acled.sub_event_type == "Armed clash" and e.fatalities == 12  # the battle names the killing
     assert _acled("Iraq news\n\nThe minister faces a long political battle over the budget.") == []
     e = _one("Syria news\n\nAn army unit carried out operations against the militants in Hama on Monday.")
     assert e.acled.sub_event_type == "Armed clash" and e.actor1 == "Military Forces of Syria"
-    assert _one("Syria news\n\nTroops eliminated a number of militants near Hama on Monday.").acled.event_type == "Battles"
+    assert _one("Syria news\n\nTroops eliminated a number of militants near Hama on Monday.").acled.event_type \
+        == "Battles"
     e = _one("Sudan news\n\nThe government launched an offensive on rebel-held towns in South Darfur on Monday.")
     assert e.acled.sub_event_type == "Armed clash"
     assert _acled("Sudan news\n\nThe minister said the remarks were offensive.") == []
@@ -307,7 +310,8 @@ def test_a_weeks_toll_is_no_events_toll() -> None:
 def test_a_toll_since_an_offensive_began_is_a_running_total() -> None:
     """Past perfect with "since": the toll of a campaign up to then, not one raid's (issue 21)."""
     events = _acled("Syria news\n\nWarplanes struck Manbij on Sunday. At least 120 militants and 15 fighters of "
-                    "the alliance had been killed since the offensive against the town began on May 31, the monitor said.")
+                    "the alliance had been killed since the offensive against the town began on May 31, "
+                    "the monitor said.")
     assert events and not any(e.fatalities for e in events)
 
 
@@ -369,7 +373,8 @@ def test_the_perpetrator_the_article_attributes_is_actor1() -> None:
     assert e.actor1 == "Military Forces of Russia"
     e = _one("Syria news\n\nJet strikes blamed on the Syrian regime hit Idlib on Saturday, killing 40 people.")
     assert e.actor1 == "Military Forces of Syria"
-    e = _one("Air strikes killed 20 people in the city of Idlib on Monday.", title="Russian air strikes kill 20 in Idlib")
+    e = _one("Air strikes killed 20 people in the city of Idlib on Monday.",
+             title="Russian air strikes kill 20 in Idlib")
     assert e.actor1 == "Military Forces of Russia"
     e = _one("Syria news\n\nAir strikes hit Saraqib on Monday, killing 12 civilians. The strikes were not "
              "carried out by Russian jets, the ministry said.")

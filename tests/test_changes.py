@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ LATER = {"id": "later-1", "published": "2016-10-20", "source": "Other Wire", "ti
 def _now() -> str:
     """A moment strictly after every change so far (timestamps are to the second)."""
     time.sleep(1.1)
-    moment = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     time.sleep(1.1)
     return moment
 

@@ -43,11 +43,13 @@ def batch_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "empty.txt").write_text("")
     (d / "binary.txt").write_bytes(bytes(range(256)) * 40)
     (d / "latin1.txt").write_bytes("Caf\xe9 bombing in Id\xe9lib killed two civilians.".encode("latin-1"))
-    (d / "broken.jsonl").write_text('{"id": "ok-1", "text": "Gunmen killed two soldiers in Kirkuk on Monday."}\n{"id": broken\n')
+    (d / "broken.jsonl").write_text('{"id": "ok-1", "text": "Gunmen killed two soldiers in Kirkuk on Monday."}\n'
+                                    '{"id": broken\n')
     with (d / "huge.txt").open("wb") as fh:
         fh.truncate(50 * 1024 * 1024)  # a 50 MB file (sparse)
     (d / "hostile.html").write_text("<html><body>" + "<div>" * 5000 + "<script>alert(1)</script>"
-                                    "<p>Protesters rallied in Baghdad on Friday against corruption.</p>" + "</div>" * 5000
+                                    "<p>Protesters rallied in Baghdad on Friday against corruption.</p>"
+                                    + "</div>" * 5000
                                     + "</body></html>")
     return d
 

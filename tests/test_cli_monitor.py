@@ -146,9 +146,12 @@ def test_events_table_pages_on_a_terminal_and_never_into_a_pipe(store: Path, tmp
 def test_commands_that_write_a_file_say_what_they_wrote(store: Path, tmp_path: Path) -> None:
     n = len(_fused(store))
     for args, line in [
-        (["events", "--format", "csv", "-o", str(tmp_path / "e.csv")], f"wrote {n} events to {tmp_path / 'e.csv'} (csv)"),
-        (["export", "--format", "jsonl", "-o", str(tmp_path / "x.jsonl")], f"wrote {n} events to {tmp_path / 'x.jsonl'} (jsonl)"),
-        (["export", "--format", "parquet", "-o", str(tmp_path / "x.parquet")], f"wrote {n} events to {tmp_path / 'x.parquet'} (parquet)"),
+        (["events", "--format", "csv", "-o", str(tmp_path / "e.csv")],
+         f"wrote {n} events to {tmp_path / 'e.csv'} (csv)"),
+        (["export", "--format", "jsonl", "-o", str(tmp_path / "x.jsonl")],
+         f"wrote {n} events to {tmp_path / 'x.jsonl'} (jsonl)"),
+        (["export", "--format", "parquet", "-o", str(tmp_path / "x.parquet")],
+         f"wrote {n} events to {tmp_path / 'x.parquet'} (parquet)"),
         (["export", "--format", "graphml", "-o", str(tmp_path / "g.graphml")], "wrote the actor graph ("),
         (["report", "--format", "html", "--country", "Syria", "-o", str(tmp_path / "r.html")],
          f"wrote the report to {tmp_path / 'r.html'} (html)"),

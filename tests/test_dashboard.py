@@ -53,7 +53,8 @@ XSS_ARTICLE = {
 def _require_browser() -> None:
     problem = None
     if not Path(CHROMIUM).exists():
-        problem = f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run the dashboard tests"
+        problem = (f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) "
+                   "to run the dashboard tests")
     else:
         try:
             import playwright.sync_api  # noqa: F401
@@ -161,7 +162,8 @@ def load(ui: Watched, hash_: str = "") -> Any:
 
 def wait_total(page: Any, expected: int) -> None:
     page.wait_for_function(
-        "n => document.querySelector('#event-count').dataset.total === String(n) && !document.body.classList.contains('loading')",
+        "n => document.querySelector('#event-count').dataset.total === String(n)"
+        " && !document.body.classList.contains('loading')",
         arg=expected,
     )
 
@@ -218,7 +220,8 @@ def test_filter_by_type_and_date_matches_the_api(ui: Watched, server: str) -> No
     assert "type=Battles" in page.evaluate("location.hash")
 
     # A date range inside the Battles' own dates, so both filters bite whatever the coder finds.
-    dates = sorted(e["date"] for e in get_json(server, "/api/events", type="Battles", limit=1000)["events"] if e["date"])
+    dates = sorted(e["date"] for e in get_json(server, "/api/events", type="Battles", limit=1000)["events"]
+                   if e["date"])
     since, until = dates[len(dates) // 4], dates[(3 * len(dates)) // 4]
     expected = get_json(server, "/api/events", type="Battles", since=since, until=until, limit=1)["total"]
     assert 0 < expected <= battles
@@ -472,9 +475,11 @@ def test_layout_at_1024_by_768(browser: Any, server: str) -> None:
         right = page.locator("#right").bounding_box()
         sources = page.locator("th[data-key='sources']").bounding_box()
         assert sources["x"] + sources["width"] <= right["x"] + right["width"] + 0.5 <= 1024.5
-        assert page.evaluate("(() => { const s = document.querySelector('.table-scroll'); return s.scrollWidth <= s.clientWidth; })()")
+        assert page.evaluate("(() => { const s = document.querySelector('.table-scroll');"
+                             " return s.scrollWidth <= s.clientWidth; })()")
         # Every column header reads in full (none cut to "Sour…").
-        cut = page.eval_on_selector_all("#events-table th button", "bs => bs.filter(b => b.scrollWidth > b.clientWidth).map(b => b.textContent)")
+        cut = page.eval_on_selector_all("#events-table th button",
+                                        "bs => bs.filter(b => b.scrollWidth > b.clientWidth).map(b => b.textContent)")
         assert cut == []
         # No panel overlaps another: header above main, the map beside the table, timeline below the map.
         header, mapbox, timeline = (page.locator(s).bounding_box() for s in (".top", ".map-wrap", "#timeline-box"))

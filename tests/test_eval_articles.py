@@ -135,7 +135,8 @@ def test_unknown_actors_country_places_and_clash_sides() -> None:
                   place=("Iraq", 33.0, 44.0), fatalities=0)
     good.location.admin1 = None
     swapped = _event(*clash, "shelled", actor1="Military Forces of Iraq", actor2=None, place=None, fatalities=None)
-    invented = _event(*clash, "shelled", actor1="Islamic State")  # a town the article does not tie to it: Kirkuk is fine here
+    # a town the article does not tie to it: Kirkuk is fine here
+    invented = _event(*clash, "shelled", actor1="Islamic State")
     assert all(score_article(gold, TEXT, SOURCE, [good]).rows[0].fields.values())
     f = score_article(gold, TEXT, SOURCE, [swapped]).rows[0].fields
     assert f["actor1"] and f["actor2"] and not f["place"]
@@ -203,7 +204,8 @@ def test_offsets_mentions_resolve_through_their_field() -> None:
     raw["events"][0]["mentions"] = [{"field": "text", "start": start, "end": start + 30}]
     gold = parse_article(raw, "x")
     assert gold.events[0].mentions[0].text(SOURCE) == TEXT[start : start + 30]
-    assert locate("killing   four\ncivilians", TEXT) == (TEXT.index("killing four"), TEXT.index("killing four") + len("killing four civilians"))
+    assert locate("killing   four\ncivilians", TEXT) == (TEXT.index("killing four"),
+                                                        TEXT.index("killing four") + len("killing four civilians"))
 
 
 # ------------------------------------------------------------------------------------------ commands
@@ -215,7 +217,8 @@ def test_eval_articles_codes_written_articles_end_to_end(tmp_path: Path) -> None
     gold.write_text(json.dumps({
         "id": "w1", "split": "test", "given": {"published": "2020-03-03"},
         "events": [{"id": "E1", "status": "required", "type": "ARMED_CLASH", "acceptable": ["ATTACK"],
-                    "mentions": ["Gunmen kill two soldiers in Kirkuk", "Gunmen killed two soldiers in Kirkuk on Monday"],
+                    "mentions": ["Gunmen kill two soldiers in Kirkuk",
+                                 "Gunmen killed two soldiers in Kirkuk on Monday"],
                     "date": "2020-03-02", "place": {"name": "Kirkuk", "country": "Iraq", "lat": 35.47, "lon": 44.39},
                     "actor1": [None], "actor2": ["Military Forces of Iraq"], "fatalities": 2}]}) + "\n")
     out = CliRunner().invoke(main, ["eval", "articles", "--gold", str(gold), "--texts", str(texts), "--details"])

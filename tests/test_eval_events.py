@@ -15,8 +15,8 @@ GOLD = ROOT / "tests" / "data" / "seeds.gold.json"
 
 
 def _seed(doc_id: str) -> dict:
-    return next(json.loads(l) for l in (ROOT / "examples" / "seeds.jsonl").read_text().splitlines()
-                if json.loads(l)["id"] == doc_id)
+    return next(json.loads(line) for line in (ROOT / "examples" / "seeds.jsonl").read_text().splitlines()
+                if json.loads(line)["id"] == doc_id)
 
 
 def test_claims_name_their_speakers() -> None:
@@ -64,7 +64,8 @@ def test_eval_events_end_to_end(tmp_path: Path) -> None:
     tsv.write_text("id\ttext\tlabel\n"
                    "d1\tGunmen shot dead three villagers in Kaduna State on Sunday, police said.\tATTACK\n"
                    "d2\tThe central bank raised interest rates on Tuesday.\tNONE\n"
-                   "d3\tA suicide bomber blew himself up at a checkpoint in Mogadishu, killing five soldiers.\tSUIC_BOMB\n",
+                   "d3\tA suicide bomber blew himself up at a checkpoint in Mogadishu, killing five soldiers."
+                   "\tSUIC_BOMB\n",
                    encoding="utf-8")
     result = evaluate(tsv)
     assert result["n"] == 3

@@ -7,8 +7,7 @@ import math
 
 import pytest
 
-from flashpoint.eval import places as eval_places
-from flashpoint.eval import times as eval_times
+from flashpoint.eval import places as eval_places, times as eval_times
 from flashpoint.model import PlaceMention, TimeMention
 
 # -- places: an LGL-style file with two articles ----------------------------------------------------------

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from flashpoint.events.classifier import read_real_bank
 from flashpoint.eval.real import AG_LABELS, FAKES_BANK, RealItem, read_ag, read_fakes, scores
+from flashpoint.events.classifier import read_real_bank
 
 
 def _item(label: str, alt: str | None = None, split: str = "test") -> RealItem:

@@ -208,12 +208,12 @@ def test_parquet_has_the_csv_columns_typed() -> None:
     assert parquet.write(events, buf) == 5
     tbl = pq.read_table(io.BytesIO(buf.getvalue()))
     assert tbl.column_names == list(acled_csv.COLUMNS)
-    types = dict(zip(tbl.column_names, tbl.schema.types))
+    types = dict(zip(tbl.column_names, tbl.schema.types, strict=True))
     assert types["event_date"] == pa.date32() and types["fatalities"] == pa.int32()
     assert types["latitude"] == pa.float64() and types["timestamp"] == pa.int64()
     assert types["notes"] == pa.string()
     _, rows = _csv(events)
-    for got, want in zip(tbl.to_pylist(), rows):
+    for got, want in zip(tbl.to_pylist(), rows, strict=True):
         assert {k: "" if v is None else str(v) for k, v in got.items()} == want
 
 
@@ -354,10 +354,11 @@ def test_seed_csv_has_the_acled_columns_first(seeds_db: Path, exported: dict[str
         header = next(reader)
         rows = list(reader)
     assert header[:31] == list(acled_csv.ACLED_COLUMNS)
-    assert header[31:] == ["flashpoint_id", "injured", "plover_type", "confidence", "n_sources", "source_urls", "evidence"]
+    assert header[31:] == ["flashpoint_id", "injured", "plover_type", "confidence", "n_sources", "source_urls",
+                           "evidence"]
     assert len(rows) == _fused_count(seeds_db) > 0
     assert all(len(r) == len(header) for r in rows)
-    records = [dict(zip(header, r)) for r in rows]
+    records = [dict(zip(header, r, strict=True)) for r in rows]
     assert {r["source"] for r in records} <= {"The National", "The Wall Street Journal",
                                               "The National; The Wall Street Journal",
                                               "The Wall Street Journal; The National"}

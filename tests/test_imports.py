@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -144,7 +145,7 @@ def cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
     for group in tangles(graph):
         for start in group:
             cycle = _one_cycle(graph, set(group), start)
-            edges = frozenset(zip(cycle, cycle[1:]))
+            edges = frozenset(pairwise(cycle))
             if edges not in seen:
                 seen.add(edges)
                 out.append(cycle)
@@ -169,7 +170,7 @@ def _one_cycle(graph: dict[str, dict[str, int]], group: set[str], start: str) ->
 
 
 def _describe(graph: dict[str, dict[str, int]], cycle: list[str]) -> str:
-    return " -> ".join(f"{a} (line {graph[a][b]})" for a, b in zip(cycle, cycle[1:])) + f" -> {cycle[-1]}"
+    return " -> ".join(f"{a} (line {graph[a][b]})" for a, b in pairwise(cycle)) + f" -> {cycle[-1]}"
 
 
 def test_no_module_imports_one_that_imports_it_back() -> None:

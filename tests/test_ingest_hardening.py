@@ -69,10 +69,12 @@ def _surrogate_jsonl(path: Path) -> Path:
     lines = [
         good,
         '{"id": "in-text", "text": "Bombing in Basra\\n\\nA bomb \\udc80 exploded in Basra on Friday."}',
-        '{"id": "in-title", "title": "Attack \\udc80 in Hama", "text": "Gunmen attacked a checkpoint in Hama on Monday."}',
+        '{"id": "in-title", "title": "Attack \\udc80 in Hama", '
+        '"text": "Gunmen attacked a checkpoint in Hama on Monday."}',
         '{"id": "in-source", "source": "Wire \\ud800", "text": "Protesters rallied in Sanaa on Tuesday."}',
         '{"id": "in-id-\\udc80", "text": "Shelling hit a school in Aleppo on Sunday, killing three."}',
-        '{"id": "in-url", "url": "https://example.org/\\udfff", "text": "Police arrested five men in Herat on Friday."}',
+        '{"id": "in-url", "url": "https://example.org/\\udfff", '
+        '"text": "Police arrested five men in Herat on Friday."}',
         json.dumps({"id": "good-2", "text": STORIES[1]}),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

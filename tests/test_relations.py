@@ -21,8 +21,8 @@ def _rels(text: str, published: str = "2019-04-15") -> set[tuple[str, str, str]]
 
 @pytest.mark.parametrize("doc_id", ["000_1d81f38c2b56ac4f", "003_90859dd07eb196b6"])
 def test_backed_by_iran_in_both_seeds(doc_id: str) -> None:
-    seed = next(json.loads(l) for l in (ROOT / "examples" / "seeds.jsonl").read_text().splitlines()
-                if json.loads(l)["id"] == doc_id)
+    seed = next(json.loads(line) for line in (ROOT / "examples" / "seeds.jsonl").read_text().splitlines()
+                if json.loads(line)["id"] == doc_id)
     result = flashpoint.extract(seed["text"], published=seed.get("published"))
     rels = [r for r in result.relations if r.relation == "backed_by"]
     assert ("Popular Mobilization Forces", "Government of Iran") in {(r.subject, r.object) for r in rels}
@@ -50,9 +50,11 @@ def test_graph_merges_tellings_and_writes_graphml(tmp_path: Path) -> None:
               {"actor": "Government of Iran", "mentions": 3, "articles": 2}]
     relations = [
         {"article_id": "a1", "subject": "Popular Mobilization Forces", "relation": "backed_by",
-         "object": "Government of Iran", "evidence": {"field": "relation", "start": 0, "end": 20, "text": "Iran-backed militias"}},
+         "object": "Government of Iran",
+         "evidence": {"field": "relation", "start": 0, "end": 20, "text": "Iran-backed militias"}},
         {"article_id": "a2", "subject": "Popular Mobilization Forces", "relation": "backed_by",
-         "object": "Government of Iran", "evidence": {"field": "relation", "start": 5, "end": 30, "text": "Iran-backed Popular Mobilization"}},
+         "object": "Government of Iran",
+         "evidence": {"field": "relation", "start": 5, "end": 30, "text": "Iran-backed Popular Mobilization"}},
         {"article_id": "a1", "subject": "Popular Mobilization Forces", "relation": "alias_of",
          "object": "Hashed Al Shaabi", "evidence": None},
     ]

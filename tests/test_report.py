@@ -50,7 +50,8 @@ def aleppo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with FAKES.open(encoding="utf-8") as src, subset.open("w", encoding="utf-8") as out:
         for line in src:
             article = json.loads(line)
-            if article.get("fakes_location") == "aleppo" and (article.get("fakes_date") or "")[:7] in ("2016-09", "2016-10"):
+            if (article.get("fakes_location") == "aleppo"
+                    and (article.get("fakes_date") or "")[:7] in ("2016-09", "2016-10")):
                 out.write(line)
     db = d / "store.db"
     proc = fp("run", str(subset), "--db", str(db), "-q")
@@ -456,7 +457,8 @@ def test_sentences_state_the_store_figures(aleppo_db: Path, report_files: dict[s
     m = re.search(r"The deadliest day was (\d+) October 2016, with (\d+) reported fatalities", text)
     assert m and int(m[2]) == max(dead_day.values()) == dead_day[f"2016-10-{int(m[1]):02d}"]
     pairs = md_table(text, "Actor 1")
-    want = Counter((e["actor1"], e["actor2"]) for e in rows if e["actor1"] and e["actor2"] and e["actor1"] != e["actor2"])
+    want = Counter((e["actor1"], e["actor2"]) for e in rows
+                   if e["actor1"] and e["actor2"] and e["actor1"] != e["actor2"])
     for a1, cells in pairs.items():
         assert _n(cells[1]) == want[(a1, cells[0])]
     deadliest = re.findall(r"^\d\. .*?; (\d+) killed", text.split("### Deadliest")[1].split("###")[0], re.M)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Integer, MetaData, create_mock_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import Column, Table
 
 from flashpoint.model import (
@@ -26,8 +27,7 @@ from flashpoint.model import (
     Span,
     TimeMention,
 )
-from flashpoint.store import LATEST_VERSION, Store, StoreError, open_store
-from flashpoint.store import schema
+from flashpoint.store import LATEST_VERSION, Store, StoreError, open_store, schema
 from flashpoint.store.migrations import MIGRATIONS, Migration, migrate
 from flashpoint.store.repo import make_engine
 
@@ -198,7 +198,8 @@ def test_event_id_already_owned_by_another_article(store: Store) -> None:
         store.save_result(other)
     assert "already stored for article" in str(info.value)
     assert "\n" not in str(info.value)
-    assert store.counts() == {"articles": 1, "events": 3, "fused_events": 0, "stories": 0, "errors": 0}  # nothing half-saved
+    # nothing half-saved
+    assert store.counts() == {"articles": 1, "events": 3, "fused_events": 0, "stories": 0, "errors": 0}
 
 
 def test_duplicate_event_ids_in_one_result(store: Store) -> None:
@@ -230,7 +231,7 @@ def test_a_batch_saved_together_stores_what_saving_each_alone_stores(
             if together:
                 out = st.save_results(batch, replace=flags)
             else:
-                out = [st.save_result(r, replace=f) for r, f in zip(batch, flags)]
+                out = [st.save_result(r, replace=f) for r, f in zip(batch, flags, strict=True)]
             return out, rows_without_timestamps(st)
 
     alone, together = saved(False), saved(True)
@@ -406,7 +407,7 @@ def test_migrated_database_matches_schema_module(store: Store) -> None:
     for table in schema.metadata.sorted_tables:
         reflected = insp.get_columns(table.name)
         assert [c["name"] for c in reflected] == [c.name for c in table.columns], table.name
-        for col, ref in zip(table.columns, reflected):
+        for col, ref in zip(table.columns, reflected, strict=True):
             assert _type_name(ref["type"], dialect) == _type_name(col.type, dialect), (table.name, col.name)
             assert ref["nullable"] == col.nullable, (table.name, col.name)
         pk = insp.get_pk_constraint(table.name)["constrained_columns"]
@@ -461,7 +462,7 @@ def test_an_older_database_is_upgraded_and_a_failed_step_rolls_back(db_url: str)
 
     engine, _ = make_engine(db_url)
     try:
-        with pytest.raises(Exception):
+        with pytest.raises(DBAPIError):
             migrate(engine, (*MIGRATIONS, Migration(LATEST_VERSION + 1, "broken", broken)))
         assert "half_done" not in inspect(engine).get_table_names()  # DDL rolled back too
         assert migrate(engine, (*MIGRATIONS, Migration(LATEST_VERSION + 1, "notes", add_notes))) \

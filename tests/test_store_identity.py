@@ -8,11 +8,12 @@ store held before can.
 The input is fixed: ``data/store_identity/reports.jsonl`` holds articles as the extractor coded
 them (the two seed articles and the FA-KES articles whose events most often fuse with another's,
 with their sentence vectors and the first mention of each place; a few of their other mentions,
-which fusion does not read, so that the file stays small), so a change to extraction does not move this test; what it covers
-is everything after coding: saving, fusion, stories, corrections (patch, merge, split), a
-re-coded article rebuilding the events it was in, and the change feed's tombstones. Every table
-is dumped without its timestamps; long text is kept as its hash and floats to 6 decimals (the
-fusion scores come from float32 dot products, whose last bits may differ between CPUs).
+which fusion does not read, so that the file stays small), so a change to extraction does not
+move this test; what it covers is everything after coding: saving, fusion, stories, corrections
+(patch, merge, split), a re-coded article rebuilding the events it was in, and the change feed's
+tombstones. Every table is dumped without its timestamps; long text is kept as its hash and
+floats to 6 decimals (the fusion scores come from float32 dot products, whose last bits may differ
+between CPUs).
 
 A change that means to alter what the store holds rewrites the record, and its diff is reviewed:
 ``.venv/bin/python tests/test_store_identity.py --write``. ``--reports STORE`` rebuilds the input
@@ -179,5 +180,6 @@ if __name__ == "__main__":
             tables = build(str(Path(tmp) / "identity.db"))
         # One row a line, so that a change shows as the rows it changed.
         DUMP.write_text("{\n" + ",\n".join(
-            json.dumps(name, ensure_ascii=False) + ": [\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+            json.dumps(name, ensure_ascii=False) + ": [\n"
+            + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
             + "\n]" for name, rows in tables.items()) + "\n}\n", encoding="utf-8")

@@ -46,7 +46,8 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <entry><title>Protesters rally in Aden</title><id>urn:aden</id><link href="/aden.html"/>
 <updated>2019-04-17T10:00:00Z</updated></entry>
 <entry><title>Airstrike on Saada</title><id>urn:saada</id><updated>2019-04-18T10:00:00Z</updated>
-<content type="html">&lt;p&gt;An airstrike hit a house in Saada on Thursday, killing five people, medics said.&lt;/p&gt;</content>
+<content type="html"
+>&lt;p&gt;An airstrike hit a house in Saada on Thursday, killing five people, medics said.&lt;/p&gt;</content>
 </entry>
 <entry><title>Gone</title><id>urn:gone</id><link href="/gone.html"/><updated>2019-04-18T10:00:00Z</updated></entry>
 </feed>"""
@@ -124,8 +125,10 @@ def test_watch_once_takes_in_only_new_items(site: tuple[str, Path, list[str]], a
     base, root, log = site
     drop = tmp_path / "drop"
     drop.mkdir()
-    (drop / "one.txt").write_text("Bombing in Baghdad\n\nA car bomb exploded in Baghdad on Friday, killing six people.\n")
-    (drop / "two.txt").write_text("Attack in Kabul\n\nGunmen attacked a mosque in Kabul on Saturday, killing eight worshippers.\n")
+    (drop / "one.txt").write_text("Bombing in Baghdad\n\nA car bomb exploded in Baghdad on Friday, "
+                                  "killing six people.\n")
+    (drop / "two.txt").write_text("Attack in Kabul\n\nGunmen attacked a mosque in Kabul on Saturday, "
+                                  "killing eight worshippers.\n")
     db = tmp_path / "watch.db"
     sources = [f"{base}/rss.xml", f"{base}/atom.xml", f"{base}/not-a-feed.xml", str(drop)]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .about import __version__
+
 __all__ = ["extract", "__version__"]
 
 

@@ -149,7 +149,8 @@ def _input_options(f: Callable) -> Callable:
     f = click.option("--encoding", type=Encoding(), default="utf-8", show_default=True,
                      help="Text encoding of text/HTML/JSONL inputs.")(f)
     f = click.option("--source", help="Outlet name, for articles that do not state one.")(f)
-    f = click.option("--published", type=IsoDate(), help="Publication date (YYYY-MM-DD), for articles that do not state one.")(f)
+    f = click.option("--published", type=IsoDate(),
+                     help="Publication date (YYYY-MM-DD), for articles that do not state one.")(f)
     return f
 
 
@@ -181,8 +182,10 @@ def _event_filters(f: Callable) -> Callable:
     command = click.option("--bbox", type=_Parsed(parse_bbox, "W,S,E,N"),
                            help="Only events inside this box (degrees: west,south,east,north).")(command)
     command = click.option("--actor", help="Only events with an actor whose name contains this.")(command)
-    command = click.option("--type", "event_type", help="Only this ACLED event type or sub-type, or PLOVER type.")(command)
-    command = click.option("--admin1", help="Only events in this first-level region (province, governorate, state).")(command)
+    command = click.option("--type", "event_type",
+                           help="Only this ACLED event type or sub-type, or PLOVER type.")(command)
+    command = click.option("--admin1",
+                           help="Only events in this first-level region (province, governorate, state).")(command)
     command = click.option("--country", help="Only events in this country.")(command)
     command = click.option("--until", type=_Parsed(parse_bound, "DATE"),
                            help="Events on or before this date (YYYY-MM-DD, YYYY-MM or YYYY).")(command)
@@ -446,8 +449,7 @@ def export(db_url: str | None, fmt: str, filters: Any, output: str | None, keep_
            changed_since: str | None) -> None:
     """Export events (fused), or the actor graph (actors, relations read from text and the
     dictionary, and events between actors as edges); filters narrow both."""
-    from .export import BINARY_FORMATS, graph
-    from .export import write as write_export
+    from .export import BINARY_FORMATS, graph, write as write_export
     from .filters import load_events
 
     if fmt in BINARY_FORMATS and (output is None or output == "-") and sys.stdout.isatty():
@@ -663,7 +665,8 @@ def articles(db_url: str | None, fmt: str, limit: int | None, show_errors: bool)
     if show_errors:
         cols = [("origin", "origin"), ("reason", "reason")]
     else:
-        cols = [("published", "published"), ("source", "source"), ("title", "title"), ("n_events", "events"), ("article_id", "id")]
+        cols = [("published", "published"), ("source", "source"), ("title", "title"), ("n_events", "events"),
+                ("article_id", "id")]
     click.echo(render_rows(rows, cols), nl=False)
 
 
@@ -700,8 +703,7 @@ def explain(event_id: str, db_url: str | None, fmt: str) -> None:
     """Why the sources of a fused event were merged: each pair's features, scores, corrections.
 
     EVENT_ID is a fused event id, or the id of one of its reports."""
-    from .fuse.corrections import explain as explain_event
-    from .fuse.corrections import explain_text
+    from .fuse.corrections import explain as explain_event, explain_text
 
     with _user_errors(), _open_reader(db_url) as store:
         fused_id = event_id if store.fused_event(event_id) else store.fused_id_of(event_id)
@@ -871,8 +873,8 @@ def eval_articles(gold: tuple[str, ...], texts: tuple[str, ...], split: str, det
         if not present:
             _fail("none of the gold articles' texts were found: pass --texts")
         if fit_conf:
-            from .events.confidence import MODEL_PATH, load_model, write_model
             from .eval.articles import fit_confidence
+            from .events.confidence import MODEL_PATH, load_model, write_model
 
             model, n = fit_confidence([i for i in present if i.split == "tune"], sources)
             write_model(model, MODEL_PATH, f"Fitted on {n} rows of the tune half.")

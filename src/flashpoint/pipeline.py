@@ -17,7 +17,6 @@ from spacy.tokens import Doc
 from .actors.dictionary import load_dictionary
 from .actors.relations import read_relations
 from .actors.resolve import get_resolver
-from .outcomes import CodingFailure
 from .events.claims import read_claims
 from .events.classifier import get_classifier
 from .events.coder import EventCoder
@@ -26,6 +25,7 @@ from .events.ontology import load_ontology
 from .ingest import IngestOptions, make_article
 from .model import EXTRACTOR_VERSION, Article, Claim, DocumentResult, Event, Evidence, PlaceMention
 from .nlp import get_nlp, parse_long
+from .outcomes import CodingFailure
 from .places import Gazetteer, geoparse
 from .settings import get_settings
 from .times import tag_times

@@ -116,7 +116,8 @@ def env_hosts(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
         if not host:
             continue
         if host != "*" and not _HOST_NAME.match(host) and not _is_ip(host.strip("[]")):
-            raise _fail(name, value, f"comma-separated host names or addresses without scheme or port; {part.strip()!r} is not one")
+            raise _fail(name, value, "comma-separated host names or addresses without scheme or port; "
+                                     f"{part.strip()!r} is not one")
         hosts.append(host.strip("[]"))
     if not hosts:
         raise _fail(name, value, "at least one host name (such as localhost)")

@@ -9,7 +9,7 @@ and says why it needs no migration). This module decides what counts as seen.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flashpoint.ingest.clean import replace_surrogates
 from flashpoint.model import stable_id
@@ -38,7 +38,7 @@ class SeenItems:
 
     def mark(self, source: str, items: Iterable[str]) -> None:
         """Remember items as taken in; marking one twice (or by two watchers at once) is harmless."""
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         new = self.unseen(list(dict.fromkeys(items)))
         # The key hashes the item as it is; the text kept for people must be encodable (a file
         # name that is not UTF-8 has lone surrogates).

@@ -5,10 +5,12 @@ Shared by event roles and relation extraction: both ask "which actor is this tok
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from spacy.tokens import Doc, Token
 
-from ..model import ActorMention
 from ..events.claims import speech_verbs
+from ..model import ActorMention
 from ..nlp import sentence_of
 
 _SUBJ = {"nsubj", "csubj"}
@@ -79,7 +81,7 @@ _CLAUSES = {"acl", "relcl", "advcl", "ccomp", "xcomp", "csubj", "parataxis"}
 _HOLDING = frozenset(("held", "controlled", "run", "besieged", "occupied"))
 
 
-def _phrase(token: Token):
+def _phrase(token: Token) -> Iterator[Token]:
     """The token's noun phrase without the clauses hanging on it: in "people killed in U.S. air
     strikes" the people are not the U.S.; in "a rebel-held neighbourhood" the place is not the rebels."""
     yield token

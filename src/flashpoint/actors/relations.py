@@ -9,6 +9,7 @@ keeps the words it was read from as evidence.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from spacy.tokens import Doc, Token
@@ -19,6 +20,9 @@ from ..nlp import doc_text
 from ..settings import DATA_DIR
 from .dictionary import ActorDictionary
 from .mentions import MentionIndex
+
+# What the finders report a relation through: (subject, relation, object, start, end) offsets in the text.
+_Add = Callable[[str | None, str, str | None, int, int], None]
 
 
 @functools.lru_cache(maxsize=2)
@@ -58,7 +62,8 @@ class RelationReader:
                 return
             key = (subject, relation, obj, start)
             if key not in found:
-                found[key] = Relation(subject, relation, obj, Evidence("relation", start, end, doc_text(doc)[start:end]))
+                evidence = Evidence("relation", start, end, doc_text(doc)[start:end])
+                found[key] = Relation(subject, relation, obj, evidence)
 
         for tok in doc:
             low = tok.lower_
@@ -73,7 +78,7 @@ class RelationReader:
         return list(found.values())
 
     # "Iran-backed militias": the sponsor is the word(s) before the hyphen
-    def _compound(self, doc: Doc, word: Token, index: MentionIndex, add) -> None:
+    def _compound(self, doc: Doc, word: Token, index: MentionIndex, add: _Add) -> None:
         relation = self.p["compound"][word.lower_]
         hyphen = doc[word.i - 1]
         first = hyphen.i - 1
@@ -94,9 +99,10 @@ class RelationReader:
         add(subject.actor, relation, sponsor, doc[first].idx, end)
 
     # "Y is supported by X", "factions backed by Iran", "They are supported and trained by Tehran"
-    def _passive(self, verb: Token, index: MentionIndex, add) -> None:
+    def _passive(self, verb: Token, index: MentionIndex, add: _Add) -> None:
         relation = self.p["passive"].get(verb.lemma_)
-        if relation is None or relation == "designated_by" and verb.lemma_ in self.p["designate"] and not _has_agent(verb):
+        if relation is None or (relation == "designated_by" and verb.lemma_ in self.p["designate"]
+                                and not _has_agent(verb)):
             return
         agent = _agent(verb)
         head = verb
@@ -126,7 +132,7 @@ class RelationReader:
         add(subject.actor, relation, getattr(sponsor, "actor", sponsor), doc[lo].idx, doc[hi].idx + len(doc[hi].text))
 
     # "Washington designated Iran's Islamic Revolutionary Guard Corps a terrorist group"
-    def _designate(self, verb: Token, index: MentionIndex, add) -> None:
+    def _designate(self, verb: Token, index: MentionIndex, add: _Add) -> None:
         if _passive_subject(verb) is not None:
             return  # handled as passive
         subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -142,7 +148,7 @@ class RelationReader:
         add(target.actor, "designated_by", designator.actor, doc[subj.left_edge.i].idx, doc[hi].idx + len(doc[hi].text))
 
     # "X, also known as Y", "X, a faction of Y", "X allied with Y"
-    def _cues(self, doc: Doc, index: MentionIndex, cues: list[list[str]], relation: str, add) -> None:
+    def _cues(self, doc: Doc, index: MentionIndex, cues: list[list[str]], relation: str, add: _Add) -> None:
         lowers = [t.lower_ for t in doc]
         for cue in cues:
             n = len(cue)

@@ -246,7 +246,9 @@ class ActorResolver:
     def describe_person(self, span: Span, focus_country: str | None) -> PersonInfo:
         """Read the words around a name: "Iraqi novelist X" is a civilian, "X, a militia leader" is not."""
         root = span.root
-        descriptors: list[Token] = [c for c in root.children if c.dep_ in {"compound", "appos", "amod"} and c.i < span.start or c.dep_ == "appos"]
+        descriptors: list[Token] = [c for c in root.children
+                                    if c.dep_ in {"compound", "appos", "amod"} and c.i < span.start
+                                    or c.dep_ == "appos"]
         if root.dep_ == "appos":
             descriptors.append(root.head)
         words: set[str] = set()

@@ -249,7 +249,8 @@ def report(result: dict[str, Any], *, details: bool = False) -> str:
         lines.append("  field            end-to-end  found-only")
         for k in (*FIELDS, "all"):
             lines.append(f"  {k:<16} {_fmt(e2e[k]):>10}  {_fmt(fo[k]):>10}")
-        lines.append(f"  confidence >= 0.8: {part['rows_at_0_8']} rows, right (type, date, place) {_fmt(part['right_at_0_8'])}")
+        lines.append(f"  confidence >= 0.8: {part['rows_at_0_8']} rows, "
+                     f"right (type, date, place) {_fmt(part['right_at_0_8'])}")
         lines.append("  reliability: " + "  ".join(
             f"[{b['from']:.1f},{b['to']:.1f}) {b['right']}/{b['rows']}" for b in part["reliability"]))
         if part["unlocated_quotes"]:
@@ -286,7 +287,8 @@ def detail_lines(scores: list[ArticleScore], text_of: dict[str, str]) -> list[st
                 loc = e.location.name if e.location else None
                 lines.append(f"  {g.id} wrong {','.join(bad)}: got {row.code} date={e.date} place={loc} "
                              f"a1={e.actor1} a2={e.actor2} fat={e.fatalities} | want {g.type} {g.date} "
-                             f"{[p.name or p.country for p in g.places]} a1={g.actor1} a2={g.actor2} fat={g.fatalities}")
+                             f"{[p.name or p.country for p in g.places]} a1={g.actor1} a2={g.actor2} "
+                             f"fat={g.fatalities}")
         for r in s.rows:
             if r.verdict == "match":
                 continue

@@ -17,13 +17,15 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from spacy.tokens import Doc
+
 from ..actors.dictionary import load_dictionary
 from ..events.classifier import get_classifier
 from ..events.coder import EventCoder
 from ..events.decision import load_params
 from ..events.ontology import load_ontology
 from ..ingest import IngestOptions, make_article
-from ..model import Event
+from ..model import Article, Event
 from ..nlp import get_nlp
 from ..pipeline import analyse
 
@@ -103,7 +105,7 @@ def _code_by_name() -> dict[tuple[str, str], str]:
     return {(s.event_type, s.sub_event_type): code for code, s in load_ontology().sub_events.items()}
 
 
-def _predict(docs, articles, coder: EventCoder, idx: Sequence[int]) -> list[str]:
+def _predict(docs: Sequence[Doc], articles: Sequence[Article], coder: EventCoder, idx: Sequence[int]) -> list[str]:
     return [top_label(analyse(docs[i], articles[i], coder).events) for i in idx]
 
 

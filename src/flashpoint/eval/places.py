@@ -48,9 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..distance import EARTH_RADIUS_KM, haversine_km as distance_km
 from ..model import Article, PlaceMention
-from ..distance import EARTH_RADIUS_KM
-from ..distance import haversine_km as distance_km
 from .splits import check_split, split_of  # split_of: part of this scorer's API
 
 THRESHOLD_KM = 161.0

@@ -97,7 +97,8 @@ def scores(items: Sequence[RealItem], pred: Sequence[str]) -> dict[str, Any]:
     per: dict[str, dict[str, float]] = {}
     for label in labels:
         prec, rec, f1 = prf(gold, pred, label)
-        per[label] = {"f1": round(f1, 3), "precision": round(prec, 3), "recall": round(rec, 3), "support": support[label]}
+        per[label] = {"f1": round(f1, 3), "precision": round(prec, 3), "recall": round(rec, 3),
+                      "support": support[label]}
     n = len(gold)
     present = [label for label in labels if support[label]]
     event_pred = [p != NONE for p in pred]

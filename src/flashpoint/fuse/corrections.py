@@ -223,7 +223,8 @@ def explain(store: Any, fused_id: str) -> dict[str, Any]:
     for r in members:
         join = joins[r.event_id]
         reasons = json.loads(join.reasons) if join.reasons else {}
-        sources.append({"event_id": r.event_id, "article_id": r.article_id, "outlet": r.article.get("source") or r.article_id,
+        sources.append({"event_id": r.event_id, "article_id": r.article_id,
+                        "outlet": r.article.get("source") or r.article_id,
                         "title": r.article.get("title"), "published": r.article.get("published"),
                         "date": r.event.get("date"), "score": join.score,
                         "rule": reasons.get("rule"), "joined_at": join.joined_at})

@@ -246,8 +246,7 @@ def _streamed_text(html: str) -> tuple[str, str | None]:
 
 def _visible_text(html: str) -> tuple[str, str | None]:
     """The visible text of a page, one block element per line, without scripts or styles."""
-    from lxml import etree
-    from lxml import html as lxml_html
+    from lxml import etree, html as lxml_html
 
     html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares one
     try:

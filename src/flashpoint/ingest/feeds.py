@@ -38,7 +38,7 @@ def _date(entry: Any) -> str | None:
         parsed = entry.get(key)
         if parsed:
             try:
-                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.timezone.utc).date().isoformat()
+                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC).date().isoformat()
             except (OverflowError, ValueError, OSError):
                 continue
     return None

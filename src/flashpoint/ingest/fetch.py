@@ -295,7 +295,8 @@ def fetch(
             if status == 304:
                 return Fetched(current, 304, b"", headers={k.lower(): v for k, v in resp.getheaders()})
             if status >= 400:
-                raise FetchError(f"cannot fetch: HTTP {status} {resp.reason}".rstrip(), retry=status >= 500 or status == 429)
+                raise FetchError(f"cannot fetch: HTTP {status} {resp.reason}".rstrip(),
+                                 retry=status >= 500 or status == 429)
             if status != 200:
                 raise FetchError(f"cannot fetch: unexpected HTTP {status} {resp.reason}".rstrip())
             body = _read_capped(resp, max_bytes, deadline, timeout)

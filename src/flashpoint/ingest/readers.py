@@ -8,8 +8,8 @@ streamed: a JSONL file is read in chunks, a text file is size-checked before it 
 from __future__ import annotations
 
 import codecs
-import io
 import dataclasses
+import io
 import json
 import os
 import re
@@ -411,7 +411,7 @@ def _open_regular(path: Path) -> BinaryIO:
 
     Opened without blocking and checked on the open file: a FIFO swapped in after the type check
     can neither hang the open nor be read."""
-    f = open(path, "rb", opener=_without_waiting)
+    f = open(path, "rb", opener=_without_waiting)  # noqa: SIM115 - returned open, closed by the caller
     try:
         mode = os.fstat(f.fileno()).st_mode
         if not stat.S_ISREG(mode):

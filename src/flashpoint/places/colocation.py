@@ -56,7 +56,7 @@ def _add_colocation(toponyms: list[_Toponym], ctx: _Context) -> None:
             try:
                 scored = sorted(((_score(c, top, top.candidates, ctx), c) for c in top.candidates),
                                 key=lambda sc: -sc[0])
-            except Exception:  # resolving it will fail and be logged there; it just supports nothing
+            except Exception:  # noqa: BLE001 - resolving it will fail and be logged there; it just supports nothing
                 continue
             ranked[key] = scored
             best = scored[0][0]

@@ -142,7 +142,7 @@ def _refine(ctx: _Context, toponyms: list[_Toponym], first: list[Candidate | obj
     counts = Counter(ctx.counts)
     admin: Counter[tuple[str, str]] = Counter(ctx.admin_hints)
     pinned_own: dict[str, Counter[str]] = {}
-    for top, best in zip(toponyms, first):
+    for top, best in zip(toponyms, first, strict=True):
         if not isinstance(best, Candidate) or not best.country_code:
             continue
         if best.is_admin1 and best.admin1_code:

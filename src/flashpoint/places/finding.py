@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span
 
@@ -265,7 +266,7 @@ def _listed_counties(toks: _Tokens, gaz: Gazetteer) -> list[_Toponym]:
 
 def _link_containers(toponyms: list[_Toponym], text: str) -> None:
     """Mark "Town, Country" and "Town, State": the second name says where the first one lies."""
-    for a, b in zip(toponyms, toponyms[1:]):
+    for a, b in pairwise(toponyms):
         if not re.fullmatch(r"\s*,\s*", text[a.end : b.start]):
             continue
         for c in b.candidates:
@@ -293,7 +294,7 @@ def _link_nesting(toponyms: list[_Toponym], text: str) -> None:
     not that province; with no place of its name inside B it stays unresolved, and the event stage falls
     back on B."""
     said: dict[str, set[tuple[str, str | None]]] = {}
-    for a, b in zip(toponyms, toponyms[1:]):
+    for a, b in pairwise(toponyms):
         between = _NESTING.fullmatch(text[a.end : b.start])
         if a.role or b.role or not between or any(c.is_country and c.match in ("name", "alias") for c in a.candidates):
             continue  # "the border with Turkey in northern Aleppo province": a country lies in no province

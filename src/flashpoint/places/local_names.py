@@ -35,7 +35,6 @@ def _local_names(toks: _Tokens, gaz: Gazetteer, ctx: _Context, pinned: list[Cand
     people = toks.people()
     i = 0
     while i < toks.n:
-        ent = toks.ent[i]
         if (taken[i] or blocked[i] or not toks.propn[i] or not toks.can_start(i) or toks.words[i].isupper()
                 or toks.words[i] in people or _attribution_before(toks, i) or _title_before(toks, i)
                 or i + 1 < toks.n and toks.lower[i + 1] in _SPEECH_AFTER):
@@ -76,7 +75,7 @@ def _repeats(toks: _Tokens, toponyms: list[_Toponym], resolved: list[Candidate |
     many times, and the small model tags only some ("Woodstock is faring better", "the Woodstock General
     Hospital"). Same spelling, capitalised, not inside a person's name, after a title or taken."""
     names: dict[str, _Toponym] = {}
-    for top, best in zip(toponyms, resolved):
+    for top, best in zip(toponyms, resolved, strict=True):
         if isinstance(best, Candidate) and top.role is None and best.feature_class == "P" and top.text[:1].isupper():
             # a dateline's "TEGA CAY" is the headline's "Tega Cay"
             names.setdefault(top.text.title() if top.text.isupper() else top.text, top)

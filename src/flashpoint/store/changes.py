@@ -38,15 +38,15 @@ def parse_changed_since(value: str) -> str:
     text = value.strip()
     try:
         if len(text) == 10:
-            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), dt.timezone.utc)
+            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), dt.UTC)
         else:
             moment = dt.datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"{value!r} is not a time like 2024-05-01, 2024-05-01T12:00 or "
                          "2024-05-01T12:00:00Z") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def keep_timestamps(row: dict[str, Any], previous: Any | None) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Column,
@@ -35,15 +35,14 @@ from sqlalchemy import (
     Table,
     Text,
     func,
-    inspect,
     insert,
+    inspect,
     select,
     text,
 )
 from sqlalchemy.exc import DBAPIError
 
 from flashpoint.store.schema import NAMING_CONVENTION, schema_version
-
 
 # Execution option asking for a write transaction up front. On SQLite the engine's BEGIN listener
 # (repo.make_engine) turns it into BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout
@@ -325,7 +324,7 @@ _check_steps(MIGRATIONS)
 
 
 def _utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def current_version(conn: Connection) -> int:

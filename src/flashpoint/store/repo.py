@@ -22,7 +22,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,20 +49,20 @@ from sqlalchemy.exc import (
 
 from flashpoint.model import Article, DocumentResult, Event, IngestError, stable_id
 from flashpoint.settings import Settings
+from flashpoint.store import schema as s
 from flashpoint.store.changes import ChangeReads
 from flashpoint.store.checks import check_count as _check_count
 from flashpoint.store.fused_columns import FusedColumns
 from flashpoint.store.fused_reads import FusedReads, common_conditions
 from flashpoint.store.fusion_rows import FusionTables
-from flashpoint.store.search import ArticleSearch
-from flashpoint.store.vocabulary import VocabularyReads
-from flashpoint.store import schema as s
 from flashpoint.store.migrations import (
     WRITE_TRANSACTION,
     StoreError,
     current_version,
     migrate,
 )
+from flashpoint.store.search import ArticleSearch
+from flashpoint.store.vocabulary import VocabularyReads
 
 try:
     import fcntl
@@ -275,7 +275,7 @@ def open_existing_store(url: str | None = None) -> Store:
 
 
 def _utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _dumps(obj: Any) -> str:
@@ -537,7 +537,7 @@ class Store(FusedReads, ChangeReads, VocabularyReads, FusedColumns, ArticleSearc
                 ).all())
                 tables: dict[Any, list[dict[str, Any]]] = {}
                 saved = [self._write(conn, rows, stored.get(aid), flag, into=tables)
-                         for rows, aid, flag in zip(prepared, aids, replace)]
+                         for rows, aid, flag in zip(prepared, aids, replace, strict=True)]
                 for table, rows in tables.items():
                     if rows:
                         conn.execute(insert(table), rows)

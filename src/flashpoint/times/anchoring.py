@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from itertools import pairwise
 
 from spacy.tokens import Doc
 
@@ -65,7 +66,7 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention], published: Date | Non
         return max(0, bisect.bisect_right(starts, pos) - 1)
 
     out = list(mentions)
-    in_order = all(a.start <= b.start for a, b in zip(mentions, mentions[1:]))
+    in_order = all(a.start <= b.start for a, b in pairwise(mentions))
     for i, m in enumerate(mentions):
         year_back = bool(_YEAR_BACK.search(m.text))
         if m.anchor not in (None, "published") or (m.value is not None and not year_back):

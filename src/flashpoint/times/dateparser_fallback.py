@@ -38,7 +38,7 @@ def _with_dateparser(s: str, base: Date | None) -> TimeValue | None:
         settings["REQUIRE_PARTS"] = ["year"]
     try:
         data = DateDataParser(languages=["en"], settings=settings).get_date_data(s)
-    except Exception:  # dateparser raises on some odd inputs; an unparsed date is not an error
+    except Exception:  # noqa: BLE001 - dateparser raises on some odd inputs; an unparsed date is not an error
         return None
     if data is None or data.date_obj is None:
         return None
