@@ -7,24 +7,26 @@ Why one loop for every mode: whether this process, worker processes or a Dask cl
 articles (``coding.py``), this process reads and filters them and saves each coded batch in one
 transaction. A run killed at any moment therefore leaves every article either stored whole or
 absent, and a rerun codes only the absent ones. ``run_paths`` is the one entry point and has one
-end, where steps that follow every run belong.
+end, where steps that follow every run belong. The loop itself (skip, code, save, fuse) is
+``run_loop.py``'s, shared with the API's ingest; this module adds reading paths, the progress
+bar and the summary.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .coding import CodingFailure, Outcome, batched, open_coder
+from .coding import open_coder
+from .fuse import FusionSummary
 from .ingest import IngestOptions, read_inputs
-from .fuse import FusionSummary, fuse_pending
-from .model import EXTRACTOR_VERSION, Article, DocumentResult, IngestError
-from .store import Store, StoreError, open_store
-
+from .model import Article, IngestError
+from .run_loop import Failed, Skipped, Step, run_loop
+from .store import open_store
 
 # Failed inputs printed after a run (or a watch pass); the store keeps every one of them.
 SHOWN_FAILURES = 20
@@ -126,58 +128,30 @@ class _Progress:
             self._bar.close()
 
 
-def _record_failure(store: Store, summary: RunSummary, error: IngestError) -> None:
-    summary.failed += 1
-    summary.failures.append(error)
-    store.record_error(error)
+def _counter(summary: RunSummary, bar: _Progress) -> Callable[[Step], None]:
+    """What the run loop reports, counted into the summary and ticked on the bar: one tick per
+    input, as each is settled."""
 
-
-def _new_articles(items: Iterable[Article | IngestError], store: Store, summary: RunSummary,
-                  progress: _Progress, in_flight: dict[str, bool], reprocess: bool) -> Iterator[Article]:
-    """The articles that need coding; bad inputs are recorded and known articles counted as they
-    stream past. ``in_flight`` maps articles handed to the coder and not yet saved to whether the
-    store held them (an older coding, to replace), so the same text twice in a run is coded once
-    even when its first copy is still in a worker."""
-    for item in items:
-        if isinstance(item, IngestError):
-            _record_failure(store, summary, item)
-            progress.tick()
-            continue
-        summary.read += 1
-        if item.id not in in_flight:
-            stored, version = store.article_state(item.id)
-            if reprocess or version != EXTRACTOR_VERSION:
-                in_flight[item.id] = stored
-                yield item
-                continue
-        summary.unchanged += 1
-        progress.tick()
-
-
-def _save(batch: list[Outcome], store: Store, summary: RunSummary, in_flight: dict[str, bool]) -> None:
-    """One coded batch: failures recorded, results saved together. An article the store held
-    when the run read it (``in_flight``) is replaced; one that another writer stored meanwhile
-    is left as that writer saved it."""
-    results: list[DocumentResult] = []
-    for outcome in batch:
-        if isinstance(outcome, CodingFailure):
-            in_flight.pop(outcome.article.id, None)
-            _record_failure(store, summary, outcome.error)
-        else:
-            results.append(outcome)
-    known = [in_flight.pop(r.article.id, False) for r in results]
-    for result, saved in zip(results, store.save_results(results, replace=known), strict=True):
-        if isinstance(saved, StoreError):  # this result only: the rest of the batch is stored
-            _record_failure(store, summary, IngestError(result.article.origin or result.article.id,
-                                                        f"cannot store: {saved}"))
-            continue
-        if saved == "inserted":
-            summary.inserted += 1
-        elif saved == "replaced":
-            summary.replaced += 1
-        else:
+    def on_step(step: Step) -> None:
+        if isinstance(step, Failed):
+            summary.failed += 1
+            summary.failures.append(step.error)
+            summary.read += step.article is not None
+        elif isinstance(step, Skipped):
+            summary.read += 1
             summary.unchanged += 1
-        summary.events += len(result.events)
+        else:
+            summary.read += 1
+            if step.outcome == "inserted":
+                summary.inserted += 1
+            elif step.outcome == "replaced":
+                summary.replaced += 1
+            else:
+                summary.unchanged += 1
+            summary.events += len(step.result.events)
+        bar.tick()
+
+    return on_step
 
 
 def run_paths(
@@ -205,18 +179,13 @@ def run_paths(
         total = count_inputs(paths)
     bar = _Progress(progress, summary, total)
     try:
-        with open_coder(workers=workers, dask_local=dask_local, scheduler=scheduler) as coder:
-            if items is None:
-                items = read_inputs(list(paths), options, stdin=sys.stdin.buffer)
-            in_flight: dict[str, bool] = {}
-            todo = _new_articles(items, store, summary, bar, in_flight, reprocess)
-            for outcomes in coder.code(batched(todo)):
-                _save(outcomes, store, summary, in_flight)
-                for _ in outcomes:
-                    bar.tick()
-        # Fusion runs once, after every mode (single, workers, Dask), over all pending reports:
-        # a run killed before this point leaves them pending for the next run to fuse.
-        summary.fusion = fuse_pending(store)
+        if items is None:
+            items = read_inputs(list(paths), options, stdin=sys.stdin.buffer)  # lazy: read as coded
+        # Fusion runs once, at the loop's end, after every mode (single, workers, Dask), over all
+        # pending reports: a run killed before that leaves them pending for the next run to fuse.
+        summary.fusion = run_loop(
+            store, items, on_step=_counter(summary, bar), reprocess=reprocess,
+            coder=open_coder(workers=workers, dask_local=dask_local, scheduler=scheduler))
     finally:
         bar.close()
         store.close()

@@ -1,4 +1,4 @@
-"""POST /api/articles: request bodies to Articles, then the same code path as ``flashpoint run``.
+"""POST /api/articles: request bodies to Articles, then the run loop of ``flashpoint run`` (``run_loop``).
 
 Why parse here rather than let pydantic validate the body: one bad article (no text, a bad date,
 binary data, too big) must cost only itself. Each input becomes an Article or an IngestError with
@@ -20,6 +20,7 @@ from typing import Any
 from flashpoint.ingest import BadInput, IngestOptions, make_article, normalise_date
 from flashpoint.ingest.readers import HTML_SUFFIXES, JSONL_SUFFIXES, decode, read_jsonl_bytes
 from flashpoint.model import Article, IngestError
+from flashpoint.run_loop import Failed, Saved, Step, run_loop
 from flashpoint.store import Store
 
 MAX_ARTICLES = 100
@@ -59,7 +60,8 @@ def _article_from_json(obj: Any, origin: str, options: IngestOptions) -> Article
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise BadInput(f'"{key}" must be a string', origin)
     doc_id = obj.get("id")
-    if doc_id is not None and not (isinstance(doc_id, str) or (isinstance(doc_id, int) and not isinstance(doc_id, bool))):
+    is_int = isinstance(doc_id, int) and not isinstance(doc_id, bool)
+    if doc_id is not None and not (isinstance(doc_id, str) or is_int):
         raise BadInput('"id" must be a string or an integer', origin)
     published = obj.get("published")
     if published and normalise_date(published) is None:
@@ -138,7 +140,8 @@ def parse_upload(filename: str, content_type: str | None, data: bytes,
     if not data.strip():
         return [IngestError(name, "empty file")]
     if len(data) > options.max_bytes:
-        return [IngestError(name, f"file is {len(data):,} bytes, over the {options.max_bytes:,}-byte limit (max_bytes)")]
+        return [IngestError(name, f"file is {len(data):,} bytes, over the {options.max_bytes:,}-byte limit "
+                                  "(max_bytes)")]
     return [_one(lambda: make_article(
         decode(data, options.encoding, html=kind == "html"), doc_id=PurePath(name).stem,
         origin=name, is_html=kind == "html", options=options), name)]
@@ -147,51 +150,32 @@ def parse_upload(filename: str, content_type: str | None, data: bytes,
 # ----------------------------------------------------------------------------------- running
 
 
-def _fuse(store: Store) -> None:
-    """Fuse what was just saved, with the function ``flashpoint run`` ends with."""
-    from flashpoint.fuse import fuse_pending
-
-    fuse_pending(store)
-
-
 def ingest(store: Store, items: Iterable[Article | IngestError]) -> IngestReport:
     """Code and store the articles, fuse them; bad inputs are recorded in the store and reported.
 
-    Articles already stored by the current extractor are not re-coded ("unchanged"), as in
-    ``flashpoint run``.
+    The loop of ``flashpoint run`` (``run_loop``): articles already stored by the current
+    extractor are not re-coded ("unchanged"), and the same text twice in one request is coded
+    once and answered alike. The answer lists every input in request order.
     """
-    from flashpoint.coding import CodingFailure
-    from flashpoint.pipeline import EXTRACTOR_VERSION, code_articles
-
     report = IngestReport()
     items = list(items)
+    outcome: dict[str, dict[str, Any]] = {}
+    failed: dict[str, IngestError] = {}
+
+    def on_step(step: Step) -> None:
+        if isinstance(step, Failed):
+            if step.article is not None:  # an unread input is answered from ``items`` below
+                failed[step.article.id] = step.error
+        elif isinstance(step, Saved):
+            outcome[step.result.article.id] = {"outcome": step.outcome, "events": len(step.result.events),
+                                               "warnings": list(step.result.errors)}
+        elif not step.repeated and step.article.id not in outcome:
+            stored = store.article(step.article.id) or {}
+            outcome[step.article.id] = {"outcome": "unchanged", "events": int(stored.get("n_events") or 0),
+                                        "warnings": []}
+
     with _WRITE_LOCK:
-        outcome: dict[str, dict[str, Any]] = {}
-        todo: list[Article] = []
-        for item in items:
-            if isinstance(item, IngestError):
-                store.record_error(item)
-                continue
-            if item.id in outcome or any(a.id == item.id for a in todo):
-                continue
-            if store.article_state(item.id) == (True, EXTRACTOR_VERSION):
-                stored = store.article(item.id) or {}
-                outcome[item.id] = {"outcome": "unchanged", "events": int(stored.get("n_events") or 0),
-                                    "warnings": []}
-                continue
-            todo.append(item)
-        failed: dict[str, IngestError] = {}
-        for result in code_articles(todo):
-            if isinstance(result, CodingFailure):  # this article only; the others are stored
-                store.record_error(result.error)
-                failed[result.article.id] = result.error
-                continue
-            known = store.has_article(result.article.id)
-            saved = store.save_result(result, replace=known)
-            outcome[result.article.id] = {"outcome": saved, "events": len(result.events),
-                                          "warnings": list(result.errors)}
-        # Always: reports a writer left unfused (one that died, or lost a race) are fused by the next.
-        _fuse(store)
+        run_loop(store, items, on_step=on_step)
     for item in items:
         if isinstance(item, IngestError):
             report.errors.append({"origin": item.origin, "reason": item.reason})
