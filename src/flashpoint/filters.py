@@ -234,7 +234,9 @@ def human_date(day: dt.date) -> str:
 
 def load_events(store: Any, filters: EventFilters, *, limit: int | None = None,
                 newest_first: bool = False) -> list[dict[str, Any]]:
-    """The fused events that pass ``filters``, by date (undated last) then id.
+    """The fused events (each of ``model.FusedEvent``'s shape) that pass ``filters``, by date
+    (undated last) then id. Typed as the store returns them, plain dicts: the CLI hands these and
+    the change feed's rows (tombstones included, no FusedEvent) to the same writers.
 
     Raises ValueError (one line) for a value the store refuses.
     """

@@ -18,12 +18,14 @@ from typing import Any
 
 from flashpoint import __version__
 from flashpoint.export.acled_csv import country_info, summary
-from flashpoint.report.support import fatality_support
 from flashpoint.filters import EventFilters, Period, first_day, human_date, last_day, load_events
 from flashpoint.report import charts, figures, maps
 from flashpoint.report.citations import Citation, Citations
 from flashpoint.report.style import Style, load_style
+from flashpoint.report.support import fatality_support
 
+# A fused event (``model.FusedEvent``, as ``filters.load_events`` gives them), read by key: a
+# Mapping so that the change feed's rows and hand-made events in tests go through the same code.
 Event = Mapping[str, Any]
 
 

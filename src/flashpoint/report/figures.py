@@ -22,6 +22,8 @@ from flashpoint.filters import Period
 from flashpoint.model import event_day
 from flashpoint.report.style import Style
 
+# A fused event (``model.FusedEvent``, as ``filters.load_events`` gives them), read by key: a
+# Mapping so that the change feed's rows and hand-made events in tests go through the same code.
 Event = Mapping[str, Any]
 
 

@@ -112,12 +112,12 @@ def _country_labels(basemap: Any, extent: tuple[float, float, float, float]) -> 
 
 def draw_map(events: Sequence[Mapping[str, Any]], style: Style, focus_iso: str | None = None) -> tuple[bytes | None, MapInfo]:
     """The map as PNG bytes (None when no event has coordinates) and what it shows."""
+    import matplotlib.patheffects as pe
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection, PatchCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Polygon
-    import matplotlib.patheffects as pe
 
     located = [(e, p) for e in events if (p := point_of(e)) is not None]
     if not located:
