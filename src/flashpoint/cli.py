@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 import click
 
@@ -135,7 +135,7 @@ def _ingest_options(published: str | None, source: str | None, encoding: str) ->
     )
 
 
-def _open_output(path: str | None) -> IO[str]:
+def _open_output(path: str | None) -> TextIO:
     if path is None or path == "-":
         return sys.stdout
     try:

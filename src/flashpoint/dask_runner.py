@@ -40,6 +40,8 @@ from .outcomes import CodingError, Outcome, outcomes
 from .workers import code_batch, one_core, warm_up
 
 if TYPE_CHECKING:
+    from dask.typing import Key
+
     from .model import Article
 
 log = logging.getLogger(__name__)
@@ -178,7 +180,7 @@ class DaskCoder:
         return self._cluster
 
     def code(self, batches: Iterable[list[Article]]) -> Iterator[list[Outcome]]:
-        pending: dict[str, list[Article]] = {}
+        pending: dict[Key, list[Article]] = {}
         done: as_completed | None = None
         for batch in batches:
             future = self._connect().submit(code_batch, batch, pure=False)
@@ -193,7 +195,7 @@ class DaskCoder:
             yield from self._take(future, pending)
 
     @staticmethod
-    def _take(future: Any, pending: dict[str, list[Article]]) -> Iterator[list[Outcome]]:
+    def _take(future: Any, pending: dict[Key, list[Article]]) -> Iterator[list[Outcome]]:
         try:
             yield outcomes(pending.pop(future.key), future.result)
         finally:

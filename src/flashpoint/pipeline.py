@@ -23,7 +23,18 @@ from .events.coder import EventCoder
 from .events.detect import get_finder
 from .events.ontology import load_ontology
 from .ingest import IngestOptions, make_article
-from .model import EXTRACTOR_VERSION, Article, Claim, DocumentResult, Event, Evidence, PlaceMention
+from .model import (
+    EXTRACTOR_VERSION,
+    ActorMention,
+    Article,
+    Claim,
+    DocumentResult,
+    Event,
+    Evidence,
+    PlaceMention,
+    Relation,
+    TimeMention,
+)
 from .nlp import get_nlp, parse_long
 from .outcomes import CodingFailure
 from .places import Gazetteer, geoparse
@@ -83,19 +94,19 @@ def analyse(doc: Doc, article: Article, coder: EventCoder | None = None) -> Docu
     """All stages over an already parsed document (``coder``: another event coder, for eval)."""
     nlp = get_nlp()
     errors: list[str] = []
-    places = _stage("places", errors, lambda: geoparse(doc, article, Gazetteer.load()), [])
+    places: list[PlaceMention] = _stage("places", errors, lambda: geoparse(doc, article, Gazetteer.load()), [])
     named = [p for p in places if p.role is None]  # where things happen; not nationality words or names
-    times = _stage("times", errors, lambda: tag_times(doc, article), [])
+    times: list[TimeMention] = _stage("times", errors, lambda: tag_times(doc, article), [])
     country = focus_country(doc, named)
-    actors = _stage("actors", errors, lambda: get_resolver(nlp).resolve(
+    actors: list[ActorMention] = _stage("actors", errors, lambda: get_resolver(nlp).resolve(
         doc, focus_country=country, blocked=[(p.start, p.end) for p in named]), [])
-    relations = _stage("relations", errors, lambda: read_relations(doc, actors, load_dictionary()), [])
-    events = _stage("events", errors, lambda: (coder or _coder()).code(
+    relations: list[Relation] = _stage("relations", errors, lambda: read_relations(doc, actors, load_dictionary()), [])
+    events: list[Event] = _stage("events", errors, lambda: (coder or _coder()).code(
         doc, article, get_finder(nlp).find(doc, body_start=article.body_start),
         actors=actors, places=named, times=times, focus_country=country), [])
-    claims = _stage("claims", errors, lambda: read_claims(doc, actors, body_start=article.body_start), [])
+    claims: list[Claim] = _stage("claims", errors, lambda: read_claims(doc, actors, body_start=article.body_start), [])
     attribute_claims(events, claims, article)
-    vectors = _stage("vectors", errors, lambda: event_vectors(events), {})
+    vectors: dict[str, bytes] = _stage("vectors", errors, lambda: event_vectors(events), {})
     return DocumentResult(
         article=article, events=events, actors=actors, places=places, times=times, claims=claims,
         relations=relations, errors=errors, extractor_version=EXTRACTOR_VERSION, vectors=vectors,

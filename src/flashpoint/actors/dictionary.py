@@ -114,7 +114,7 @@ def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
         inter = item.get("inter")
         actor = Actor(
             name=item["name"],
-            actor_type=ACTOR_TYPES.get(inter, "Unknown"),
+            actor_type=ACTOR_TYPES.get(inter, "Unknown") if inter is not None else "Unknown",
             inter=inter,
             country=item.get("country"),
             aliases=list(dict.fromkeys([item["name"], *item.get("aliases", [])])),
@@ -133,8 +133,11 @@ def load_dictionary(data_dir: Path = DATA_DIR) -> ActorDictionary:
         if "name" in g and g["name"] not in names.names:
             raise ValueError(f"generic_actors.yaml: {g['lemmas'][0]!r} names unknown kind {g['name']!r}")
         name = names[g["name"]] if "name" in g else None  # the convention it follows, or its own template
+        inter = name.inter if name else g["inter"]
+        if not isinstance(inter, int):  # the resolver looks its actor type up by this code
+            raise ValueError(f"generic_actors.yaml: {g['lemmas'][0]!r} has no inter code (its own or its kind's)")
         rules.append(GenericRule(
-            tuple(g["lemmas"]), name.template if name else g["template"], name.inter if name else g["inter"],
+            tuple(g["lemmas"]), name.template if name else g["template"], inter,
             tuple(g.get("link", ())), bool(g.get("needs_owner", False)), frozenset(g.get("link_except", ())),
         ))
     demonyms: dict[str, tuple[str, str]] = {}

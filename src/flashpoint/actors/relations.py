@@ -129,7 +129,8 @@ class RelationReader:
         lo = min(subj_tok.i, verb.i)
         hi = max(agent.i, verb.i)
         doc = verb.doc
-        add(subject.actor, relation, getattr(sponsor, "actor", sponsor), doc[lo].idx, doc[hi].idx + len(doc[hi].text))
+        sponsor_name = sponsor.actor if isinstance(sponsor, ActorMention) else sponsor
+        add(subject.actor, relation, sponsor_name, doc[lo].idx, doc[hi].idx + len(doc[hi].text))
 
     # "Washington designated Iran's Islamic Revolutionary Guard Corps a terrorist group"
     def _designate(self, verb: Token, index: MentionIndex, add: _Add) -> None:

@@ -9,6 +9,7 @@ people; whether they count as civilians is read from how the article describes t
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -68,7 +69,8 @@ class ActorResolver:
     def _add(self, nlp: Language, name: str, aliases: list[str], *, contextual: bool) -> None:
         key = f"{len(self._keys)}"
         self._keys.append((name, contextual))
-        exact, lower = [], []
+        exact: list[Doc] = []
+        lower: list[Doc] = []
         for alias in aliases:
             for variant in spelling_variants(alias):
                 doc = nlp.make_doc(variant)
@@ -87,7 +89,7 @@ class ActorResolver:
         doc: Doc,
         *,
         focus_country: str | None,
-        blocked: list[tuple[int, int]] = (),
+        blocked: Sequence[tuple[int, int]] = (),
     ) -> list[ActorMention]:
         """Actor mentions in document order. ``blocked`` are char ranges already known as places."""
         named = self._dictionary_spans(doc, focus_country)
@@ -133,7 +135,7 @@ class ActorResolver:
 
     # --- organisations no alias names exactly ----------------------------------------------------
     def _organisation_mentions(
-        self, doc: Doc, taken: set[int], blocked: list[tuple[int, int]]
+        self, doc: Doc, taken: set[int], blocked: Sequence[tuple[int, int]]
     ) -> list[tuple[Span, ActorMention]]:
         """Names spaCy calls organisations (or people: it tags "Hashd al-Shaabi" as a PERSON):
         a spelling close enough to an alias resolves to that actor; an organisation nobody knows
@@ -209,7 +211,7 @@ class ActorResolver:
 
     # --- people -------------------------------------------------------------------------------
     def _person_mentions(
-        self, doc: Doc, taken: set[int], blocked: list[tuple[int, int]], focus_country: str | None
+        self, doc: Doc, taken: set[int], blocked: Sequence[tuple[int, int]], focus_country: str | None
     ) -> list[tuple[Span, ActorMention]]:
         out: list[tuple[Span, ActorMention]] = []
         full_names: dict[str, tuple[str, PersonInfo]] = {}

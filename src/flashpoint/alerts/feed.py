@@ -32,7 +32,11 @@ def record(alerts: Alerts, alert: Surge | EmergingActor) -> dict[str, Any]:
 
 def records(alerts: Alerts) -> list[dict[str, Any]]:
     """Surges first, then emerging actors, each as ``record`` gives it."""
-    return [record(alerts, a) for a in [*alerts.surges, *alerts.emerging_actors]]
+    return [record(alerts, a) for a in _each(alerts)]
+
+
+def _each(alerts: Alerts) -> list[Surge | EmergingActor]:
+    return [*alerts.surges, *alerts.emerging_actors]
 
 
 def state_keys(alerts: Alerts, alert: Surge | EmergingActor) -> list[str]:
@@ -63,7 +67,7 @@ class AlertFeed:
         seen = self._seen_factory()
         try:
             n = 0
-            for alert in [*alerts.surges, *alerts.emerging_actors]:
+            for alert in _each(alerts):
                 keys = state_keys(alerts, alert)
                 if len(seen.unseen(keys)) < len(keys):
                     continue  # this alert (or the same surge on an overlapping week) went out before

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -61,7 +62,7 @@ def prf(gold: Sequence[str], pred: Sequence[str], label: str) -> tuple[float, fl
     return prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0
 
 
-def _f1s(gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
+def _f1s(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     labels = sorted(set(gold) | set(pred))
     support = Counter(gold)
     per: dict[str, float] = {}
@@ -97,7 +98,9 @@ def top_label(events: Sequence[Event]) -> str:
     """A snippet's label: the ACLED code of its most confident coded event, else NONE."""
     coded = [e for e in events if e.acled is not None]
     best = max(coded, key=lambda e: e.confidence, default=None)
-    return NONE if best is None else _code_by_name()[(best.acled.event_type, best.acled.sub_event_type)]
+    if best is None or best.acled is None:  # (never None: ``coded`` holds coded events only)
+        return NONE
+    return _code_by_name()[(best.acled.event_type, best.acled.sub_event_type)]
 
 
 @functools.lru_cache(maxsize=1)

@@ -136,8 +136,8 @@ def ceaf_e(key: Clusters, response: Clusters) -> dict[str, float]:
 
 
 def scores(key: Clusters, response: Clusters) -> dict[str, Any]:
-    out = {"muc": muc(key, response), "b_cubed": b_cubed(key, response),
-           "ceaf_e": ceaf_e(key, response)}
+    out: dict[str, Any] = {"muc": muc(key, response), "b_cubed": b_cubed(key, response),
+                           "ceaf_e": ceaf_e(key, response)}
     out["conll_f1"] = round(sum(v["f1"] for v in out.values()) / 3, 4)
     return out
 

@@ -140,8 +140,8 @@ def evaluate(gold_path: Path = GOLD, seeds: Path = SEEDS) -> dict:
             {"type": (e["acled"] or {}).get("sub_event_type") or (e["plover"] or {}).get("type"),
              "evidence": next(ev["text"] for ev in e["evidence"] if ev["field"] == "sentence")} for e in fps],
             "must_not_violations": violations})
-    totals["field_accuracy"] = round(totals["fields_ok"] / totals["fields"], 4) if totals["fields"] else None
-    return {"documents": docs, **totals}
+    accuracy = round(totals["fields_ok"] / totals["fields"], 4) if totals["fields"] else None
+    return {"documents": docs, **totals, "field_accuracy": accuracy}
 
 
 def report(result: dict) -> str:

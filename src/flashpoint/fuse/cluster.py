@@ -130,7 +130,7 @@ class Assigner:
             first = self.clusters[cid].members[0].location
             if gid and first.get("geonameid") == gid:
                 return (-1.0, cid)
-            if lat is None or first.get("lat") is None:
+            if lat is None or lon is None or first.get("lat") is None:
                 return (1e9, cid)
             return (haversine_km(lat, lon, first["lat"], first["lon"]), cid)
 
@@ -140,7 +140,7 @@ class Assigner:
         if report.day_start is None:
             return []
         found: set[str] = set()
-        countries = {report.country} if report.country else set()
+        countries: set[str | None] = {report.country} if report.country else set()
         countries.add(None)  # reports whose place is unknown may still be the same event
         if report.country is None:
             countries |= {c for c, _ in self._by_day} | {c for c, _ in self._long}

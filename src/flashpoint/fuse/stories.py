@@ -148,7 +148,7 @@ def rebuild_stories(store: Any, config: FusionConfig) -> int:
     threads: dict[str, list[_Item]] = defaultdict(list)
     for item in items:
         threads[union.find(item.id)].append(item)
-    stories = []
+    stories: list[dict[str, Any]] = []
     for members in threads.values():
         if len(members) < 2:
             continue

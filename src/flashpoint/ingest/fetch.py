@@ -197,7 +197,9 @@ class _DeadlineResponse(http.client.HTTPResponse):
         super().__init__(sock, *args, **kwargs)  # type: ignore[arg-type]
         timed = io.BufferedReader(_DeadlineReader(sock, deadline))
         self.fp.close()
-        self.fp = timed
+        # typeshed asks for a raw stream whose read() never returns None; a RawIOBase's may, and
+        # wrapping one in a BufferedReader is what the io docs prescribe.
+        self.fp = timed  # type: ignore[assignment]
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
@@ -217,8 +219,8 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
     """As ``_PinnedHTTP``, and the certificate is verified against the host name, not the address."""
 
     def __init__(self, host: str, port: int, ips: list[IPAddress], deadline: float) -> None:
-        super().__init__(host, port, timeout=max(deadline - time.monotonic(), 0.001),
-                         context=ssl.create_default_context())
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=max(deadline - time.monotonic(), 0.001), context=self._tls)
         self._ips = ips
         self._deadline = deadline
         self.response_class = functools.partial(_DeadlineResponse, deadline=deadline)  # type: ignore[assignment]
@@ -226,7 +228,7 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
     def connect(self) -> None:
         sock = _connect_any(self._ips, self.port, self._deadline)
         sock.settimeout(_time_left(self._deadline))  # the handshake as a whole (CPython bounds it)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def _content_type(value: str) -> tuple[str, str | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import functools
 import io
 import json
 import os
@@ -179,6 +180,7 @@ def make_article(
     body = cleaned.text
 
     given_title = normalise_line(title) if title else None
+    final_title: str | None
     if given_title:
         first = first_line(body)
         if first is None or not same_headline(first, given_title):
@@ -625,7 +627,7 @@ def _read_jsonl(
             line = line.removeprefix(codecs.BOM_UTF8)
         if not line.strip():
             continue
-        item = _article_or_error(lambda line=line, origin=origin: _record(line, origin, options, notes), origin)
+        item = _article_or_error(functools.partial(_record, line, origin, options, notes), origin)
         if notes is not None and isinstance(item, Article):
             notes.given_id(item)
         yield item

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import TypeVar
 
 from spacy.tokens import Doc
 
@@ -18,6 +19,14 @@ from . import active_weights
 from .gazetteer import Candidate, Gazetteer
 from .tokens import _Tokens
 from .toponyms import _Context, _Toponym
+
+_K = TypeVar("_K")
+
+
+def _add(counter: Counter[_K], key: _K, weight: float) -> None:
+    """Add a weight to a weighted count: a Counter sums floats as well as ints at run time, though
+    typeshed types its counts as int."""
+    counter[key] += weight  # type: ignore[assignment]
 
 
 def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) -> _Context:
@@ -30,15 +39,15 @@ def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) 
                 # "Georgia" may be the US state: a name shared with a region says nothing about focus
                 if not any(c.is_admin1 and c.match in ("name", "alias") for c in top.candidates):
                     weight = _mention_weight(doc, top)
-                    counts[first.country_code or ""] += weight
-                    own.setdefault(top.key, Counter())[first.country_code or ""] += weight
+                    _add(counts, first.country_code or "", weight)
+                    _add(own.setdefault(top.key, Counter()), first.country_code or "", weight)
             elif first.is_admin1 and all(c.country_code == first.country_code for c in top.candidates
                                          if c.is_admin1) and not any(
                                          c.feature_class == "P" and c.match in ("name", "alias")
                                          for c in top.candidates):
                 # "Louisiana", "Nineveh": one country's (not "Tripoli", which also names a Libyan province but
                 # mostly towns)
-                counts[first.country_code or ""] += active_weights.W.region_mention
+                _add(counts, first.country_code or "", active_weights.W.region_mention)
     i = 0
     n = toks.n
     while i < n:
@@ -47,21 +56,21 @@ def _context(doc: Doc, toks: _Tokens, toponyms: list[_Toponym], gaz: Gazetteer) 
             pair = toks.span_text(i, i + 2) if i + 1 < n else ""
             cc2 = gaz.demonym_country(pair) if pair else None
             if cc2:  # "South Sudanese", "North Korean"
-                counts[cc2] += active_weights.W.demonym_mention
+                _add(counts, cc2, active_weights.W.demonym_mention)
                 i += 2
                 continue
             cc = gaz.demonym_country(word)
             if cc:
-                counts[cc] += active_weights.W.demonym_mention
+                _add(counts, cc, active_weights.W.demonym_mention)
         i += 1
     hints = _county_hints(doc_text(doc), gaz)
     for cc, a1 in _areas_in_names(doc, toks, gaz):
-        hints[(cc, a1)] += active_weights.W.area_in_name
+        _add(hints, (cc, a1), active_weights.W.area_in_name)
     by_country: Counter[str] = Counter()
     for (cc, _), weight in hints.items():
         by_country[cc] += weight
     for cc, weight in by_country.items():
-        counts[cc] += min(active_weights.W.hints_cap, weight)
+        _add(counts, cc, min(active_weights.W.hints_cap, weight))
     counts.pop("", None)
     admin: dict[int, set[tuple[str, str]]] = {}
     for top in toponyms:
@@ -119,7 +128,7 @@ def _county_hints(text: str, gaz: Gazetteer) -> Counter[tuple[str, str]]:
                 if name not in seen:
                     seen.add(name)
                     for st in states:
-                        hints[("US", st)] += 1.0 / len(states)
+                        _add(hints, ("US", st), 1.0 / len(states))
                 break
     return hints
 
@@ -146,15 +155,15 @@ def _refine(ctx: _Context, toponyms: list[_Toponym], first: list[Candidate | obj
         if not isinstance(best, Candidate) or not best.country_code:
             continue
         if best.is_admin1 and best.admin1_code:
-            admin[(best.country_code, best.admin1_code)] += 1.0
+            _add(admin, (best.country_code, best.admin1_code), 1.0)
             continue
         if best.is_country:
             continue
         if all(c.country_code == best.country_code for c in top.candidates):
-            counts[best.country_code] += 1.0
-            pinned_own.setdefault(top.key, Counter())[best.country_code] += 1.0
+            _add(counts, best.country_code, 1.0)
+            _add(pinned_own.setdefault(top.key, Counter()), best.country_code, 1.0)
             if best.admin1_code and all(c.admin1_code == best.admin1_code for c in top.candidates):
-                admin[(best.country_code, best.admin1_code)] += 0.5
+                _add(admin, (best.country_code, best.admin1_code), 0.5)
     total = sum(admin.values())
     shares = {k: v / total for k, v in admin.items()} if total else {}
     return _Context(counts, ctx.admin_by_sentence, ctx.gazetteer, shares, admin_hints=ctx.admin_hints,

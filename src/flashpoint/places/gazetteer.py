@@ -786,13 +786,13 @@ def _build_tables(data_dir: Path) -> dict[str, Any]:
     _add_us_counties(data_dir, rb, keys)
 
     # supplement: aliases of GeoNames places, then places GeoNames lacks
-    for gid, names in sup_aliases.items():
-        row = gid_row.get(gid)
-        if row is None:
-            log.warning("gazetteer supplement: no GeoNames place %s for aliases %s", gid, names)
+    for gid, aliases in sup_aliases.items():
+        aliased = gid_row.get(gid)
+        if aliased is None:
+            log.warning("gazetteer supplement: no GeoNames place %s for aliases %s", gid, aliases)
             continue
-        for alias in names:
-            keys.add(alias, row, ALIAS)
+        for alias in aliases:
+            keys.add(alias, aliased, ALIAS)
     for place in supplement.get("places") or ():
         row = rb.add(gid=place.get("geonameid"), name=place["name"], cc=place.get("country"),
                      admin1=str(place["admin1"]) if place.get("admin1") is not None else None,

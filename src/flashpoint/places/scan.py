@@ -52,7 +52,8 @@ def _scan(doc: Doc, toks: _Tokens, gaz: Gazetteer, taken: list[bool], blocked: l
         limit = i + 1
         while limit < min(n, i + _MAX_SCAN_TOKENS) and not (taken[limit] or blocked[limit] or sent_start[limit]):
             limit += 1
-        hit = None
+        # (end, text, candidates, the container it lies in)
+        hit: tuple[int, str, list[Candidate], tuple[int, list[Candidate]] | None] | None = None
         for j in range(limit, i, -1):
             if not toks.can_end(j - 1):
                 continue
@@ -225,7 +226,7 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
         return True
     if j < toks.n and toks.words[j][:1].isupper() and toks.lower[j] in _ORG_HEADS:
         return False  # "the Sinaloa Cartel", "Baghdad Operations Command": an organisation's name, not a place
-    labels = {toks.ent[k].label_ for k in range(i, j) if toks.ent[k] is not None}
+    labels = {e.label_ for e in toks.ent[i:j] if e is not None}
     misread = _misread(toks, i, j, labels, cands, named, region)
     if "ORG" in labels and not (possessive or inside or misread) and not any(
             c.match == "alias" or c.geonameid is None for c in cands):

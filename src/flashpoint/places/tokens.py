@@ -104,10 +104,10 @@ class _Tokens:
 _ARTICLE_WORDS = frozenset(("al", "el", "ad", "ar", "as", "ash", "at", "az", "an"))
 
 
-def _lookup(gaz: Gazetteer, text: str, **kwargs: bool) -> list[Candidate]:
+def _lookup(gaz: Gazetteer, text: str, *, loose: bool = True) -> list[Candidate]:
     """A lookup that cannot fail: a name that breaks the gazetteer stays unresolved, the others go on."""
     try:
-        return gaz.lookup(text, **kwargs)
+        return gaz.lookup(text, loose=loose)
     except Exception:
         log.exception("geoparse: gazetteer lookup failed for %r", text)
         return []

@@ -20,7 +20,7 @@ from . import schema as s
 from .checks import LIKE_ESCAPE, check_count as _check_count, check_date as _check_date, like_pattern
 
 
-class _JsonInt(FunctionElement):  # type: ignore[type-arg]
+class _JsonInt(FunctionElement):
     """An integer member of a JSON text column: ``_JsonInt(column, "inter1")``.
 
     Why a construct of our own: the stored JSON is Text (see schema.py), and SQLAlchemy's JSON

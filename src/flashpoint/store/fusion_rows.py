@@ -52,7 +52,7 @@ class FusionRows:
 
     # -- reports and members
 
-    def pending_reports(self) -> list[Any]:
+    def pending_reports(self) -> Sequence[Any]:
         """(id, date_start, date) of every report in no fused event yet, in no particular order."""
         e, m = s.events.c, s.fusion_members.c
         return self._conn.execute(
@@ -192,7 +192,7 @@ class FusionRows:
 
     # -- constraints and the corrections trail
 
-    def constraints(self) -> list[Any]:
+    def constraints(self) -> Sequence[Any]:
         """Every must/cannot constraint: rows of (a, b, kind)."""
         c = s.fusion_constraints.c
         return self._conn.execute(select(c.a, c.b, c.kind)).all()
@@ -226,7 +226,7 @@ class FusionRows:
 
     # -- stories
 
-    def story_candidates(self) -> list[Any]:
+    def story_candidates(self) -> Sequence[Any]:
         """Every fused event with what threading reads (id, date, date_start, lat, lon, country,
         admin1, location, event_type, actor1, actor2, assoc_actor_1, assoc_actor_2), by id."""
         f = s.fused_events.c
@@ -234,7 +234,7 @@ class FusionRows:
                                          f.location, f.event_type, f.actor1, f.actor2, f.assoc_actor_1,
                                          f.assoc_actor_2).order_by(f.id)).all()
 
-    def member_vectors(self) -> list[Any]:
+    def member_vectors(self) -> Sequence[Any]:
         """(fused_id, article_id, vector) of every report in a fused event (vector may be None)."""
         m, v = s.fusion_members.c, s.event_vectors.c
         return self._conn.execute(select(m.fused_id, s.events.c.article_id, v.vector)

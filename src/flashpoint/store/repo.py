@@ -108,7 +108,7 @@ def _parse_url(raw: str) -> URL:
 
 
 def _is_sqlite_file(url: URL) -> bool:
-    db = url.database
+    db = url.database or ""
     return (
         url.get_backend_name() == "sqlite"
         and bool(db)

@@ -18,6 +18,8 @@ and they sort correctly as strings.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Column,
     Float,
@@ -137,8 +139,8 @@ evidence = Table(
 )
 
 
-def _article_child(name: str, *columns: Column) -> Table:
-    """A per-article list (mentions, claims, relations): keyed by (article_id, position)."""
+def _article_child(name: str, *columns: Column[Any] | Index) -> Table:
+    """A per-article list (mentions, claims, relations) keyed by (article_id, position): its columns and indexes."""
     return Table(
         name,
         metadata,

@@ -9,6 +9,7 @@ rule returns a value, None for "not my form", or False for "my form, but no date
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from .values import Date, TimeValue, _day, _month, _month_end, _safe_date, _tv, _two_digit_year, _year
 from .vocabulary import (
@@ -80,7 +81,7 @@ def _month_year(month: int, base: Date, direction: str | None) -> int:
     return base.year if diff <= _NEAR_FUTURE_MONTHS else base.year - 1
 
 
-def _month_day(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | bool:
+def _month_day(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | Literal[False]:
     """ "February 27, 2019", "27 Feb 2019", "Feb. 3", "the 3rd of March", with an optional weekday first.
 
     Returns False when the text is a month-day but no base date resolves its year.
@@ -116,7 +117,7 @@ _DAY_RANGE = (
 )
 
 
-def _day_range(s: str, base: Date | None, direction: str | None) -> TimeValue | None | bool:
+def _day_range(s: str, base: Date | None, direction: str | None) -> TimeValue | None | Literal[False]:
     """ "3 to 5 July", "March 3-5, 2016": the days of one month, as one range (its year as for one day)."""
     for pattern in _DAY_RANGE:
         m = pattern.fullmatch(s)
@@ -136,7 +137,7 @@ def _day_range(s: str, base: Date | None, direction: str | None) -> TimeValue | 
     return None
 
 
-def _month_only(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | bool:
+def _month_only(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | Literal[False]:
     m = re.fullmatch(rf"(?:(?P<part>early|mid|middle|late|the end of|the beginning of|the start of|the middle of)"
                      rf"[\s-]+)?(?:of\s+)?(?:(?P<rel>last|this|next|this past|this coming|past|coming)\s+)?"
                      rf"{_MONTH_RE}(?:,?\s+{_YEAR}|\s+(?:of\s+)?(?P<yrel>last|this|next)\s+year)?", s, flags=re.I)
@@ -170,7 +171,7 @@ def _month_only(s: str, base: Date | None, direction: str | None = None) -> Time
     return _tv(Date(year, month, first_day), Date(year, month, last_day), anchor, value=f"{year}-{month:02d}")
 
 
-def _year_only(s: str, base: Date | None) -> TimeValue | None | bool:
+def _year_only(s: str, base: Date | None) -> TimeValue | None | Literal[False]:
     m = re.fullmatch(r"(?:(?P<part>early|mid|middle|late)[\s-]+)?(?:the\s+year\s+)?(?P<year>\d{4})", s, flags=re.I)
     if not m:
         return None
@@ -213,7 +214,7 @@ def _decade(s: str) -> TimeValue | None:
     return None
 
 
-def _season(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | bool:
+def _season(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | Literal[False]:
     m = re.fullmatch(r"(?:(?P<rel>last|this|next|past)\s+)?(?P<season>spring|summer|autumn|fall|winter)"
                      r"(?:\s+(?:of\s+)?(?P<year>\d{4}))?", s, flags=re.I)
     if not m:
@@ -242,7 +243,7 @@ def _season(s: str, base: Date | None, direction: str | None = None) -> TimeValu
     return _tv(start, end, anchor, value=f"{year}-{SEASON_CODES[season]}", precision=3)
 
 
-def _quarter(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | bool:
+def _quarter(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | Literal[False]:
     m = re.fullmatch(rf"(?:the\s+)?(?:(?P<yrel>last|this|next)\s+year['’]s\s+|(?P<year3>\d{{4}})\s+|"
                      rf"(?P<ago>{_YEAR_AGO_WORDS})\s+)?"
                      r"(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"

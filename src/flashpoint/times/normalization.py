@@ -66,8 +66,8 @@ def _normalize_cached(text: str, published: Date | None, anchor_date: Date | Non
             return None
         if tv is not None:
             return tv
-    for rule in (_month_day, _month_only, _season, _quarter):
-        tv = rule(s, base, direction)
+    for form in (_month_day, _month_only, _season, _quarter):
+        tv = form(s, base, direction)
         if tv is False:
             return None  # a relative form and nothing to resolve it against
         if tv is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Literal
 
 from .values import (
     Date,
@@ -48,7 +49,7 @@ def _weekend(base: Date, which: str) -> TimeValue:
                      "published")
 
 
-def _relative(s: str, base: Date, anchor: str, direction: str | None = None) -> TimeValue | None | bool:
+def _relative(s: str, base: Date, anchor: str, direction: str | None = None) -> TimeValue | None | Literal[False]:
     """Expressions that need the base date: yesterday, on Sunday, last week, three days ago ...
 
     False means "recognised, and no date fits": the caller must not ask dateparser to guess.
@@ -63,8 +64,8 @@ def _relative(s: str, base: Date, anchor: str, direction: str | None = None) -> 
     if m:  # "Friday 5": the latest day numbered 5 that fell on a Friday, within the past year
         wd, day = WEEKDAYS[m["wd"].rstrip(".")], int(m["day"])
         for back in range(13):
-            first = _add_months(base.replace(day=1), -back)
-            d = _safe_date(first.year, first.month, day)
+            month = _add_months(base.replace(day=1), -back)
+            d = _safe_date(month.year, month.month, day)
             if d is not None and d <= base and d.weekday() == wd:
                 return _day(d, anchor)
         return False
