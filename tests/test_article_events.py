@@ -252,7 +252,7 @@ def test_a_violent_word_is_not_re_typed_as_a_strategic_development() -> None:
 
     def may(trig: str, code: str, to: str) -> bool:
         hit = SimpleNamespace(trigger=trigger[trig], anchor=anchor)
-        return coder._may_retype(SimpleNamespace(hit=hit, code=code, roles=roles), to)
+        return coder.arbiter.may_retype(SimpleNamespace(hit=hit, code=code, roles=roles), to)
 
     assert not may("operation_against", "ARMED_CLASH", "NON_VIOL_TERRIT_TRANSFER")
     assert not may("attack", "ARMED_CLASH", "CHANGE_TO_GROUP_ACT")
