@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= flashpoint.db
 
-.PHONY: setup run test bench lock clean web
+.PHONY: setup run test lint bench lock clean web
 
 setup: $(VENV)/.installed
 
@@ -26,6 +26,12 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# Lint (ruff) and type checks (mypy), both configured in pyproject.toml; .ci/run runs this before the
+# tests, so a finding fails CI. Both tools are pinned in requirements.lock like everything else.
+lint: setup
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/throughput.py
