@@ -160,9 +160,9 @@ class EventFilters:
     def describe(self) -> list[str]:
         """The filters other than the period, as "name: value" phrases for a report's scope line."""
         out = []
-        inter = self.inter
-        if inter is not None:
-            codes = (inter,) if isinstance(inter, int) else inter
+        inter: tuple[str, ...] | None = None  # the actor types by name
+        if self.inter is not None:
+            codes = (self.inter,) if isinstance(self.inter, int) else self.inter
             inter = tuple(actor_types().get(c, str(c)) for c in codes)
         for label, value in (("country", self.country), ("admin1", self.admin1), ("type", self.event_type),
                              ("actor type", inter), ("actor", self.actor),

@@ -39,6 +39,14 @@ class ActorName:
             return self.abroad_inter
         return self.inter
 
+    def coded_inter_in(self, country: str | None, focus_country: str | None) -> int:
+        """``inter_in`` for a convention that must have a code (the military's, whose actor type is
+        looked up by it): a knowledge file without one is broken, and says so."""
+        inter = self.inter_in(country, focus_country)
+        if inter is None:
+            raise ValueError(f"naming convention {self.template!r} has no inter code")
+        return inter
+
 
 @dataclass(frozen=True, slots=True)
 class Conventions:

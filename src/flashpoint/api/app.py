@@ -72,11 +72,11 @@ def create_app(db_url: str | None = None, *, token: str | None = None,
 
     # Swagger UI from the vendored npm package (api/static/swagger): /docs works offline too.
     app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
-    docs_html = get_swagger_ui_html(
+    docs_html = bytes(get_swagger_ui_html(
         openapi_url="/openapi.json", title="Flashpoint API",
         swagger_js_url="/docs-assets/swagger-ui-bundle.js",
         swagger_css_url="/docs-assets/swagger-ui.css", swagger_favicon_url="/favicon.svg",
-    ).body.decode()
+    ).body).decode()
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs() -> str:

@@ -16,7 +16,7 @@ holding it, which it does anyway (JSON is parsed whole).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from starlette.responses import JSONResponse
@@ -123,6 +123,6 @@ def _too_large(limit: BodyLimit, declared: int | None = None) -> str:
 
 
 async def _answer(scope: Scope, receive: Receive, send: Send, status: int, detail: str,
-                  headers: dict[str, str] | None = None) -> None:
+                  headers: Mapping[str, str] | None = None) -> None:
     """Answer now, leaving the body unread (the server closes the connection after it)."""
     await JSONResponse({"detail": detail}, status_code=status, headers=headers)(scope, receive, send)

@@ -85,15 +85,23 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
 
 
 def event_filters(
-    since: str | None = Query(None, pattern=DATE_PATTERN, description="Events on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    since: str | None = Query(None, pattern=DATE_PATTERN,
+                              description="Events on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
     until: str | None = Query(None, pattern=DATE_PATTERN, description="Events on or before this date."),
     country: list[str] | None = Query(None, description="Country name, any case; repeat for several (any matches)."),
-    admin1: list[str] | None = Query(None, description="First-level region, any case, ACLED's or GeoNames' spelling; repeat for several."),
-    type: list[str] | None = Query(None, description="ACLED event type or sub-event type, or PLOVER type, any case; repeat for several."),  # noqa: A002 - the public name
-    actor_type: list[str] | None = Query(None, description="ACLED actor type of either actor, by inter code (1-8) or name ('Rebel group'); repeat for several."),
-    actor: str | None = Query(None, max_length=_TEXT_MAX, description="Part of an actor's name (actor1, actor2 or associated)."),
-    bbox: str | None = Query(None, max_length=_TEXT_MAX, description="west,south,east,north in degrees (west > east: a box across 180°)."),
-    min_sources: int | None = Query(None, ge=1, le=1_000_000, description="Only events told by at least this many reports."),
+    admin1: list[str] | None = Query(
+        None, description="First-level region, any case, ACLED's or GeoNames' spelling; repeat for several."),
+    type: list[str] | None = Query(  # noqa: A002 - the public name
+        None, description="ACLED event type or sub-event type, or PLOVER type, any case; repeat for several."),
+    actor_type: list[str] | None = Query(
+        None, description="ACLED actor type of either actor, by inter code (1-8) or name ('Rebel group'); "
+                          "repeat for several."),
+    actor: str | None = Query(None, max_length=_TEXT_MAX,
+                              description="Part of an actor's name (actor1, actor2 or associated)."),
+    bbox: str | None = Query(None, max_length=_TEXT_MAX,
+                             description="west,south,east,north in degrees (west > east: a box across 180°)."),
+    min_sources: int | None = Query(None, ge=1, le=1_000_000,
+                                    description="Only events told by at least this many reports."),
     story: str | None = Query(None, max_length=_TEXT_MAX, description="Only events of this story id."),
 ) -> EventFilters:
     """FastAPI dependency: the event filters of a request, or ValueError (answered 400)."""
@@ -113,7 +121,10 @@ def event_filters(
 
 
 def changed_since_param(
-    changed_since: str | None = Query(None, max_length=40, description="Only what changed at or after this time (2024-05-01 or 2024-05-01T12:00:00Z; UTC unless it says): new, updated and removed events, each with its change and timestamp."),
+    changed_since: str | None = Query(
+        None, max_length=40,
+        description="Only what changed at or after this time (2024-05-01 or 2024-05-01T12:00:00Z; UTC unless it "
+                    "says): new, updated and removed events, each with its change and timestamp."),
 ) -> str | None:
     """FastAPI dependency: ``changed_since`` as the store compares it, or ValueError (answered 400)."""
     from flashpoint.store.changes import parse_changed_since

@@ -43,7 +43,9 @@ class Arbiter:
         # they veto the classifier's proposal of that sub-type too
         self.vetoes: dict[str, frozenset[str]] = {}
         for t in ontology.triggers:
-            for code in {t.code, *t.by_target.values(), *t.by_agent.values()} - {None}:
+            for code in {t.code, *t.by_target.values(), *t.by_agent.values()}:
+                if code is None:
+                    continue
                 self.vetoes[code] = self.vetoes.get(code, frozenset()) | t.not_in_sentence
 
     def proposals(self, doc: Doc, article: Article, drafts: list[Draft], unsaid: set[int],
@@ -52,6 +54,8 @@ class Arbiter:
         not those whose event word the lexicon found and modality ruled out ("did not attack",
         "threatened to storm"): the classifier reads the topic, not the negation. ``draft`` turns
         a hit into a mention (roles and all), as the coder does for the lexicon's hits."""
+        if self.classifier is None:  # the lexicon alone proposes nothing more (the coder asks only with one)
+            return []
         taken = {sentence_of(d.hit.anchor).start for d in drafts} | unsaid
         cues = self.ontology.classifier_cues
         candidates = [s for s in doc.sents if s.start_char >= article.body_start and s.start not in taken
@@ -97,7 +101,7 @@ class Arbiter:
         return any(paragraph_start <= sentence_of(d.hit.anchor).start_char < sent.start_char for d in drafts)
 
     def _synthetic_trigger(self, code: str, prob: float) -> Trigger:
-        sub = self.ontology.sub_event(code)
+        sub = self.ontology.sub_events[code]  # a code the classifier knows is the ontology's
         roles = "symmetric" if code == "ARMED_CLASH" else "agent" if sub.event_type in {"Protests", "Riots"} else "svo"
         default = load_conventions().default_agent(sub.event_type)
         return Trigger(id=f"classifier:{code}", lemmas=(), phrases=(), pos=frozenset({"VERB", "NOUN", "AUX"}),
@@ -127,7 +131,7 @@ class Arbiter:
                 continue
             if verdict.code != d.code and self.may_retype(d, verdict.code):
                 d.code = verdict.code
-                d.plover = self.ontology.sub_event(verdict.code).plover
+                d.plover = self.ontology.sub_events[verdict.code].plover
             d.confidence = verdict.confidence
         return [d for d in drafts if id(d) not in dropped]
 

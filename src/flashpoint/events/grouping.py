@@ -94,7 +94,7 @@ def places_agree(a: Location | None, b: Location | None, km: float) -> bool:
     if _coarse(a) or _coarse(b):
         area, town = (a, b) if _coarse(a) else (b, a)
         return area.admin1 is None or area.admin1 == town.admin1
-    if None in (a.lat, a.lon, b.lat, b.lon):
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return a.name == b.name
     return haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
 
@@ -280,7 +280,7 @@ def group_mentions(drafts: list[Draft], ontology: Ontology, rules: GroupingRules
     or founds one (a back-reference that agrees with none is dropped). Then each headline mention
     joins the first body event it tells, or founds an event of its own when the body tells none of
     its kind (a short item whose headline alone tells the event); a headline word that names no
-    means ("clash", "attack") founds one only when the body tells no event at all.""" 
+    means ("clash", "attack") founds one only when the body tells no event at all."""
     rules = rules or load_rules()
     groups: list[Draft] = []
     for d in sorted(drafts, key=lambda x: x.start):

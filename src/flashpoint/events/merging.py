@@ -43,7 +43,8 @@ def absorb_linked(drafts: list[Draft], ontology: Ontology) -> list[Draft]:
     at: dict[int, int] = {}  # where each kept draft is in ``out`` (an article may have thousands)
     for d in drafts:
         wd = weight(d)
-        partner = None
+        partner: Draft | None = None
+        partner_weight = 0
         here = in_sentence.setdefault(sentence_of(d.hit.anchor).start, [])
         if wd is not None:
             for o in here:
@@ -51,15 +52,15 @@ def absorb_linked(drafts: list[Draft], ontology: Ontology) -> list[Draft]:
                 if wo is None:
                     continue
                 if _linked(o.hit.anchor, d.hit.anchor) and (wo != wd or wd != len(rank)):
-                    partner = o
+                    partner, partner_weight = o, wo
                     break
-        if partner is None:
+        if partner is None or wd is None:  # (only a weighted draft finds a partner)
             at[id(d)] = len(out)
             out.append(d)
             here.append(d)
             continue
-        keep, drop = (partner, d) if weight(partner) <= wd else (d, partner)
-        if weight(partner) == wd and partner.actor2 is None and d.actor2 is not None:
+        keep, drop = (partner, d) if partner_weight <= wd else (d, partner)
+        if partner_weight == wd and partner.actor2 is None and d.actor2 is not None:
             keep, drop = d, partner  # "shot and killed a gunman": the outcome that names whom
         keep.actor1 = keep.actor1 or drop.actor1
         keep.actor2 = keep.actor2 or drop.actor2

@@ -282,7 +282,7 @@ def _demonym_forces(noun: Token, dictionary: ActorDictionary, focus_country: str
                 country = focus_country
             if country:
                 military = load_conventions()["military"]
-                inter = military.inter_in(country, focus_country)
+                inter = military.coded_inter_in(country, focus_country)
                 return ActorMention(t.idx, t.idx + len(t.text), t.text, military.fill(country),
                                     ACTOR_TYPES[inter], country, inter, "inferred")
     return None

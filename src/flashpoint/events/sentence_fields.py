@@ -40,7 +40,7 @@ def date_mention(d: Draft, prev: Draft | None, anchor_draft: Draft | None, times
             d.time = TimeValue(t.value, t.precision or 3, t.date_start or t.value, t.date_end or t.value, t.anchor)
             d.time_span = (t.start, t.end)
             return
-        if anchor_draft is not None:
+        if anchor_draft is not None and anchor_draft.time is not None:  # (the coder passes dated ones only)
             phrase = _relative_phrase(t, sent)
             rel = resolve_relative(phrase, anchor_draft.time)
             if rel is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import sys
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 ELLIPSIS = "…"
@@ -65,6 +65,7 @@ def _cells(event: Mapping[str, Any]) -> dict[str, str]:
     plover = event.get("plover") or {}
     location = event.get("location") or {}
     article = event.get("article") or {}
+    kind_parts: tuple[Any, ...]
     if acled:
         kind_parts = (acled.get("event_type"), acled.get("sub_event_type"))
     elif plover:
@@ -111,7 +112,7 @@ def _fit(widths: dict[str, int], total: int, squeezable: Iterable[str]) -> dict[
 
 
 def render_cells(
-    rows: list[Mapping[str, str]],
+    rows: Sequence[Mapping[str, str]],
     headers: tuple[str, ...],
     *,
     numeric: frozenset[str] = frozenset(),

@@ -45,7 +45,7 @@ def draw_timeline(buckets: Sequence[Bucket], unit: str, style: Style) -> bytes |
     for t in types:
         heights = [b.by_type.get(t, 0) for b in buckets]
         ax.bar(xs, heights, bottom=bottom, width=0.8, color=style.colour(t), label=t, zorder=3)
-        bottom = [a + h for a, h in zip(bottom, heights)]
+        bottom = [a + h for a, h in zip(bottom, heights, strict=True)]
     ax.set_ylabel(f"events per {unit}", fontsize=9)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", color="#e5e5e5", zorder=0)

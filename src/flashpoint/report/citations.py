@@ -44,9 +44,9 @@ def cut(text: str, limit: int) -> str:
 def quote_of(evidence: Sequence[Mapping[str, Any]] | None) -> str:
     """The words that support an event: its sentence, else its trigger, else all evidence."""
     items = [e for e in evidence or () if fold(e.get("text"))]
-    for field in _QUOTE_FIELDS:
+    for wanted in _QUOTE_FIELDS:
         for e in items:
-            if e.get("field") == field:
+            if e.get("field") == wanted:
                 return fold(e["text"])
     return " … ".join(dict.fromkeys(fold(e["text"]) for e in items))
 

@@ -165,16 +165,16 @@ def _relation_phrase(relation: str) -> str:
 
 def _area(filters: EventFilters, events: Sequence[Event]) -> str:
     """"Aleppo (Syria)", "Syria", "the box 36–38°E, 35–37°N", or the countries of the events."""
-    countries = Counter((e.get("location") or {}).get("country") for e in events)
-    countries.pop(None, None)
+    countries = Counter(c for e in events if (c := (e.get("location") or {}).get("country")) is not None)
     top_country = countries.most_common(1)[0][0] if countries else None
-    if filters.admin1:
+    # the CLI's --admin1 and --country name one place each; several (a tuple) name no single area
+    if filters.admin1 and isinstance(filters.admin1, str):
         admin1 = next(((e.get("location") or {}).get("admin1") for e in events
                        if ((e.get("location") or {}).get("admin1") or "").lower() == filters.admin1.lower()),
                       filters.admin1)
         country = filters.country or top_country
-        return f"{admin1} ({country})" if country else admin1
-    if filters.country:
+        return f"{admin1} ({country})" if country else str(admin1)
+    if filters.country and isinstance(filters.country, str):
         return next((c for c in countries if c.lower() == filters.country.lower()), filters.country)
     if filters.bbox:
         w, s, e, n = filters.bbox
@@ -191,10 +191,12 @@ def _period(filters: EventFilters, events: Sequence[Event]) -> Period:
     days = [d for e in events if (d := figures.day_of(e)) is not None]
     start = first_day(filters.since) if filters.since else (min(days) if days else None)
     end = last_day(filters.until) if filters.until else (max(days) if days else None)
-    if start is None and end is None:
-        raise ValueError("no dated events match; give --since and --until to set the report's period")
-    start = start or end
-    end = end or start
+    if start is None:
+        if end is None:
+            raise ValueError("no dated events match; give --since and --until to set the report's period")
+        start = end
+    elif end is None:
+        end = start
     if end < start:  # only --since given, and every event dates from before it
         end = start
     return Period(start, end)
@@ -363,7 +365,8 @@ def build(store: Any, filters: EventFilters, *, title: str | None = None, style:
             cites.cite_events(e for e in events if maps.point_of(e) is not None))]
         if map_info.unmapped:
             caption.append(Statement(
-                f"{plural(map_info.unmapped, 'event')} without coordinates {'is' if map_info.unmapped == 1 else 'are'} not shown.",
+                f"{plural(map_info.unmapped, 'event')} without coordinates "
+                f"{'is' if map_info.unmapped == 1 else 'are'} not shown.",
                 cites.cite_events(e for e in events if maps.point_of(e) is None)))
         map_pic = Picture("map", map_png, f"Map of {map_info.mapped} events in {area}, {period.label()}", caption)
 
@@ -375,8 +378,10 @@ def build(store: Any, filters: EventFilters, *, title: str | None = None, style:
         by_id = {str(e.get("id")): e for e in events}
         busiest = max(buckets, key=lambda b: (b.events, -b.start.toordinal()))
         deadliest_b = max(buckets, key=lambda b: (b.fatalities, -b.start.toordinal()))
-        span = (lambda b: human_date(b.start) if unit == "day" else
-                f"the {unit} of {human_date(b.start)}")
+
+        def span(b: figures.Bucket) -> str:
+            return human_date(b.start) if unit == "day" else f"the {unit} of {human_date(b.start)}"
+
         tied = [b for b in buckets if b.events == busiest.events]
         if len(tied) == 1:
             text = f"The busiest {unit} was {span(busiest)}, with {plural(busiest.events, 'event')}."
@@ -408,7 +413,8 @@ def build(store: Any, filters: EventFilters, *, title: str | None = None, style:
         actors_note.append(Statement(f"{plural(len(active), 'actor')} took part in these events; "
                                      f"the {limits['top_actors']} most active are listed."))
     pair_rows = [PairRow(p.actor1, p.actor2, p.events, p.fatalities,
-                         ", ".join(f"{t} {n}" for t, n in sorted(p.types.items(), key=lambda kv: (style.type_rank(kv[0]), kv[0]))),
+                         ", ".join(f"{t} {n}" for t, n in sorted(p.types.items(),
+                                                                 key=lambda kv: (style.type_rank(kv[0]), kv[0]))),
                          cites.cite_events(by_id[i] for i in p.event_ids))
                  for p in figures.actor_pairs(events, style, limits["actor_pairs"])]
     relation_rows = []
@@ -434,7 +440,8 @@ def build(store: Any, filters: EventFilters, *, title: str | None = None, style:
     supported = [e for e in events if fatality_support(e) is not None]
     deadliest = [_notable(e, cites, limits["quote_chars"]) for e in figures.deadliest(supported, limits["notable"])]
     most = [_notable(e, cites, limits["quote_chars"]) for e in figures.most_reported(events, limits["notable"])]
-    most_note = [] if most or not events else [Statement("No event in this period was reported by more than one source.")]
+    most_note = [] if most or not events else [
+        Statement("No event in this period was reported by more than one source.")]
 
     early_warning = _early_warning(store, filters, period, cites)
 

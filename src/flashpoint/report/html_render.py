@@ -63,7 +63,7 @@ ol.sources a { word-break: break-all; }
 footer { margin-top: 30px; border-top: 1px solid var(--rule); padding-top: 8px; font-size: 12.5px; color: var(--muted); }
 footer p { margin: 4px 0; }
 @media print { body { background: #fff; } main { border: 0; padding: 0; } h2 { break-after: avoid; } figure, tr { break-inside: avoid; } }
-"""
+"""  # noqa: E501 - one CSS rule a line; wrapping them would change the report's bytes
 
 
 def _e(value: object) -> str:
@@ -191,13 +191,15 @@ def _render(rep: SitRep, lists: LongLists) -> str:
             f'<tr data-type="{_e(t.event_type)}"><td><span class="swatch" style="background:{_e(t.colour)}"></span>'
             f"{_e(t.event_type)}</td>{_num(t.events, 'events')}{_num(t.fatalities, 'fatalities')}"
             f"{_num(t.previous_events, 'previous-events')}{_num(t.previous_fatalities, 'previous-fatalities')}"
-            f'<td class="num">{_e(change(t.events, t.previous_events))}</td><td class="cites">{_cites(t.cites)}</td></tr>\n')
+            f'<td class="num">{_e(change(t.events, t.previous_events))}</td>'
+            f'<td class="cites">{_cites(t.cites)}</td></tr>\n')
     out.append(
         f'<tr data-type="all"><td><strong>All types</strong></td>{_num(now.events, "events")}'
         f'{_num(now.fatalities, "fatalities")}{_num(prev.events, "previous-events")}'
         f'{_num(prev.fatalities, "previous-fatalities")}<td class="num">{_e(change(now.events, prev.events))}</td>'
         "<td></td></tr>\n</tbody></table>\n"
-        f'<p class="note">“Before” is the previous period of the same length: {_e(rep.previous.label())}.</p>\n</section>\n')
+        f'<p class="note">“Before” is the previous period of the same length: {_e(rep.previous.label())}.</p>\n'
+        "</section>\n")
     out.append(_early_warning(rep))
 
     out.append('<section id="map"><h2>Map</h2>\n')
@@ -210,7 +212,8 @@ def _render(rep: SitRep, lists: LongLists) -> str:
     out.append(_paragraphs(rep.actors_note, "note"))
     if rep.actors:
         out.append("<table><thead><tr><th>Actor</th><th class=\"num\">Events</th><th class=\"num\">As actor 1</th>"
-                   "<th class=\"num\">As actor 2</th><th class=\"num\">Fatalities in them</th><th>Sources</th></tr></thead>\n<tbody>\n")
+                   "<th class=\"num\">As actor 2</th><th class=\"num\">Fatalities in them</th><th>Sources</th>"
+                   "</tr></thead>\n<tbody>\n")
         for a in rep.actors:
             out.append(f'<tr data-actor="{_e(a.actor)}"><td>{_e(a.actor)}</td>{_num(a.events, "events")}'
                        f'{_num(a.as_actor1, "as-actor1")}{_num(a.as_actor2, "as-actor2")}'
@@ -220,10 +223,12 @@ def _render(rep: SitRep, lists: LongLists) -> str:
         out.append('<p class="note">No actors were named in these events.</p>\n')
     if rep.pairs:
         out.append("<h3>Who acted against whom</h3>\n<table><thead><tr><th>Actor 1</th><th>Actor 2</th>"
-                   "<th class=\"num\">Events</th><th class=\"num\">Fatalities</th><th>Types</th><th>Sources</th></tr></thead>\n<tbody>\n")
+                   "<th class=\"num\">Events</th><th class=\"num\">Fatalities</th><th>Types</th><th>Sources</th>"
+                   "</tr></thead>\n<tbody>\n")
         for p in rep.pairs:
             out.append(f"<tr><td>{_e(p.actor1)}</td><td>{_e(p.actor2)}</td>{_num(p.events, 'events')}"
-                       f"{_num(p.fatalities, 'fatalities')}<td>{_e(p.types)}</td><td class='cites'>{_cites(p.cites)}</td></tr>\n")
+                       f"{_num(p.fatalities, 'fatalities')}<td>{_e(p.types)}</td>"
+                       f"<td class='cites'>{_cites(p.cites)}</td></tr>\n")
         out.append("</tbody></table>\n")
     out.append("<h3>Relations between these actors</h3>\n")
     if rep.relations:
@@ -235,7 +240,8 @@ def _render(rep: SitRep, lists: LongLists) -> str:
     out.append('<section id="notable"><h2>Notable events</h2>\n<h3>Deadliest</h3>\n')
     if rep.deadliest:
         out.append('<ol class="notable">' + "".join(
-            f"<li>{_statement(n.statement)}<blockquote>{_e(n.quote)}</blockquote></li>" for n in rep.deadliest) + "</ol>\n")
+            f"<li>{_statement(n.statement)}<blockquote>{_e(n.quote)}</blockquote></li>" for n in rep.deadliest)
+            + "</ol>\n")
     else:
         out.append('<p class="note">No event in this period reported deaths.</p>\n')
     out.append("<h3>Most widely reported</h3>\n")
@@ -251,7 +257,8 @@ def _render(rep: SitRep, lists: LongLists) -> str:
         out.append("<table><thead><tr><th>Date</th><th>Event</th><th class=\"num\">Fatalities</th>"
                    "<th class=\"num\">Sources</th></tr></thead>\n<tbody>\n")
         for r in rep.events:
-            out.append(f'<tr><td class="when">{_e(r.date)}</td><td><span class="swatch" style="background:{_e(r.colour)}" '
+            out.append(f'<tr><td class="when">{_e(r.date)}</td><td><span class="swatch" '
+                       f'style="background:{_e(r.colour)}" '
                        f'title="{_e(r.event_type)}"></span>{_statement(r.statement)}</td>{_num(r.fatalities)}'
                        f"{_num(r.n_sources)}</tr>\n")
         out.append("</tbody></table>\n")

@@ -99,8 +99,8 @@ def _country_labels(basemap: Any, extent: tuple[float, float, float, float]) -> 
         inside = [False] * len(grid)
         for poly in country.polygons:
             flags = MplPath(poly[0]).contains_points(grid)
-            inside = [a or bool(b) for a, b in zip(inside, flags)]
-        points = [p for p, hit in zip(grid, inside) if hit]
+            inside = [a or bool(b) for a, b in zip(inside, flags, strict=True)]
+        points = [p for p, hit in zip(grid, inside, strict=True) if hit]
         if len(points) < 12:  # a sliver at the edge: its name would not fit
             continue
         mx = sum(x for x, _ in points) / len(points)
@@ -110,7 +110,8 @@ def _country_labels(basemap: Any, extent: tuple[float, float, float, float]) -> 
     return out
 
 
-def draw_map(events: Sequence[Mapping[str, Any]], style: Style, focus_iso: str | None = None) -> tuple[bytes | None, MapInfo]:
+def draw_map(events: Sequence[Mapping[str, Any]], style: Style,
+             focus_iso: str | None = None) -> tuple[bytes | None, MapInfo]:
     """The map as PNG bytes (None when no event has coordinates) and what it shows."""
     import matplotlib.patheffects as pe
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -134,7 +135,8 @@ def draw_map(events: Sequence[Mapping[str, Any]], style: Style, focus_iso: str |
     ax.set_aspect(1 / math.cos(math.radians(lat0)), adjustable="datalim")
 
     basemap = load_basemap()
-    patches, focus_patches = [], []
+    patches: list[Polygon] = []
+    focus_patches: list[Polygon] = []
     for country in basemap.countries:
         x0, y0, x1, y1 = country.bbox()
         if x1 < west or x0 > east or y1 < south or y0 > north:
@@ -145,7 +147,8 @@ def draw_map(events: Sequence[Mapping[str, Any]], style: Style, focus_iso: str |
     ax.add_collection(PatchCollection(patches, facecolor=style.map["land"], edgecolor="none", zorder=1))
     ax.add_collection(PatchCollection(focus_patches, facecolor=style.map["focus_land"], edgecolor="none", zorder=1))
     segments = [arc for arc in basemap.arcs
-                if any(west - 1 <= x <= east + 1 and south - 1 <= y <= north + 1 for x, y in arc[:: max(1, len(arc) // 20)] + arc[-1:])]
+                if any(west - 1 <= x <= east + 1 and south - 1 <= y <= north + 1
+                       for x, y in arc[:: max(1, len(arc) // 20)] + arc[-1:])]
     ax.add_collection(LineCollection(segments, colors=style.map["border"], linewidths=0.8, zorder=2))
 
     for name, (x, y) in _country_labels(basemap, (west, south, east, north)):

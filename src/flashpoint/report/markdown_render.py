@@ -124,7 +124,8 @@ def _render(rep: SitRep, image_stem: str | None, lists: LongLists) -> tuple[str,
     ], {1, 2})
     out += ["## Summary", ""] + [_statement(s) for s in rep.headline] + [""]
     out += ["## What changed", ""] + [_statement(s) for s in rep.change] + [""]
-    out += _table(["Event type", "Events", "Fatalities", "Events before", "Fatalities before", "Change in events", "Sources"],
+    out += _table(["Event type", "Events", "Fatalities", "Events before", "Fatalities before", "Change in events",
+                   "Sources"],
                   [[md(t.event_type), _n(t.events), _n(t.fatalities), _n(t.previous_events), _n(t.previous_fatalities),
                     change(t.events, t.previous_events), _cite_text(t.cites)] for t in rep.types]
                   + [["**All types**", _n(now.events), _n(now.fatalities), _n(prev.events), _n(prev.fatalities),
@@ -174,7 +175,8 @@ def _render(rep: SitRep, image_stem: str | None, lists: LongLists) -> tuple[str,
                 "for all of them.", ""]
 
     if lists.lists:
-        out += ["## Source lists", "", "The full lists behind statements that cite more sources than fit after them.", ""]
+        out += ["## Source lists", "",
+                "The full lists behind statements that cite more sources than fit after them.", ""]
         out += [f"- L{k}: \\[{compact_text(numbers)}\\]" for k, numbers in enumerate(lists.lists, 1)] + [""]
     out += [f"## Sources ({len(rep.citations):,})", ""]
     out += [_source(c) for c in rep.citations] + [""]

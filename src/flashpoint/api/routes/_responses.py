@@ -10,7 +10,8 @@ _ERR: dict[str, Any] = {"model": ErrorOut}
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    descriptions = {400: "Bad parameter", 401: "Missing or wrong token", 403: "Writes disabled (no FLASHPOINT_TOKEN set)",
+    descriptions = {400: "Bad parameter", 401: "Missing or wrong token",
+                    403: "Writes disabled (no FLASHPOINT_TOKEN set)",
                     404: "Unknown id", 413: "Request body too large", 415: "Unsupported body type",
                     503: "The store cannot answer"}
     return {code: {**_ERR, "description": descriptions[code]} for code in codes}

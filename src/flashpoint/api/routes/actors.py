@@ -37,7 +37,8 @@ def graph_view(graph: dict[str, Any]) -> dict[str, Any]:
     return {"nodes": graph["nodes"], "edges": graph["edges"]}
 
 
-def _event_edge_articles(events: list[dict[str, Any]], articles: dict[str, list[str]]) -> dict[tuple[str, str, str], set[str]]:
+def _event_edge_articles(events: list[dict[str, Any]],
+                         articles: dict[str, list[str]]) -> dict[tuple[str, str, str], set[str]]:
     """(actor1, relation, actor2) -> every article telling an event between them (all sources)."""
     out: dict[tuple[str, str, str], set[str]] = {}
     for ev in events:

@@ -27,7 +27,8 @@ def places(filters: EventFilters = Depends(event_filters), store: Store = Depend
 
 @router.get("/stats", response_model=StatsOut, responses=READ)
 def stats(
-    by: StatsBy = Query("day", description="day, week (ISO, 2019-W15), month, admin1, country, type (ACLED event type) or sub_event_type."),
+    by: StatsBy = Query("day", description="day, week (ISO, 2019-W15), month, admin1, country, type (ACLED event "
+                                           "type) or sub_event_type."),
     filters: EventFilters = Depends(event_filters),
     store: Store = Depends(get_store),
 ) -> dict[str, Any]:

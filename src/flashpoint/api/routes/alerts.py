@@ -35,7 +35,8 @@ class FiguresOut(BaseModel):
     this_week: int
     avg_4w: float | None = Field(description="total_4w / weeks_4w; null with no baseline week in the store.")
     avg_52w: float | None = Field(description="total_52w / weeks_52w.")
-    change_4w: float | None = Field(description="(this_week - avg_4w) / avg_4w as a fraction (1.5 = +150%); null when avg_4w is 0.")
+    change_4w: float | None = Field(
+        description="(this_week - avg_4w) / avg_4w as a fraction (1.5 = +150%); null when avg_4w is 0.")
     change_52w: float | None
     total_4w: int
     weeks_4w: int = Field(description="Baseline weeks the store covers, at most 4: the divisor of avg_4w.")
@@ -51,7 +52,8 @@ class SurgeOut(FiguresOut):
     measure: Literal["events", "fatalities"]
     threshold: float
     minimum: int = Field(description="The minimum base this week reached (min_events or min_fatalities).")
-    event_ids: list[str] = Field(description="This week's events behind the figure (for fatalities: those with deaths).")
+    event_ids: list[str] = Field(
+        description="This week's events behind the figure (for fatalities: those with deaths).")
 
 
 class EmergingActorOut(BaseModel):
@@ -97,9 +99,12 @@ class AlertsOut(BaseModel):
 
 @router.get("/alerts", response_model=AlertsOut, responses=READ)
 def alerts(
-    as_of: str | None = Query(None, pattern=_DAY, description="Last day of the week (default: the store's latest event date)."),
-    threshold: float | None = Query(None, gt=0, le=1000, description="Surge threshold as a fraction (default 1.0: +100%)."),
-    min_events: int | None = Query(None, ge=1, le=1_000_000, description="Fewer events this week is never a surge (default 3)."),
+    as_of: str | None = Query(None, pattern=_DAY,
+                              description="Last day of the week (default: the store's latest event date)."),
+    threshold: float | None = Query(None, gt=0, le=1000,
+                                    description="Surge threshold as a fraction (default 1.0: +100%)."),
+    min_events: int | None = Query(None, ge=1, le=1_000_000,
+                                   description="Fewer events this week is never a surge (default 3)."),
     country: str | None = Query(None, max_length=_TEXT_MAX, description="Country name, any case."),
     admin1: str | None = Query(None, max_length=_TEXT_MAX, description="First-level region, any case."),
     store: Store = Depends(get_store),

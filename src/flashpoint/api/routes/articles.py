@@ -66,7 +66,8 @@ def get_article(
 async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413, f"request body is {int(declared):,} bytes, over the {limit:,}-byte limit; send fewer or smaller articles")
+        raise HTTPException(413, f"request body is {int(declared):,} bytes, over the {limit:,}-byte limit; "
+                                 "send fewer or smaller articles")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -99,7 +100,8 @@ async def _from_form(request: Request, options: IngestOptions, limit: int) -> li
 
 @write_router.post(
     "/articles", response_model=IngestOut, openapi_extra={"requestBody": _REQUEST_BODY},
-    responses={**errors(401, 403, 413, 415, 503), 400: {"model": IngestFailedOut, "description": "Nothing could be ingested"}},
+    responses={**errors(401, 403, 413, 415, 503),
+               400: {"model": IngestFailedOut, "description": "Nothing could be ingested"}},
 )
 async def post_articles(request: Request, author: str = Depends(require_write)) -> Any:
     """Ingest articles (token): each is cleaned, coded, stored and fused. A bad article is
@@ -121,7 +123,8 @@ async def post_articles(request: Request, author: str = Depends(require_write)) 
             name = {"text/plain": "body.txt", "text/html": "body.html"}.get(ctype, "body.jsonl")
             items = api_ingest.parse_upload(name, ctype, body, options)
         else:
-            raise HTTPException(415, f"unsupported content type {ctype!r}; send application/json, multipart/form-data, text/plain, text/html or application/x-ndjson")
+            raise HTTPException(415, f"unsupported content type {ctype!r}; send application/json, "
+                                     "multipart/form-data, text/plain, text/html or application/x-ndjson")
         if len(items) > api_ingest.MAX_ARTICLES:
             raise api_ingest.BadBody(f"at most {api_ingest.MAX_ARTICLES} articles per request, got {len(items)}")
     except api_ingest.BadBody as exc:
@@ -130,6 +133,7 @@ async def post_articles(request: Request, author: str = Depends(require_write)) 
     if not report.results:
         n = len(report.errors)
         first = report.errors[0]["reason"] if report.errors else "no input"
-        return JSONResponse({"detail": f"no article could be ingested ({n} bad input{'s' if n != 1 else ''}; first: {first})",
+        return JSONResponse({"detail": f"no article could be ingested ({n} bad input{'s' if n != 1 else ''}; "
+                                       f"first: {first})",
                              "errors": report.errors}, status_code=400)
     return {"results": report.results, "errors": report.errors}

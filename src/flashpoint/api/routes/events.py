@@ -24,7 +24,8 @@ def list_events(
     filters: EventFilters = Depends(event_filters),
     limit: int = Query(100, ge=1, le=1000, description="Events per page."),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Events to skip."),
-    sort: Literal["date", "-date"] = Query("-date", description="date: oldest first; -date: newest first. Undated events come last."),
+    sort: Literal["date", "-date"] = Query("-date", description="date: oldest first; -date: newest first. "
+                                                                "Undated events come last."),
     changed_since: str | None = Depends(changed_since_param),
     store: Store = Depends(get_store),
 ) -> Response:
@@ -55,7 +56,8 @@ DOWNLOADS = {
             response_class=Response)
 def download_events(
     filters: EventFilters = Depends(event_filters),
-    format: Literal["csv", "geojson", "json", "jsonl"] = Query("csv", description="csv (ACLED columns), geojson, json or jsonl."),  # noqa: A002 - the public name
+    format: Literal["csv", "geojson", "json", "jsonl"] = Query(  # noqa: A002 - the public name
+        "csv", description="csv (ACLED columns), geojson, json or jsonl."),
     sort: Literal["date", "-date"] = Query("-date", description="date: oldest first; -date: newest first."),
     store: Store = Depends(get_store),
 ) -> Response:
