@@ -111,7 +111,7 @@ def test_every_door_stores_each_good_article_once(batch: Path, tmp_path: Path) -
     # run
     db = tmp_path / "run.db"
     proc = _run("run", str(batch), "--db", str(db), "-q")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 3, proc.stderr  # good articles stored, some inputs failed (README: exit codes)
     assert "Traceback" not in proc.stderr
     stored = _stored(db)
     _expected_texts(stored)
