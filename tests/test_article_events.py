@@ -593,3 +593,10 @@ def test_no_event_is_dated_after_the_article_that_reports_it() -> None:
     assert until_report(week, told, rules) == TimeValue("2016-W28", 2, "2016-07-11", "2016-07-15", "published")
     day = TimeValue("2016-07-16", 1, "2016-07-16", "2016-07-16", "published")  # a day later: time zones
     assert until_report(day, told, rules) == day
+
+
+def test_a_named_victim_with_no_country_known_keeps_their_name() -> None:
+    """ACLED names unarmed victims "Civilians (COUNTRY)"; with no country anywhere in the text the
+    person's own name stays, never "Civilians (None)"."""
+    events = _acled("Gunmen shot dead Aram Velik outside his home on Monday.")
+    assert events and all("None" not in (e.actor2 or "") for e in events)

@@ -53,11 +53,12 @@ def assemble_event(d: Draft, article: Article, focus_country: str | None, *, ont
     if a2 is None and sub is not None and country and civilian_victims(d, filling):
         name2, inter2 = civilians.fill(country), civilians.inter  # "killing 12 people": ACLED's civilians
     assoc2 = "; ".join(m.actor for m in d.roles.assoc_target) or None
+    victims_country = a2.country or country if a2 is not None else None
     if a2 is not None and a2.method == "person" and sub is not None and sub.event_type in _HIT_CIVILIANS:
-        if a2.inter == CIVILIANS_INTER or a2.actor_type == "Person":
+        if (a2.inter == CIVILIANS_INTER or a2.actor_type == "Person") and victims_country:
             # ACLED codes unarmed victims as civilians of their country; the name stays as evidence.
-            # with no country known this names "Civilians (None)": kept as it was (a lint pass changes no output)
-            name2, inter2 = civilians.fill(a2.country or country), civilians.inter  # type: ignore[arg-type]
+            # With no country known the person keeps their own name (never "Civilians (None)").
+            name2, inter2 = civilians.fill(victims_country), civilians.inter
     ev: list[Evidence] = []
 
     def add(field_name: str, start: int, end: int) -> None:
