@@ -5,8 +5,9 @@ our rows next to other sources without a mapping step. ACLED's columns come firs
 order; Flashpoint's own columns (injured, PLOVER type, confidence, provenance) follow them, so a
 reader that keys on ACLED names is not disturbed.
 
-Unknown stays empty: ACLED writes 0 fatalities when none are reported, but an extractor that found
-no figure does not know there were none, so ``fatalities`` is blank rather than a false 0.
+Fatalities follow ACLED: an ACLED-coded event whose articles give no toll carries 0, as ACLED codes
+it (its evidence has no fatality quote, so reports and fusion read that 0 as "not stated"); an event
+only PLOVER fits has no ACLED row values and leaves the column empty.
 """
 
 from __future__ import annotations
