@@ -11,7 +11,6 @@ of a real store have exactly those keys, validate against the API model, and com
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import types
@@ -27,9 +26,10 @@ from flashpoint.api import create_app
 from flashpoint.api.aggregate import stats
 from flashpoint.api.schemas import EventOut, SourceOut
 from flashpoint.fuse import fuse_pending
-from flashpoint.model import Article, DocumentResult, FusedEvent, FusedSource, event_day
+from flashpoint.model import FusedEvent, FusedSource, event_day
 from flashpoint.report import figures
 from flashpoint.store import open_store
+from testkit import identity_reports
 
 REPORTS = Path(__file__).resolve().parent / "data" / "store_identity" / "reports.jsonl"
 
@@ -106,12 +106,7 @@ def test_the_check_catches_drift() -> None:
 def fused_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixed coded reports of the store identity test, saved and fused (no spaCy needed)."""
     db = tmp_path_factory.mktemp("contract") / "contract.db"
-    results = []
-    for line in REPORTS.read_text(encoding="utf-8").splitlines():
-        d = json.loads(line)
-        result = DocumentResult.from_dict(d["result"], Article.from_dict(d["article"]))
-        result.vectors = {k: base64.b64decode(v) for k, v in d["vectors"].items()}
-        results.append(result)
+    results = identity_reports()
     store = open_store(str(db))
     try:
         store.save_results(results, replace=[False] * len(results))

@@ -33,9 +33,10 @@ from sqlalchemy import MetaData, select
 
 from flashpoint.fuse import fuse_pending
 from flashpoint.fuse.corrections import correct_event, merge_events, split_event
-from flashpoint.model import Article, DocumentResult
+from flashpoint.model import DocumentResult
 from flashpoint.store import Store, open_store
 from flashpoint.store.repo import make_engine
+from testkit import identity_reports
 
 DATA = Path(__file__).resolve().parent / "data" / "store_identity"
 REPORTS = DATA / "reports.jsonl"
@@ -46,13 +47,7 @@ _MENTIONS_KEPT = 3  # actor, time, claim and relation items kept per article (fu
 
 
 def _load_reports() -> list[DocumentResult]:
-    out = []
-    for line in REPORTS.read_text(encoding="utf-8").splitlines():
-        d = json.loads(line)
-        result = DocumentResult.from_dict(d["result"], Article.from_dict(d["article"]))
-        result.vectors = {k: base64.b64decode(v) for k, v in d["vectors"].items()}
-        out.append(result)
-    return out
+    return identity_reports(REPORTS)
 
 
 def _scenario(store: Store, results: list[DocumentResult]) -> None:

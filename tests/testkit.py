@@ -1,6 +1,6 @@
 """Helpers several test files share: a real uvicorn server on 127.0.0.1, a copy of a SQLite store
-(its WAL files included), a dump of a store's rows for comparing stores, and a child process in
-which root obeys file modes."""
+(its WAL files included), a dump of a store's rows for comparing stores, a child process in
+which root obeys file modes, and the fixed coded reports of the store identity test."""
 
 from __future__ import annotations
 
@@ -14,6 +14,25 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, select
+
+IDENTITY_REPORTS = Path(__file__).resolve().parent / "data" / "store_identity" / "reports.jsonl"
+
+
+def identity_reports(path: Path = IDENTITY_REPORTS) -> list[Any]:
+    """Articles as the extractor coded them, with their sentence vectors (``DocumentResult``s):
+    the fixed input of the store identity and contract tests, so no spaCy is needed."""
+    import base64
+    import json
+
+    from flashpoint.model import Article, DocumentResult
+
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)
+        result = DocumentResult.from_dict(d["result"], Article.from_dict(d["article"]))
+        result.vectors = {k: base64.b64decode(v) for k, v in d["vectors"].items()}
+        out.append(result)
+    return out
 
 
 @contextmanager
