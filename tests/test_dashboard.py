@@ -325,7 +325,7 @@ def test_actor_network_renders_nodes(ui: Watched, server: str) -> None:
 def test_story_view_filters_to_the_story(ui: Watched, server: str) -> None:
     stories = get_json(server, "/api/stories")["stories"]
     if not stories:
-        pytest.skip("no stories in this store")
+        pytest.fail("no stories in this store: the fixture should make some")
     page = load(ui)
     page.click("#tab-stories")
     page.locator("#stories-list button.story").first.click()
@@ -437,7 +437,7 @@ def test_download_is_the_current_view(ui: Watched, server: str) -> None:
 def test_story_page_lists_events_actors_and_sources(ui: Watched, server: str) -> None:
     stories = get_json(server, "/api/stories")["stories"]
     if not stories:
-        pytest.skip("no stories in this store")
+        pytest.fail("no stories in this store: the fixture should make some")
     story = stories[0]
     events = get_json(server, "/api/events", story=story["id"], sort="date", limit=1000)["events"]
     page = load(ui)
