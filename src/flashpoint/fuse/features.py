@@ -110,6 +110,12 @@ class Report:
     def confidence(self) -> float:
         return float(self.event.get("confidence") or 0.0)
 
+    def quotes(self, field_name: str) -> bool:
+        """Whether the article's own words are evidence for ``field_name`` (a toll it states,
+        "no one was hurt" included): coding writes 0 where it found no figure, and that 0 is
+        not one."""
+        return any(ev.get("field") == field_name for ev in self.event.get("evidence") or ())
+
 
 def day_number(value: str | None) -> int | None:
     """An ISO date (or datetime) as a day ordinal; None for partial or bad dates."""
@@ -226,7 +232,7 @@ def stated_fatalities(report: Report) -> int | None:
     value = report.event.get("fatalities")
     if value is None:
         return None
-    if int(value) > 0 or any(ev.get("field") == "fatalities" for ev in report.event.get("evidence") or ()):
+    if int(value) > 0 or report.quotes("fatalities"):
         return int(value)
     return None
 

@@ -72,8 +72,7 @@ def _stated_first(ordered: list[Report], field: str) -> list[int]:
     """The figures sources state for ``field`` (with evidence), else every figure: a stated figure
     beats a 0 that only means "no figure found" (ACLED's lowest-figure rule is about conflicting
     counts, not about silence)."""
-    stated = [r.event[field] for r in ordered if r.event.get(field) is not None
-              and any(ev.get("field") == field for ev in r.event.get("evidence", []))]
+    stated = [r.event[field] for r in ordered if r.event.get(field) is not None and r.quotes(field)]
     return stated or [f for r in ordered if (f := r.event.get(field)) is not None]
 
 
