@@ -18,11 +18,8 @@ from fastapi.testclient import TestClient
 
 from flashpoint.api import create_app
 from flashpoint.api.security import CSP
-from testkit import copy_store
+from testkit import copy_store, seeds_and_fakes_store
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "examples" / "seeds.jsonl"
-FAKES = ROOT / "examples" / "fa-kes" / "fa-kes.jsonl"
 N_FAKES = 30
 TOKEN = "test-token-5f2a"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -34,14 +31,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 @pytest.fixture(scope="module")
 def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store `flashpoint run` makes of the seeds plus the first 30 FA-KES articles."""
-    from flashpoint.runner import run_paths
-
-    d = tmp_path_factory.mktemp("api")
-    sample = d / "sample.jsonl"
-    fakes = FAKES.read_text(encoding="utf-8").splitlines()[:N_FAKES]
-    sample.write_text(SEEDS.read_text(encoding="utf-8") + "\n".join(fakes) + "\n", encoding="utf-8")
-    db = d / "api.db"
-    summary = run_paths([str(sample)], db_url=str(db), progress=False)
+    db, summary = seeds_and_fakes_store(tmp_path_factory.mktemp("api"), N_FAKES)
     assert summary.inserted == 2 + N_FAKES and summary.failed == 0
     return db
 

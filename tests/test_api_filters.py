@@ -20,23 +20,14 @@ from fastapi.testclient import TestClient
 
 from flashpoint.api import create_app
 from flashpoint.filters import EventFilters, actor_types, load_events
+from testkit import seeds_and_fakes_store
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "examples" / "seeds.jsonl"
-FAKES = ROOT / "examples" / "fa-kes" / "fa-kes.jsonl"
 N_FAKES = 12
 
 
 @pytest.fixture(scope="module")
 def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from flashpoint.runner import run_paths
-
-    d = tmp_path_factory.mktemp("filters")
-    sample = d / "sample.jsonl"
-    fakes = FAKES.read_text(encoding="utf-8").splitlines()[:N_FAKES]
-    sample.write_text(SEEDS.read_text(encoding="utf-8") + "\n".join(fakes) + "\n", encoding="utf-8")
-    db = d / "filters.db"
-    summary = run_paths([str(sample)], db_url=str(db), progress=False)
+    db, summary = seeds_and_fakes_store(tmp_path_factory.mktemp("filters"), N_FAKES)
     assert summary.failed == 0
     return db
 

@@ -566,15 +566,20 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value and len(value) >= 10 else None
 
 
-def test_no_event_is_dated_after_the_article_that_reports_it(aleppo_db: Path) -> None:
+def _query(db: Path, sql: str) -> list[tuple]:
+    """Rows of ``sql`` over the store, opened read-only."""
     import sqlite3
 
-    con = sqlite3.connect(f"file:{aleppo_db}?mode=ro", uri=True)
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        rows = con.execute("select e.date, e.date_start, e.date_end, a.published from events e "
-                           "join articles a on a.id = e.article_id").fetchall()
+        return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def test_no_event_is_dated_after_the_article_that_reports_it(aleppo_db: Path) -> None:
+    rows = _query(aleppo_db, "select e.date, e.date_start, e.date_end, a.published from events e "
+                             "join articles a on a.id = e.article_id")
     assert rows
     late = [r for r in rows if _day(r[3]) and any(
         d and d > _day(r[3]) + dt.timedelta(days=1) for d in (_day(r[0]), _day(r[1])))]
@@ -584,14 +589,8 @@ def test_no_event_is_dated_after_the_article_that_reports_it(aleppo_db: Path) ->
 def test_no_fused_event_joins_reports_a_month_apart(aleppo_db: Path) -> None:
     """Reports whose dates lie more than 30 days apart are not one event, unless they share an
     exact day (a retelling months later of "21 August 2013" is still that day's event)."""
-    import sqlite3
-
-    con = sqlite3.connect(f"file:{aleppo_db}?mode=ro", uri=True)
-    try:
-        rows = con.execute("select m.fused_id, coalesce(e.date_start, e.date), coalesce(e.date_end, e.date), "
-                           "e.time_precision from fusion_members m join events e on e.id = m.event_id").fetchall()
-    finally:
-        con.close()
+    rows = _query(aleppo_db, "select m.fused_id, coalesce(e.date_start, e.date), coalesce(e.date_end, e.date), "
+                             "e.time_precision from fusion_members m join events e on e.id = m.event_id")
     members: dict[str, list[tuple[dt.date, dt.date, int | None]]] = {}
     for fused, start, end, precision in rows:
         if _day(start) and _day(end):

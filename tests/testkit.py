@@ -1,6 +1,7 @@
 """Helpers several test files share: a real uvicorn server on 127.0.0.1, a copy of a SQLite store
 (its WAL files included), a dump of a store's rows for comparing stores, a child process in
-which root obeys file modes, and the fixed coded reports of the store identity test."""
+which root obeys file modes, the fixed coded reports of the store identity test, and a store
+coded from the seeds and the first FA-KES articles."""
 
 from __future__ import annotations
 
@@ -16,6 +17,20 @@ from typing import Any
 from sqlalchemy import MetaData, select
 
 IDENTITY_REPORTS = Path(__file__).resolve().parent / "data" / "store_identity" / "reports.jsonl"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def seeds_and_fakes_store(directory: Path, n_fakes: int) -> tuple[Path, Any]:
+    """The store ``flashpoint run`` makes of the two seeds plus the first ``n_fakes`` FA-KES
+    articles, in ``directory``; returns (the SQLite file, the run's summary)."""
+    from flashpoint.runner import run_paths
+
+    sample = directory / "sample.jsonl"
+    fakes = (EXAMPLES / "fa-kes" / "fa-kes.jsonl").read_text(encoding="utf-8").splitlines()[:n_fakes]
+    sample.write_text((EXAMPLES / "seeds.jsonl").read_text(encoding="utf-8") + "\n".join(fakes) + "\n",
+                      encoding="utf-8")
+    db = directory / "store.db"
+    return db, run_paths([str(sample)], db_url=str(db), progress=False)
 
 
 def identity_reports(path: Path = IDENTITY_REPORTS) -> list[Any]:
