@@ -189,6 +189,54 @@ def test_article_sentences_kept(sentence: str) -> None:
     assert cleaned.removed == []
 
 
+@pytest.mark.parametrize(
+    ("line", "row", "rest"),
+    [
+        (  # the sentence starts at the last capitalised word before its first lowercase word
+            "A monitor said so. Tags Ruritania Zenda Strelsau war Government air raids in a northern town "
+            "killed 12 people on Monday.",
+            "Tags Ruritania Zenda Strelsau war",
+            "A monitor said so. Government air raids in a northern town killed 12 people on Monday.",
+        ),
+        (  # an opener word ("At") beats a later capitalised word
+            "Tags Zenda shelling Strelsau Guards At least 9 Strelsau Guards were killed.",
+            "Tags Zenda shelling Strelsau Guards",
+            "At least 9 Strelsau Guards were killed.",
+        ),
+        (  # a past-tense verb is the sentence's, not a keyword
+            "Tags Zenda Strelsau Ruritanian regime warplanes bombed Black Elphberg positions in the east.",
+            "Tags Zenda Strelsau",
+            "Ruritanian regime warplanes bombed Black Elphberg positions in the east.",
+        ),
+        (  # a row running into the page's closing chrome goes with it
+            "The strike hit the depot. Tags airstrikes Zenda Ruritania Community standardsDiscussion Comment via Facebook",
+            "Tags airstrikes Zenda Ruritania Community standardsDiscussion Comment via Facebook",
+            "The strike hit the depot.",
+        ),
+    ],
+)
+def test_tag_rows_cut_inside_a_line(line: str, row: str, rest: str) -> None:
+    """A "Tags" keyword row flattened into the article's text would parse as the next sentence's
+    subject; it is cut where that sentence starts and listed as removed."""
+    cleaned = clean_text(f"{STORY}\n\n{line}")
+    assert cleaned.text == f"{STORY}\n\n{rest}"
+    assert cleaned.removed == [row]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tags were attached to the bodies of the 12 men killed in Zenda.",
+        "Tags Zenda Strelsau Ruritania Elphberg Rassendyll Hentzau Tarlenheim Sapt",
+    ],
+)
+def test_tag_rows_left_when_no_sentence_starts(sentence: str) -> None:
+    """No sentence word after "Tags": no cut (a wrong cut deletes article text; a missed one does not)."""
+    cleaned = clean_text(f"{STORY}\n\n{sentence}")
+    assert sentence in cleaned.text
+    assert cleaned.removed == []
+
+
 def test_normalisation_keeps_words_as_written() -> None:
     raw = (
         "Title\u200b here\r\n\r\n\r\n\r\n"

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from flashpoint.datafiles import read_yaml
+from flashpoint.ingest.tag_rows import TagRows, cut_tag_rows
 from flashpoint.settings import DATA_DIR
 
 BOILERPLATE_FILE = DATA_DIR / "boilerplate.yaml"
@@ -138,12 +139,17 @@ def boilerplate_rule(line: str) -> str | None:
     return None
 
 
+@cache
+def _tag_rows() -> TagRows:
+    return TagRows.from_spec(boilerplate_data()["tag_rows"])
+
+
 def _has_words(line: str) -> bool:
     return any(c.isalnum() for c in line)
 
 
 def clean_text(text: str) -> Cleaned:
-    """Normalise the text and drop boilerplate lines, listing what was dropped.
+    """Normalise the text and drop boilerplate lines and tag rows, listing what was dropped.
 
     Lines with no letter or digit ("* * *", "|", a lone bullet) carry nothing and go too; blank-line
     runs collapse to one blank line so paragraphs stay visible.
@@ -158,7 +164,10 @@ def clean_text(text: str) -> Cleaned:
         elif not _has_words(stripped) or boilerplate_rule(stripped):
             removed.append(stripped)
         else:
-            kept.append(line)
+            line, rows = cut_tag_rows(line, _tag_rows())
+            removed.extend(rows)
+            if line.strip():
+                kept.append(line)
     cleaned = _BLANK_RUNS.sub("\n\n", "\n".join(kept)).strip()
     return Cleaned(cleaned, removed)
 
