@@ -56,6 +56,28 @@ def test_a_sentence_that_tells_another_event_founds_one() -> None:
     assert len(events) == 2 and sorted(e.fatalities for e in events) == [5, 7]
 
 
+@pytest.mark.parametrize("second", [
+    "In the town of Harasta shelling also hit near a school as pupils were leaving, wounding 10 people.",
+    "On Monday regime shelling on the Misraba area also killed three civilians, the monitor said.",
+])
+def test_also_with_a_place_or_toll_of_its_own_tells_a_further_event(second: str) -> None:
+    events = _acled("Syria news\n\nRegime shelling killed eight people in Douma on Monday. " + second)
+    assert len(events) == 2, [(e.location.name if e.location else None, e.fatalities) for e in events]
+
+
+def test_also_without_a_place_or_toll_of_its_own_adds_to_the_event() -> None:
+    e = _one("Syria news\n\nRegime shelling killed eight people in Douma on Monday. "
+             "Shelling also wounded twelve people, the monitor said.")
+    assert e.fatalities == 8
+
+
+def test_a_source_that_also_reports_the_event_adds_a_telling_not_an_event() -> None:
+    """"State television also reported the blast, saying four ...": "also" is the source's."""
+    e = _one("Syria news\n\nA car bomb killed five people in Hama on Monday. State television also reported "
+             "the blast, saying four people had been killed and 22 wounded in a terrorist explosion.")
+    assert e.fatalities == 5
+
+
 def test_a_blast_later_told_as_a_suicide_bombing_is_one_suicide_bombing() -> None:
     e = _one("Syria news\n\nA bomb blast hit a bus convoy near Aleppo on Saturday. Local media said a suicide "
              "attacker detonated a car bomb and killed at least 22 people.")
@@ -334,6 +356,15 @@ def test_people_killed_are_civilians() -> None:
 
 
 # ------------------------------------------------------------------------------------------ actors
+def test_a_tag_row_run_into_the_lead_does_not_hide_its_perpetrator() -> None:
+    """"Tags Syria Hama Assad war Government air raids ... killed": the keyword row, left in, parses as
+    one compound with the raids and the government's strikes lose their perpetrator."""
+    e = _one("Bombing hits Syrian town\n\nTags Syria Hama Assad war Government air raids on a northern town "
+             "killed 14 people on Monday, activists said.")
+    assert e.acled.sub_event_type == "Air/drone strike"
+    assert e.actor1 == "Military Forces of Syria" and e.fatalities == 14 and e.date == "2016-10-24"
+
+
 def test_aircraft_act_for_the_state_the_phrase_names_and_no_other() -> None:
     assert _one("Syria news\n\nRussian warplanes bombed Idlib on Monday, killing 12 civilians.").actor1 \
         == "Military Forces of Russia"

@@ -19,7 +19,7 @@ SCHEMA_VERSION = "1"
 # Bump when coding changes, so stores know to re-extract articles coded by an older version.
 # Here, beside the records, and not in ``pipeline``: the process that reads and saves a run (the
 # parent of ``--workers``) compares versions but never parses, and must not pay for importing spaCy.
-EXTRACTOR_VERSION = "10"
+EXTRACTOR_VERSION = "11"
 
 # How a text tells of an event, the one vocabulary of ``Event.modality``: events/modality.py gives
 # each mention one of the first six; "historical" and "hypothetical" are an analyst's words, which a

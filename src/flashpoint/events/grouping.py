@@ -26,6 +26,7 @@ from ..model import Location
 from ..nlp import sentence_of
 from ..settings import DATA_DIR
 from ..times import TimeValue
+from .claims import speech_verbs
 from .draft import Draft, forces_of_government
 from .ontology import Ontology
 
@@ -39,6 +40,8 @@ class GroupingRules:
     refinements: frozenset[tuple[str, str]] = frozenset()
     # trigger ids whose sub-type is a guess inside its event type ("the bombing")
     guessed_means: frozenset[str] = frozenset()
+    # "shelling also hit ...": a further event when the mention's place or toll differs
+    also_words: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=2)
@@ -47,7 +50,8 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> GroupingRules:
     return GroupingRules(float(raw["same_place_km"]), frozenset(w.lower() for w in raw["new_event_words"]),
                          int(raw["reach_sentences"]),
                          frozenset((str(a), str(b)) for a, b in raw.get("refinements", ())),
-                         frozenset(raw.get("guessed_means", ())))
+                         frozenset(raw.get("guessed_means", ())),
+                         frozenset(w.lower() for w in raw.get("also_words", ())))
 
 
 # ------------------------------------------------------------------------------------------ agreement
@@ -139,6 +143,19 @@ def says_another(d: Draft, words: frozenset[str]) -> bool:
     return any(t.lower_ in words for t in sent if t.i < d.hit.anchor.i)
 
 
+def adds_another(group: Draft, d: Draft, words: frozenset[str]) -> bool:
+    """"In the town of X shelling also hit a school", "shelling on Y also killed three": a sentence
+    that says it adds to what was told, with a place or a death toll of its own that is not the
+    event's, tells a further event. Without one ("the strikes also wounded twelve") it adds a detail,
+    and a source that "also reported the blast" adds a telling, not an event."""
+    if not any(t.lower_ in words and t.head.lemma_.lower() not in speech_verbs() for t in sentence_of(d.hit.anchor)):
+        return False
+    own_place = (d.location is not None and group.location is not None
+                 and d.location.geonameid != group.location.geonameid)
+    fd, fg = d.counts.get("fatalities"), group.counts.get("fatalities")
+    return own_place or (fd is not None and fg is not None and fd.value != fg.value)
+
+
 def _all_loose(group: Draft, ontology: Ontology) -> bool:
     return _all_mentions(group, "loose", lambda m: loose(m, ontology))
 
@@ -227,7 +244,7 @@ def agrees(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> 
         return False
     if not d.hit.anaphoric and says_another(d, rules.new_event_words):
         return d.code == group.code and _same_spot(group.location, d.location, rules.same_place_km)
-    return True
+    return d.hit.anaphoric or not adds_another(group, d, rules.also_words)
 
 
 def guessed(d: Draft, rules: GroupingRules) -> bool:
