@@ -295,6 +295,40 @@ def test_fakes_style_dateline_read_from_body() -> None:
     assert article.text[article.body_start :].startswith("Victims of a suspected chemical attack")
 
 
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        (
+            "Date of publication 11 September 2016 Aerial bombardment on a market killed five civilians on Sunday.",
+            "Air raid kills five",
+            "Date of publication 11 September 2016\nAerial bombardment on a market",
+        ),
+        (  # a retold headline before the dateline goes on its own line too
+            "Army plane crashes in rebel-held town 3 August 2015 A military aircraft crashed in Ariha on Monday.",
+            "Army plane crashes in rebel-held town",
+            "rebel-held town\n3 August 2015\nA military aircraft",
+        ),
+        (
+            "AFP Tuesday 23 Sep 2014 At least 12 people were killed in a blast in Homs.",
+            "Blast kills 12 in Homs",
+            "AFP Tuesday 23 Sep 2014\nAt least 12 people",
+        ),
+    ],
+)
+def test_a_dateline_opening_the_body_is_set_on_a_line_of_its_own(text: str, title: str, expected: str) -> None:
+    """Headline, dateline and lead flattened into one line parse as one sentence ("Date" as the
+    lead's subject); a line break for a space keeps every offset and ends the sentence."""
+    article = make_article(text, title=title)
+    assert expected in article.text
+    assert article.text.replace("\n", " ").endswith(text)
+
+
+def test_a_date_inside_the_lead_is_not_set_apart() -> None:
+    text = "Twelve people were killed on 3 August 2015 In Idlib province, a monitor said."
+    article = make_article(text, title="Twelve killed in Idlib")
+    assert text in article.text
+
+
 def test_agency_dateline_gives_source() -> None:
     article = make_article(
         "Air strikes kill 15 in Idlib\n\nBEIRUT (Reuters) - Air strikes killed 15 people on Sunday."

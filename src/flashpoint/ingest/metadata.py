@@ -204,6 +204,37 @@ def retold_title_end(text: str, start: int, title: str) -> int:
     return m.end() + (tail.end() if tail else 0)
 
 
+@cache
+def _dateline_break() -> re.Pattern[str]:
+    grammar = _dates()
+    source = boilerplate_data()["metadata"]["dateline_break"]
+    return re.compile(source.replace("{date}", grammar.any_date).replace("{weekday}", grammar.weekday))
+
+
+def _to_line_break(chars: list[str], at: int) -> None:
+    if 0 < at < len(chars) and chars[at] == " ":
+        chars[at] = "\n"
+
+
+def set_dateline_apart(text: str, body_start: int) -> str:
+    """The text with the dateline that opens the body ("Date of publication 11 September 2016",
+    "AFP Tuesday 23 Sep 2014") on a line of its own, and the retold headline before it too.
+
+    Why: a page flattened to one line runs headline, dateline and lead into one "sentence", and the
+    parser reads "Date" or the headline's words as the lead's subject. The space on each side becomes
+    a line break (one character for one, so no offset moves); a line break ends a sentence
+    (``nlp.line_breaks``)."""
+    m = _dateline_break().match(text, body_start)
+    if m is None:
+        return text
+    chars = list(text)
+    line_start = text.rfind("\n", 0, body_start) + 1
+    if text[line_start:body_start].strip():
+        _to_line_break(chars, body_start - 1)  # the retold headline before it
+    _to_line_break(chars, m.end())
+    return "".join(chars)
+
+
 def after_first_line(text: str) -> int:
     """Offset of the first non-space character after the first non-empty line, or len(text)."""
     m = re.search(r"\S[^\n]*\s*", text)

@@ -32,6 +32,7 @@ from flashpoint.ingest.metadata import (
     read_metadata,
     retold_title_end,
     same_headline,
+    set_dateline_apart,
 )
 from flashpoint.ingest.paths import not_regular_reason, os_error_reason, walk_folder
 from flashpoint.model import Article, IngestError, Span
@@ -189,6 +190,7 @@ def make_article(
         body_start = retold_title_end(body, body_start, given_title)
     else:
         final_title, body_start = headline(body)
+    body = set_dateline_apart(body, body_start)
 
     published_iso = normalise_date(published) if published else None
     published_iso = published_iso or options.published
