@@ -141,6 +141,19 @@ def test_a_time_of_saying_is_not_the_events_date() -> None:
     assert e.date is None
 
 
+@pytest.mark.parametrize("text", [
+    "Some 300 FSA members fighting alongside other factions were moved to the border on Monday.",
+    "Kurdish fighters battling the Islamic State group received new weapons from Washington on Monday.",
+])
+def test_a_fight_participle_that_says_who_someone_is_is_no_event(text: str) -> None:
+    assert _acled("Syria news\n\n" + text) == []
+
+
+def test_a_fight_participle_in_a_sentence_that_tells_casualties_is_the_fight() -> None:
+    e = _one("Syria news\n\nRebels fighting government troops in Hama killed five soldiers on Monday.")
+    assert e.acled.sub_event_type == "Armed clash" and e.fatalities == 5
+
+
 def test_history_told_in_passing_is_not_coded() -> None:
     assert _acled("Syria news\n\nRebels had shelled the district before the truce.") == []
     assert _acled("Syria news\n\nLast year regime forces shelled the town of Douma.") == []
@@ -356,6 +369,15 @@ def test_people_killed_are_civilians() -> None:
 
 
 # ------------------------------------------------------------------------------------------ actors
+@pytest.mark.parametrize("text", [
+    "A car bomb planted by Islamic State militants exploded in a market in Qamishli on Monday, killing 9 people.",
+    "Landmines laid by Islamic State militants killed four shepherds near Palmyra on Monday.",
+])
+def test_the_one_who_planted_or_laid_the_bomb_is_its_perpetrator(text: str) -> None:
+    e = _one("Syria news\n\n" + text)
+    assert e.acled.sub_event_type == "Remote explosive/landmine/IED" and e.actor1 == "Islamic State"
+
+
 def test_a_tag_row_run_into_the_lead_does_not_hide_its_perpetrator() -> None:
     """"Tags Syria Hama Assad war Government air raids ... killed": the keyword row, left in, parses as
     one compound with the raids and the government's strikes lose their perpetrator."""

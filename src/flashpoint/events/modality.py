@@ -74,7 +74,7 @@ def classify(anchor: Token, *, verbal_event: bool = False) -> str:
             if c.dep_ in {"acomp", "attr"} and c.lower_ in _FORECAST_ADJ:
                 return "forecast"
     if _generic(anchor) or _aggregate(verb) or _copular_generic(anchor) or _habitual(anchor, verb) \
-            or _running(verb):
+            or _running(verb) or _descriptive(anchor):
         return "generic"
     if any(c.lower_ in _HEDGES for c in list(verb.children) + list(anchor.children)):
         return "claimed"
@@ -156,6 +156,20 @@ def _aggregate(verb: Token) -> bool:
         return False
     sentence = " " + " ".join(t.lower_ for t in sentence_of(verb)) + " "
     return any(f" {cue} " in sentence for cue in load_ontology().aggregate_cues)
+
+
+def _descriptive(anchor: Token) -> bool:
+    """"FSA members fighting alongside other factions were moved to the border", "the father of a
+    militant fighting to unseat the government spoke": a participle that says who someone is, not an
+    event the sentence tells. Such a sentence tells a fight only when its own verb tells casualties
+    ("Rebels fighting government troops in Hama killed five soldiers")."""
+    ontology = load_ontology()
+    if (anchor.tag_ != "VBG" or anchor.dep_ != "acl" or anchor.head.pos_ not in {"NOUN", "PROPN"}
+            or anchor.lemma_.lower() not in ontology.descriptive_participles):
+        return False
+    root = sentence_of(anchor).root
+    casualty_verbs = frozenset().union(*ontology.casualty_predicates.values())
+    return root.lemma_.lower() not in casualty_verbs
 
 
 def _copular_generic(anchor: Token) -> bool:
