@@ -362,6 +362,22 @@ def test_tense_picks_the_coming_day(nlp) -> None:
     assert got["June 5"] == "2019-06-05" and got["December"] == "2019-12"
 
 
+
+def test_present_tense_weekday_is_the_coming_one(nlp) -> None:
+    """News states a scheduled event in the present ("the envoys meet Monday"); a verb of saying in the present,
+    a possessive weekday, or a base form in a sentence told in the past keeps the latest such day."""
+    wed = "2019-04-17"
+    cases = [
+        ("The two envoys meet Monday with the mediator in the capital.", "2019-04-22"),
+        ("The defence minister is visiting the border posts on Friday.", "2019-04-19"),
+        ("The ministry says Monday that the convoy reached the camp.", "2019-04-15"),
+        ("Monday's talks produced no agreement, the envoys say.", "2019-04-15"),
+        ("Strikes hurt the market on Monday, residents said.", "2019-04-15"),
+    ]
+    for text, value in cases:
+        got = [t.value for t in _tag(nlp, text, wed) if "Monday" in t.text or "Friday" in t.text]
+        assert got == [value], text
+
 def test_dates_inside_longer_entities(nlp) -> None:
     text = ("The fund bought shares from Sept. 14 to Thursday. Net income for the year ended Sept. 30 rose. "
             "He sold stock between 1985 and 1987.")

@@ -48,6 +48,8 @@ def tag_times(doc: Doc, article: Article, *, vague: bool = True) -> list[TimeMen
         direction = _direction(doc, start, end)
         if direction is None and _DEADLINE.search(text, max(0, start - 12), start):
             direction = "future"  # "repay the loan by February": the coming one
+        if direction is None and _BARE_WEEKDAY.fullmatch(text, start, end) and _scheduled_present(doc, start, end):
+            direction = "future"  # "the ministers meet Monday": news states a coming event in the present
         mention = _mention(text, start, end, published, direction)
         if mention is not None:
             if mention is not _NOT_A_DATE:
@@ -219,6 +221,30 @@ def _direction(doc: Doc, start: int, end: int) -> str | None:
                                 for c in tok.children):
         return "past"
     return None
+
+
+_BARE_WEEKDAY = re.compile(rf"(?:on\s+)?(?:{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\.?", re.I)
+_REPORTING_VERBS = frozenset(_VOCAB["reporting_verbs"])
+
+
+def _scheduled_present(doc: Doc, start: int, end: int) -> bool:
+    """Whether a weekday belongs to a verb in the simple or progressive present that is not a verb of saying:
+    news writes a scheduled event so ("the ministers meet Monday", "the envoy is visiting Cairo Thursday"),
+    while "says Monday" reports (broadcast copy's present of saying) and keeps the latest such day."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    tok = span.root.head  # the weekday's own verb, or "on" in "on Monday"; not a verb further up the tree
+    if tok.lower_ == "on" and tok.dep_ == "prep":
+        tok = tok.head
+    if tok.pos_ != "VERB" or tok.lemma_.lower() in _REPORTING_VERBS or span.root.dep_ == "poss":
+        return False
+    if tok.tag_ == "VBP" and any(t.tag_ == "VBD" for t in tok.sent):
+        return False  # "hurt", "cut", "set": a base form that is also the past, in a sentence told in the past
+    if tok.tag_ in ("VBZ", "VBP"):
+        return not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+    return tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") and c.lemma_ == "be"
+                                     for c in tok.children)
 
 
 def _needs_base(s: str) -> bool:
