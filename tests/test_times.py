@@ -625,3 +625,38 @@ def test_a_year_earlier_in_a_sentence_about_nine_months(nlp) -> None:
             "For the first nine months, it earned $12 million, against $9 million a year earlier.")
     got = [(t.text, t.value) for t in _tag(nlp, text, "2016-10-20") if t.text == "a year earlier"]
     assert got == [("a year earlier", "2015-Q3"), ("a year earlier", "2015")]
+
+
+# -- quarters and halves (sentences written for these tests)
+
+
+@pytest.mark.parametrize("text,direction,value", [
+    ("the third quarter", "future", "2019-Q3"),  # two quarters back in a sentence about the future: this year's
+    ("the first quarter", "future", "2019-Q1"),  # the quarter just ended: results for it are still to come
+    ("the third quarter", None, "2018-Q3"),
+    ("the third quarter of next year", None, "2020-Q3"),
+    ("this quarter", None, "2019-Q2"),
+    ("next quarter", None, "2019-Q3"),
+    ("the first half of 2017", None, "2017-H1"),
+    ("the second half", None, "2018-H2"),
+    ("the first two quarters of 2018", None, "2018-H1"),
+])
+def test_quarters_and_halves(text: str, direction: str | None, value: str) -> None:
+    tv = normalize(text, MON, direction=direction)
+    assert tv is not None and tv.value == value
+
+
+def test_quarters_and_halves_found_in_text(nlp) -> None:
+    text = ("The mining group expects output to recover in the third quarter of next year. Exports slowed in "
+            "the first half of 2018, and the firm warned of a weak second quarter.")
+    got = {t.text: t.value for t in _tag(nlp, text, "2019-10-30")}
+    assert got["the third quarter of next year"] == "2020-Q3"
+    assert got["the first half of 2018"] == "2018-H1" and got["second quarter"] == "2019-Q2"
+
+
+def test_reporting_period_is_the_quarter_the_story_is_about(nlp) -> None:
+    """A quarter named in passing does not take over "the year-earlier period": the story's quarter does."""
+    text = ("The cement maker said third-quarter profit rose 12% from a year ago. After a weak second quarter, "
+            "it credited higher prices. Results in the year-earlier period included a plant closure.")
+    got = {t.text: t.value for t in _tag(nlp, text, "2019-10-30")}
+    assert got["the year-earlier period"] == "2018-Q3"

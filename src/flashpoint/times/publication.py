@@ -107,7 +107,7 @@ def _relative(s: str, base: Date, anchor: str, direction: str | None = None) -> 
         return _tv(base - dt.timedelta(days=days - 1), base, anchor)
 
     m = re.fullmatch(r"(?P<rel>last|this|next|previous|earlier this|later this|the previous|the coming|the next|"
-                     r"the current|current)\s+(?P<unit>week|month|year)", low)
+                     r"the current|current)\s+(?P<unit>week|month|quarter|year)", low)
     if m:
         return _calendar_unit(m["rel"], m["unit"], base, anchor)
 
@@ -168,6 +168,14 @@ def _calendar_unit(rel: str, unit: str, base: Date, anchor: str) -> TimeValue | 
         if rel == "later this":
             end = _month_end(base.year, base.month)
             return _tv(min(base + one, end), end, anchor, value=f"{base.year}-{base.month:02d}")
+    if unit == "quarter":  # "this quarter", "next quarter": calendar quarters
+        first = Date(base.year, 3 * ((base.month - 1) // 3) + 1, 1)
+        step = {"last": -3, "previous": -3, "this": 0, "next": 3, "coming": 3}.get(rel)
+        if step is None:
+            return None
+        start = _add_months(first, step)
+        q = (start.month - 1) // 3 + 1
+        return _tv(start, _month_end(start.year, start.month + 2), anchor, value=f"{start.year}-Q{q}", precision=3)
     if unit == "year":
         if rel in ("last", "previous"):
             return _year(base.year - 1, anchor)
