@@ -660,3 +660,15 @@ def test_reporting_period_is_the_quarter_the_story_is_about(nlp) -> None:
             "it credited higher prices. Results in the year-earlier period included a plant closure.")
     got = {t.text: t.value for t in _tag(nlp, text, "2019-10-30")}
     assert got["the year-earlier period"] == "2018-Q3"
+
+
+def test_lengths_ahead_and_uncounted_ago(nlp) -> None:
+    """ "in two weeks" in a sentence about the future and "two years from now" name the time they end in;
+    "years ago" with no count and "the coming weeks" are vague references."""
+    text = ("The governor said the new bridge will open in two weeks. A second one is planned two years from now. "
+            "The old bridge collapsed years ago, and more repairs are expected in the coming weeks.")
+    got = {t.text: t.value for t in _tag(nlp, text, "2019-04-17")}
+    assert got["two weeks"] == "2019-W18" and got["two years from now"] == "2021"
+    assert got["years ago"] == "PAST_REF" and got["the coming weeks"] == "FUTURE_REF"
+    text = "The convoy was stopped for two weeks in a row."
+    assert [t.text for t in _tag(nlp, text, "2019-04-17")] == []

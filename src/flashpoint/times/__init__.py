@@ -47,6 +47,8 @@ Policies, chosen for news and applied everywhere:
 - Seasons (northern hemisphere, meteorological): spring Mar-May, summer Jun-Aug, autumn/fall Sep-Nov,
   winter Dec of the named year to Feb of the next. A season named alone is the latest one begun (the
   next one in a sentence about the future); "this summer" is this year's.
+- Lengths ahead: "two years from now", and "in two weeks" in a sentence about the future, are the day, ISO
+  week, month or year they end in; "years ago" without a count is a vague PAST_REF.
 - Not dates: durations ("15 years", "for three days"), ages ("a 19-year-old", "aged 45"), rates ("a year"
   in "$1 billion a year") and four digits outside 1800 to ten years after publication (clock times "2354",
   Hijri years "1429"): None.

@@ -126,9 +126,15 @@ def _relative(s: str, base: Date, anchor: str, direction: str | None = None) -> 
         days = {"days": 7, "weeks": 28, "months": 90}[m["unit"]]
         return _tv(base - dt.timedelta(days=days - 1), base, anchor)
 
+    m = re.fullmatch(rf"(?P<q>{_NUM_RE})\s+{_UNIT_RE}\s+(?:from\s+now|hence)", low)
+    if m:  # "two years from now"; the tagger also reads "in two years" so in a sentence about the future
+        return _ahead(m["q"], m["unit"], base, anchor)
+
     m = re.fullmatch(rf"(?:(?:nearly|almost|about|around|some|roughly|approximately|more than|less than|over|"
                      rf"just|only|barely|at least)\s+)?(?P<q>{_NUM_RE})?\s*{_UNIT_RE}(?:\s+or\s+so)?\s+ago", low)
     if m:
+        if not m["q"] and m["unit"].endswith("s"):
+            return False  # "years ago", "decades ago": no count, no calendar position (a vague PAST_REF)
         return _ago(m["q"] or "", m["unit"], base, anchor)
     return None
 
@@ -189,6 +195,25 @@ def _calendar_unit(rel: str, unit: str, base: Date, anchor: str) -> TimeValue | 
         if rel == "later this":
             end = Date(base.year, 12, 31)
             return _tv(min(base + one, end), end, anchor, value=str(base.year), precision=3)
+    return None
+
+
+def _ahead(q: str, unit: str, base: Date, anchor: str) -> TimeValue | None:
+    """The day, ISO week, month or year a counted length after the base date ("in five years": that year)."""
+    if q.lower().strip() in VAGUE_QUANTITIES:
+        return None
+    n, unit = _number(q) or 0, unit.rstrip("s")
+    if unit in ("day", "night"):
+        return _day(base + dt.timedelta(days=n), anchor)
+    if unit in ("week", "fortnight"):
+        return _iso_week(base + dt.timedelta(days=7 * n * (2 if unit == "fortnight" else 1)), anchor)
+    if unit == "month":
+        d = _add_months(base, n)
+        return _month(d.year, d.month, anchor)
+    if unit == "year":
+        return _year(base.year + n, anchor)
+    if unit == "decade":
+        return _year(base.year + 10 * n, anchor)
     return None
 
 

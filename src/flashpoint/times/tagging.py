@@ -51,6 +51,9 @@ def tag_times(doc: Doc, article: Article, *, vague: bool = True) -> list[TimeMen
         if direction is None and _BARE_WEEKDAY.fullmatch(text, start, end) and _scheduled_present(doc, start, end):
             direction = "future"  # "the ministers meet Monday": news states a coming event in the present
         mention = _mention(text, start, end, published, direction)
+        if mention is _NOT_A_DATE and direction == "future" and _IN_BEFORE.search(text, max(0, start - 4), start):
+            # "the bonds mature in five years": a counted length ahead names the time it ends in
+            mention = _mention(text, start, end, published, None, suffix=" from now") or _NOT_A_DATE
         if mention is not None:
             if mention is not _NOT_A_DATE:
                 out.append(mention)
@@ -110,11 +113,11 @@ _NOT_A_DATE = TimeMention(0, 0, "", None, None, None)  # a duration, an age or a
 
 
 def _mention(text: str, start: int, end: int, published: Date | None, direction: str | None,
-             *, rules_only: bool = False) -> TimeMention | None:
+             *, rules_only: bool = False, suffix: str = "") -> TimeMention | None:
     """The mention for text[start:end]: dated, undated (event-relative, or no publication date), or
     ``_NOT_A_DATE``; None when the span is none of these (it may hold dates inside)."""
     raw = text[start:end]
-    tv = _normalize_cached(raw, published, None, direction, rules_only) if 0 < len(raw) <= 200 else None
+    tv = _normalize_cached(raw + suffix, published, None, direction, rules_only) if 0 < len(raw) <= 200 else None
     if tv is not None:
         return TimeMention(start, end, raw, tv.value, tv.precision, tv.anchor, tv.date_start, tv.date_end)
     cleaned = _clean(raw)
@@ -223,6 +226,7 @@ def _direction(doc: Doc, start: int, end: int) -> str | None:
     return None
 
 
+_IN_BEFORE = re.compile(r"\bin\s+$", re.I)
 _BARE_WEEKDAY = re.compile(rf"(?:on\s+)?(?:{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\.?", re.I)
 _REPORTING_VERBS = frozenset(_VOCAB["reporting_verbs"])
 
