@@ -373,6 +373,7 @@ def test_present_tense_weekday_is_the_coming_one(nlp) -> None:
         ("The ministry says Monday that the convoy reached the camp.", "2019-04-15"),
         ("Monday's talks produced no agreement, the envoys say.", "2019-04-15"),
         ("Strikes hurt the market on Monday, residents said.", "2019-04-15"),
+        ("Medics said 30 people were wounded in airstrikes on the old city on Monday.", "2019-04-15"),
     ]
     for text, value in cases:
         got = [t.value for t in _tag(nlp, text, wed) if "Monday" in t.text or "Friday" in t.text]

@@ -243,6 +243,8 @@ def _scheduled_present(doc: Doc, start: int, end: int) -> bool:
         tok = tok.head
     if tok.pos_ != "VERB" or tok.lemma_.lower() in _REPORTING_VERBS or span.root.dep_ == "poss":
         return False
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        return False  # a clause's verb has its subject; "airstrikes" tagged a verb inside a phrase has none
     if tok.tag_ == "VBP" and any(t.tag_ == "VBD" for t in tok.sent):
         return False  # "hurt", "cut", "set": a base form that is also the past, in a sentence told in the past
     if tok.tag_ in ("VBZ", "VBP"):
