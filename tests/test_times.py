@@ -362,6 +362,23 @@ def test_tense_picks_the_coming_day(nlp) -> None:
     assert got["June 5"] == "2019-06-05" and got["December"] == "2019-12"
 
 
+
+def test_present_tense_weekday_is_the_coming_one(nlp) -> None:
+    """News states a scheduled event in the present ("the envoys meet Monday"); a verb of saying in the present,
+    a possessive weekday, or a base form in a sentence told in the past keeps the latest such day."""
+    wed = "2019-04-17"
+    cases = [
+        ("The two envoys meet Monday with the mediator in the capital.", "2019-04-22"),
+        ("The defence minister is visiting the border posts on Friday.", "2019-04-19"),
+        ("The ministry says Monday that the convoy reached the camp.", "2019-04-15"),
+        ("Monday's talks produced no agreement, the envoys say.", "2019-04-15"),
+        ("Strikes hurt the market on Monday, residents said.", "2019-04-15"),
+        ("Medics said 30 people were wounded in airstrikes on the old city on Monday.", "2019-04-15"),
+    ]
+    for text, value in cases:
+        got = [t.value for t in _tag(nlp, text, wed) if "Monday" in t.text or "Friday" in t.text]
+        assert got == [value], text
+
 def test_dates_inside_longer_entities(nlp) -> None:
     text = ("The fund bought shares from Sept. 14 to Thursday. Net income for the year ended Sept. 30 rose. "
             "He sold stock between 1985 and 1987.")
@@ -609,3 +626,50 @@ def test_a_year_earlier_in_a_sentence_about_nine_months(nlp) -> None:
             "For the first nine months, it earned $12 million, against $9 million a year earlier.")
     got = [(t.text, t.value) for t in _tag(nlp, text, "2016-10-20") if t.text == "a year earlier"]
     assert got == [("a year earlier", "2015-Q3"), ("a year earlier", "2015")]
+
+
+# -- quarters and halves (sentences written for these tests)
+
+
+@pytest.mark.parametrize("text,direction,value", [
+    ("the third quarter", "future", "2019-Q3"),  # two quarters back in a sentence about the future: this year's
+    ("the first quarter", "future", "2019-Q1"),  # the quarter just ended: results for it are still to come
+    ("the third quarter", None, "2018-Q3"),
+    ("the third quarter of next year", None, "2020-Q3"),
+    ("this quarter", None, "2019-Q2"),
+    ("next quarter", None, "2019-Q3"),
+    ("the first half of 2017", None, "2017-H1"),
+    ("the second half", None, "2018-H2"),
+    ("the first two quarters of 2018", None, "2018-H1"),
+])
+def test_quarters_and_halves(text: str, direction: str | None, value: str) -> None:
+    tv = normalize(text, MON, direction=direction)
+    assert tv is not None and tv.value == value
+
+
+def test_quarters_and_halves_found_in_text(nlp) -> None:
+    text = ("The mining group expects output to recover in the third quarter of next year. Exports slowed in "
+            "the first half of 2018, and the firm warned of a weak second quarter.")
+    got = {t.text: t.value for t in _tag(nlp, text, "2019-10-30")}
+    assert got["the third quarter of next year"] == "2020-Q3"
+    assert got["the first half of 2018"] == "2018-H1" and got["second quarter"] == "2019-Q2"
+
+
+def test_reporting_period_is_the_quarter_the_story_is_about(nlp) -> None:
+    """A quarter named in passing does not take over "the year-earlier period": the story's quarter does."""
+    text = ("The cement maker said third-quarter profit rose 12% from a year ago. After a weak second quarter, "
+            "it credited higher prices. Results in the year-earlier period included a plant closure.")
+    got = {t.text: t.value for t in _tag(nlp, text, "2019-10-30")}
+    assert got["the year-earlier period"] == "2018-Q3"
+
+
+def test_lengths_ahead_and_uncounted_ago(nlp) -> None:
+    """ "in two weeks" in a sentence about the future and "two years from now" name the time they end in;
+    "years ago" with no count and "the coming weeks" are vague references."""
+    text = ("The governor said the new bridge will open in two weeks. A second one is planned two years from now. "
+            "The old bridge collapsed years ago, and more repairs are expected in the coming weeks.")
+    got = {t.text: t.value for t in _tag(nlp, text, "2019-04-17")}
+    assert got["two weeks"] == "2019-W18" and got["two years from now"] == "2021"
+    assert got["years ago"] == "PAST_REF" and got["the coming weeks"] == "FUTURE_REF"
+    text = "The convoy was stopped for two weeks in a row."
+    assert [t.text for t in _tag(nlp, text, "2019-04-17")] == []

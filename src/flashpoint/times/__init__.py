@@ -13,8 +13,9 @@ Policies, chosen for news and applied everywhere:
   reference date a relative expression has no value: ``normalize`` returns None rather than guess from
   today's date.
 - Values. ``value`` is ISO 8601: a day ``2019-04-14``, an ISO week ``2019-W15``, a month ``2019-04``, a year
-  ``2018``; TimeML's ``2014-SU`` (seasons), ``2019-Q3`` (quarters), ``2019-W15-WE`` (a weekend), ``199`` (a
-  decade) and ``19`` (a century); an interval ``start/end`` only for a span that fits none of those.
+  ``2018``; TimeML's ``2014-SU`` (seasons), ``2019-Q3`` (quarters), ``2019-H1`` (halves), ``2019-W15-WE``
+  (a weekend), ``199`` (a decade) and ``19`` (a century); an interval ``start/end`` only for a span that
+  fits none of those.
   ``date_start``/``date_end`` always give the exact range. Words that narrow an expression ("early next
   year", "late yesterday", "the end of the month", "year-end") keep its value, as TimeML does, and cut the
   range to its first, middle or last third.
@@ -47,6 +48,8 @@ Policies, chosen for news and applied everywhere:
 - Seasons (northern hemisphere, meteorological): spring Mar-May, summer Jun-Aug, autumn/fall Sep-Nov,
   winter Dec of the named year to Feb of the next. A season named alone is the latest one begun (the
   next one in a sentence about the future); "this summer" is this year's.
+- Lengths ahead: "two years from now", and "in two weeks" in a sentence about the future, are the day, ISO
+  week, month or year they end in; "years ago" without a count is a vague PAST_REF.
 - Not dates: durations ("15 years", "for three days"), ages ("a 19-year-old", "aged 45"), rates ("a year"
   in "$1 billion a year") and four digits outside 1800 to ten years after publication (clock times "2354",
   Hijri years "1429"): None.
@@ -60,16 +63,18 @@ Policies, chosen for news and applied everywhere:
 - Names and generic uses are no dates: a relative word in title case after a name or in quotes ("This is VOA
   Today", ABC's "This Week"), "the people of tomorrow", "in today's world" (nouns in ``data/times.yaml``),
   "many of today's computers".
-- Words spaCy seldom labels are found by the vocabulary itself: "overnight", "last night", "tonight", the
-  vague references, and reporting periods ("the quarter", "the latest period", "the year-ago quarter",
-  "the full year"). A period named without its number is the quarter the text named last (a year back for
-  "year-ago"; in the year given for "the 1988 period"), else the latest quarter ended by publication;
-  "the year" is the publication year (TimeML reads them so). A period reported on is one begun by
-  publication, one ended by then first: a quarter the outlook names ("by the third quarter of 1990") is
-  none. "the quarter ended Sept. 30" is the three months ending then (a calendar quarter when they are
-  one), and "the quarter a year ago" one expression. "A year earlier" said without a quarter in its
-  sentence is the last quarter named, when the text has named one, unless its sentence is about another
-  period ("the first nine months"): then the year before publication.
+- Words spaCy seldom labels are found by the vocabulary itself: "overnight", "last night", "tonight", the vague
+  references, and reporting periods ("the quarter", "the latest period", "the year-ago quarter", "the full year"). A
+  period named without its number is the quarter the text named last (a year back for "year-ago"; in the year given
+  for "the 1988 period"), else the latest quarter ended by publication; "the year" is the publication year (TimeML
+  reads them so). "The quarter the text named" is the one whose number it names most often (the story's quarter), not
+  one named in passing ("after a flat second quarter"). A quarter or half named alone is the latest one begun ("this
+  quarter", "next quarter": calendar ones); in a sentence about the future, one that ended more than three months
+  before publication is next year's. A period reported on is one begun by publication, one ended by then first: a
+  quarter the outlook names ("by the third quarter of 1990") is none. "the quarter ended Sept. 30" is the three months
+  ending then (a calendar quarter when they are one), and "the quarter a year ago" one expression. "A year earlier"
+  said without a quarter in its sentence is the last quarter named, when the text has named one, unless its sentence
+  is about another period ("the first nine months"): then the year before publication.
 - Datelines ("Tue 05 Jul 2016", "12 Jul 2016") and day ranges in one month ("3 to 5 July", "March 3-5")
   are one expression each; a range keeps its days (precision 2 up to a week). "On the eve of May 1" is the
   day before; "on the eve of the election" is no date here.

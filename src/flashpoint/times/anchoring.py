@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Callable
 from itertools import pairwise
 
@@ -92,8 +93,9 @@ def _anchor_to_text(doc: Doc, mentions: list[TimeMention], published: Date | Non
                 # "the year-earlier quarter", "a year earlier" after a sentence about a quarter: the quarter
                 # the text named last (near, for "a year ago", which has a value of its own)
                 reach = _QUARTER_REACH if m.value is not None and not _PERIOD_WORD.search(m.text) else len(starts)
-                quarter = next((q for q in reversed(out[:i]) if q in quarters
-                                and here - sentence(q.start) <= reach), None)
+                quarter = _most_named([q for q in reversed(out[:i]) if q in quarters
+                                       and here - sentence(q.start) <= reach],
+                                      out[:i])
             if quarter is not None:
                 out[i] = _with_value(m, _shift("1", "year", False, Date.fromisoformat(quarter.date_start or ""),
                                                Date.fromisoformat(quarter.date_end or "")))
@@ -127,8 +129,18 @@ def _reported_quarter(before: list[TimeMention], quarters: list[TimeMention],
     named = [q for q in reversed(before) if q in quarters]
     if published is None:
         return named[0] if named else None
-    return next((q for q in named if Date.fromisoformat(q.date_end or "") <= published),
-                next((q for q in named if Date.fromisoformat(q.date_start or "") <= published), None))
+    ended = [q for q in named if Date.fromisoformat(q.date_end or "") <= published]
+    if ended:
+        return _most_named(ended, before)
+    return next((q for q in named if Date.fromisoformat(q.date_start or "") <= published), None)
+
+
+def _most_named(candidates: list[TimeMention], before: list[TimeMention]) -> TimeMention | None:
+    """The candidate (latest first) for the quarter the story is about: the one whose number the text names
+    most often, this year's or a year back, the latest among equals. A quarter named in passing ("third-quarter
+    net rose from a year ago. After a flat second quarter, ...") is not what "the year-earlier period" is."""
+    counts = Counter(q.value[-2:] for q in before if q.value and _QUARTER_VALUE.match(q.value))
+    return max(candidates, key=lambda q: (counts[(q.value or "")[-2:]], -candidates.index(q)), default=None)
 
 
 _ENDED = re.compile(r"\s*,?\s*(?:that\s+|which\s+)?(?:ended|ending|ends|through)\s+$", re.I)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .values import Date, TimeValue, _day, _month, _month_end, _safe_date, _tv, _two_digit_year, _year
+from .values import Date, TimeValue, _add_months, _day, _month, _month_end, _safe_date, _tv, _two_digit_year, _year
 from .vocabulary import (
     _DAY,
     _MONTH_RE,
@@ -244,24 +244,39 @@ def _season(s: str, base: Date | None, direction: str | None = None) -> TimeValu
 
 
 def _quarter(s: str, base: Date | None, direction: str | None = None) -> TimeValue | None | Literal[False]:
+    """A quarter ("the third quarter", "fiscal 1990's first quarter" aside, "Q3 2019") or a half ("the first half
+    of 1997"): named without a year, the latest one begun by the base date; in a sentence about the future, a
+    quarter two or more back is next year's ("profit will rise in the third quarter" in March), while the one
+    just ended stays (results for it are reported ahead: "will report fourth-quarter results")."""
     m = re.fullmatch(rf"(?:the\s+)?(?:(?P<yrel>last|this|next)\s+year['’]s\s+|(?P<year3>\d{{4}})\s+|"
                      rf"(?P<ago>{_YEAR_AGO_WORDS})\s+)?"
-                     r"(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter"
-                     r"(?:\s+of)?(?:\s+(?P<year>\d{4}))?|q(?P<qn>[1-4])\s+(?P<year2>\d{4})", s, flags=re.I)
+                     r"(?:fiscal[\s-]+)?(?:(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter|"
+                     r"(?P<h>first|second|1st|2nd)[\s-]+half|(?P<h2>first|last)\s+two\s+quarters)"
+                     r"(?:\s+of)?(?:\s+(?P<year>\d{4})|\s+(?P<yrel2>last|this|next)\s+year)?"
+                     r"|q(?P<qn>[1-4])\s+(?P<year2>\d{4})", s, flags=re.I)
     if not m:
         return None
-    q = int(m["qn"]) if m["qn"] else ORDINAL_WORDS[m["q"].lower()]
+    if m["h"] or m["h2"]:
+        half = 1 if (m["h"] or m["h2"]).lower() in ("first", "1st") else 2
+        first_month, last_month, code = 6 * half - 5, 6 * half, f"H{half}"
+    else:
+        q = int(m["qn"]) if m["qn"] else ORDINAL_WORDS[m["q"].lower()]
+        first_month, last_month, code = 3 * q - 2, 3 * q, f"Q{q}"
     year_text = m["year"] or m["year2"] or m["year3"]
+    yrel = m["yrel"] or m["yrel2"]
     if year_text:
         year, anchor = int(year_text), None
     elif base is None:
         return False
-    elif m["yrel"]:  # "next year's first quarter"
-        year, anchor = base.year + {"last": -1, "this": 0, "next": 1}[m["yrel"].lower()], "published"
+    elif yrel:  # "next year's first quarter", "the third quarter of next year"
+        year, anchor = base.year + {"last": -1, "this": 0, "next": 1}[yrel.lower()], "published"
     else:
         year, anchor = base.year, "published"
-        if Date(year, 3 * q - 2, 1) > base:
+        if Date(year, first_month, 1) > base:
             year -= 1
+        if direction == "future" and not m["ago"] and _add_months(_month_end(year, last_month), 3) < base:
+            year += 1
     if m["ago"]:  # "the year-ago third quarter"
         year -= 1
-    return _tv(Date(year, 3 * q - 2, 1), _month_end(year, 3 * q), anchor, value=f"{year}-Q{q}", precision=3)
+    return _tv(Date(year, first_month, 1), _month_end(year, last_month), anchor, value=f"{year}-{code}",
+               precision=3)

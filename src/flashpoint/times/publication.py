@@ -107,7 +107,7 @@ def _relative(s: str, base: Date, anchor: str, direction: str | None = None) -> 
         return _tv(base - dt.timedelta(days=days - 1), base, anchor)
 
     m = re.fullmatch(r"(?P<rel>last|this|next|previous|earlier this|later this|the previous|the coming|the next|"
-                     r"the current|current)\s+(?P<unit>week|month|year)", low)
+                     r"the current|current)\s+(?P<unit>week|month|quarter|year)", low)
     if m:
         return _calendar_unit(m["rel"], m["unit"], base, anchor)
 
@@ -126,9 +126,15 @@ def _relative(s: str, base: Date, anchor: str, direction: str | None = None) -> 
         days = {"days": 7, "weeks": 28, "months": 90}[m["unit"]]
         return _tv(base - dt.timedelta(days=days - 1), base, anchor)
 
+    m = re.fullmatch(rf"(?P<q>{_NUM_RE})\s+{_UNIT_RE}\s+(?:from\s+now|hence)", low)
+    if m:  # "two years from now"; the tagger also reads "in two years" so in a sentence about the future
+        return _ahead(m["q"], m["unit"], base, anchor)
+
     m = re.fullmatch(rf"(?:(?:nearly|almost|about|around|some|roughly|approximately|more than|less than|over|"
                      rf"just|only|barely|at least)\s+)?(?P<q>{_NUM_RE})?\s*{_UNIT_RE}(?:\s+or\s+so)?\s+ago", low)
     if m:
+        if not m["q"] and m["unit"].endswith("s"):
+            return False  # "years ago", "decades ago": no count, no calendar position (a vague PAST_REF)
         return _ago(m["q"] or "", m["unit"], base, anchor)
     return None
 
@@ -168,6 +174,14 @@ def _calendar_unit(rel: str, unit: str, base: Date, anchor: str) -> TimeValue | 
         if rel == "later this":
             end = _month_end(base.year, base.month)
             return _tv(min(base + one, end), end, anchor, value=f"{base.year}-{base.month:02d}")
+    if unit == "quarter":  # "this quarter", "next quarter": calendar quarters
+        first = Date(base.year, 3 * ((base.month - 1) // 3) + 1, 1)
+        step = {"last": -3, "previous": -3, "this": 0, "next": 3, "coming": 3}.get(rel)
+        if step is None:
+            return None
+        start = _add_months(first, step)
+        q = (start.month - 1) // 3 + 1
+        return _tv(start, _month_end(start.year, start.month + 2), anchor, value=f"{start.year}-Q{q}", precision=3)
     if unit == "year":
         if rel in ("last", "previous"):
             return _year(base.year - 1, anchor)
@@ -181,6 +195,25 @@ def _calendar_unit(rel: str, unit: str, base: Date, anchor: str) -> TimeValue | 
         if rel == "later this":
             end = Date(base.year, 12, 31)
             return _tv(min(base + one, end), end, anchor, value=str(base.year), precision=3)
+    return None
+
+
+def _ahead(q: str, unit: str, base: Date, anchor: str) -> TimeValue | None:
+    """The day, ISO week, month or year a counted length after the base date ("in five years": that year)."""
+    if q.lower().strip() in VAGUE_QUANTITIES:
+        return None
+    n, unit = _number(q) or 0, unit.rstrip("s")
+    if unit in ("day", "night"):
+        return _day(base + dt.timedelta(days=n), anchor)
+    if unit in ("week", "fortnight"):
+        return _iso_week(base + dt.timedelta(days=7 * n * (2 if unit == "fortnight" else 1)), anchor)
+    if unit == "month":
+        d = _add_months(base, n)
+        return _month(d.year, d.month, anchor)
+    if unit == "year":
+        return _year(base.year + n, anchor)
+    if unit == "decade":
+        return _year(base.year + 10 * n, anchor)
     return None
 
 

@@ -73,11 +73,17 @@ _EVE_RE = _phrases_re(_VOCAB["eve"])
 # ("the past century", "the past three days"), and "the quarter-to-quarter comparison" names no quarter
 _NOT_VAGUE_AFTER = (r"(?!\s+(?:after|before|than)\b|\s+(?:\w+\s+)?(?:centur|decade|year|month|week|day|hour|"
                     r"night)|[\s-]+\d)")
+_OF_YEAR = r"(?:\s+of\s+(?:\d{4}|(?:last|this|next)\s+year)\b)?"
 _LEXICAL = re.compile(
     rf"\b(?:(?:{_phrases_re(_VAGUE_PHRASES)}){_NOT_VAGUE_AFTER}|{_phrases_re(_VOCAB['lexical'])}|{_EVE_RE})\b"
     rf"|\b(?:{_PERIOD_REF_RE})\b(?!-)"
     rf"|\bthe\s+(?:{_YEAR_AGO_WORDS})\s+(?:fiscal\s+)?(?:first|second|third|fourth)[\s-]+quarter\b"
-    rf"|\b(?:{_phrases_re(list(_VOCAB['vague_adjectives']))})(?=\s+[a-z])",
+    rf"|\b(?:{_phrases_re(list(_VOCAB['vague_adjectives']))})(?=\s+[a-z])"
+    # quarters and halves spaCy leaves out ("this quarter", "a flat second quarter", "the first half of 1997"),
+    # not a half of something else ("the first half of the decade")
+    r"|\b(?:this|next|the\s+next|the\s+coming)\s+(?:fiscal\s+)?quarter\b(?!-)"
+    rf"|\b(?:fiscal\s+)?(?:first|second|third|fourth)[\s-]+quarter\b{_OF_YEAR}"
+    rf"|\b(?:the\s+)?(?:first|second)\s+half\b{_OF_YEAR}(?!\s+of\b)",
     re.I,
 )
 _EVE = re.compile(rf"^(?:{_EVE_RE})$", re.I)

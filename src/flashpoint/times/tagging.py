@@ -48,7 +48,12 @@ def tag_times(doc: Doc, article: Article, *, vague: bool = True) -> list[TimeMen
         direction = _direction(doc, start, end)
         if direction is None and _DEADLINE.search(text, max(0, start - 12), start):
             direction = "future"  # "repay the loan by February": the coming one
+        if direction is None and _BARE_WEEKDAY.fullmatch(text, start, end) and _scheduled_present(doc, start, end):
+            direction = "future"  # "the ministers meet Monday": news states a coming event in the present
         mention = _mention(text, start, end, published, direction)
+        if mention is _NOT_A_DATE and direction == "future" and _IN_BEFORE.search(text, max(0, start - 4), start):
+            # "the bonds mature in five years": a counted length ahead names the time it ends in
+            mention = _mention(text, start, end, published, None, suffix=" from now") or _NOT_A_DATE
         if mention is not None:
             if mention is not _NOT_A_DATE:
                 out.append(mention)
@@ -108,11 +113,11 @@ _NOT_A_DATE = TimeMention(0, 0, "", None, None, None)  # a duration, an age or a
 
 
 def _mention(text: str, start: int, end: int, published: Date | None, direction: str | None,
-             *, rules_only: bool = False) -> TimeMention | None:
+             *, rules_only: bool = False, suffix: str = "") -> TimeMention | None:
     """The mention for text[start:end]: dated, undated (event-relative, or no publication date), or
     ``_NOT_A_DATE``; None when the span is none of these (it may hold dates inside)."""
     raw = text[start:end]
-    tv = _normalize_cached(raw, published, None, direction, rules_only) if 0 < len(raw) <= 200 else None
+    tv = _normalize_cached(raw + suffix, published, None, direction, rules_only) if 0 < len(raw) <= 200 else None
     if tv is not None:
         return TimeMention(start, end, raw, tv.value, tv.precision, tv.anchor, tv.date_start, tv.date_end)
     cleaned = _clean(raw)
@@ -219,6 +224,33 @@ def _direction(doc: Doc, start: int, end: int) -> str | None:
                                 for c in tok.children):
         return "past"
     return None
+
+
+_IN_BEFORE = re.compile(r"\bin\s+$", re.I)
+_BARE_WEEKDAY = re.compile(rf"(?:on\s+)?(?:{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\.?", re.I)
+_REPORTING_VERBS = frozenset(_VOCAB["reporting_verbs"])
+
+
+def _scheduled_present(doc: Doc, start: int, end: int) -> bool:
+    """Whether a weekday belongs to a verb in the simple or progressive present that is not a verb of saying:
+    news writes a scheduled event so ("the ministers meet Monday", "the envoy is visiting Cairo Thursday"),
+    while "says Monday" reports (broadcast copy's present of saying) and keeps the latest such day."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    tok = span.root.head  # the weekday's own verb, or "on" in "on Monday"; not a verb further up the tree
+    if tok.lower_ == "on" and tok.dep_ == "prep":
+        tok = tok.head
+    if tok.pos_ != "VERB" or tok.lemma_.lower() in _REPORTING_VERBS or span.root.dep_ == "poss":
+        return False
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        return False  # a clause's verb has its subject; "airstrikes" tagged a verb inside a phrase has none
+    if tok.tag_ == "VBP" and any(t.tag_ == "VBD" for t in tok.sent):
+        return False  # "hurt", "cut", "set": a base form that is also the past, in a sentence told in the past
+    if tok.tag_ in ("VBZ", "VBP"):
+        return not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+    return tok.tag_ == "VBG" and any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") and c.lemma_ == "be"
+                                     for c in tok.children)
 
 
 def _needs_base(s: str) -> bool:

@@ -22,7 +22,7 @@ def _load_vocabulary(path: Path = VOCABULARY_FILE) -> dict[str, Any]:
     """The words of ``data/times.yaml``: read once at import, since every article's tagging uses them."""
     raw = read_yaml(path) or {}
     for key in ("vague", "vague_adjectives", "lexical", "simple", "periods", "deadline_prepositions", "eve",
-                "generic_after_today", "lengths_after_for"):
+                "generic_after_today", "lengths_after_for", "reporting_verbs"):
         if key not in raw:
             raise ValueError(f"{path.name}: missing section {key!r}")
     return raw
