@@ -378,6 +378,16 @@ def test_the_one_who_planted_or_laid_the_bomb_is_its_perpetrator(text: str) -> N
     assert e.acled.sub_event_type == "Remote explosive/landmine/IED" and e.actor1 == "Islamic State"
 
 
+def test_a_claim_right_after_the_lead_names_the_perpetrator_of_an_event_retold_later() -> None:
+    """The claim follows the lead; the event's last retelling comes many sentences later."""
+    e = _one("Syria news\n\nA twin bombing struck a crowd in a Kurdish town in northern Syria on Monday, killing 44 "
+             "people. The Daesh group claimed responsibility for the attack. Media reports said a truck loaded "
+             "with explosives blew up on the edge of the town of Qamishli. Rescue teams worked through the night. "
+             "The town hospital asked for blood donors. Shops stayed closed across the town. Residents said the "
+             "blasts levelled several buildings.")
+    assert e.actor1 == "Islamic State" and e.fatalities == 44
+
+
 def test_a_tag_row_run_into_the_lead_does_not_hide_its_perpetrator() -> None:
     """"Tags Syria Hama Assad war Government air raids ... killed": the keyword row, left in, parses as
     one compound with the raids and the government's strikes lose their perpetrator."""

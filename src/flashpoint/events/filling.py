@@ -343,15 +343,19 @@ def fill_claimed_actor(event: Draft, index: MentionIndex, rules: FillingRules, f
         if take(_attributed(tell, event, index, rules)):
             return
     doc = event.hit.anchor.doc
-    sent = sentence_of(event.hit.anchor)
-    for tell in event.tellings:
-        sent = tell if tell.end > sent.end else sent
-    for _ in range(rules.claim_reach_sentences + 1):
-        if take(_claimant(sent, index, rules)):
-            return
-        if sent.end >= len(doc):
-            break
-        sent = sentence_of(doc[sent.end])
+    read: set[int] = set()
+    # A claim follows a telling of the event: the lead ("... killing 44. IS claimed responsibility for the
+    # attack.") as often as the last retelling, so each telling's next sentences are read, earliest first.
+    for tell in sorted(event.tellings or [sentence_of(event.hit.anchor)], key=lambda t: t.start):
+        sent = tell
+        for _ in range(rules.claim_reach_sentences + 1):
+            if sent.start not in read:
+                read.add(sent.start)
+                if take(_claimant(sent, index, rules)):
+                    return
+            if sent.end >= len(doc):
+                break
+            sent = sentence_of(doc[sent.end])
     if headline_agent is not None and facts is not None and facts.body_start > 0:
         take(_named_in_headline(facts, event, headline_agent))
 
