@@ -329,6 +329,22 @@ def test_a_date_inside_the_lead_is_not_set_apart() -> None:
     assert text in article.text
 
 
+@pytest.mark.parametrize(
+    ("title", "headline"),
+    [
+        ("Shelling kills four pupils in besieged town | Jordan Times", "Shelling kills four pupils in besieged town"),
+        ("Five dead in blast near Hama - Region - World - Ahram Online", "Five dead in blast near Hama"),
+        ("Damascus - explosion due to rocket shell", "Damascus - explosion due to rocket shell"),
+        ("Homs | Mosul", "Homs | Mosul"),
+    ],
+)
+def test_a_page_title_loses_the_site_name_only_when_it_is_a_known_outlet(title: str, headline: str) -> None:
+    """The site's name is the outlet, not a party to the event: read in the headline it became an actor."""
+    article = make_article("Shelling hit a school in the town on Monday, killing four pupils.", title=title)
+    assert article.title == headline
+    assert article.text.startswith(headline + "\n")
+
+
 def test_agency_dateline_gives_source() -> None:
     article = make_article(
         "Air strikes kill 15 in Idlib\n\nBEIRUT (Reuters) - Air strikes killed 15 people on Sunday."

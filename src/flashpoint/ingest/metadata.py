@@ -150,6 +150,32 @@ def _span(text: str, m: re.Match[str], group: str) -> Span:
     return Span(start, end, text[start:end])
 
 
+_TITLE_PARTS = re.compile(r"\s+[|–—-]\s+")
+
+
+def without_site_name(title: str) -> str:
+    """The headline without the site's name a page title ends with ("... in besieged enclave | Jordan
+    Times", "... NGO - Region - World - Ahram Online").
+
+    Why: the name is the outlet, not a party to the event, yet read in the headline it became an actor
+    ("Jordan Times" as the shelling's target). Cut only when the last part is an outlet that
+    ``data/outlets.yaml`` knows, with the one-word section names before it ("Region", "World")."""
+    from flashpoint.export.outlets import outlet  # the one table of outlet names
+
+    parts = _TITLE_PARTS.split(title)
+    if len(parts) < 2 or outlet(parts[-1]) is None:
+        return title
+    keep = len(parts) - 1
+    while keep > 1 and len(parts[keep - 1].split()) == 1 and parts[keep - 1][:1].isupper():
+        keep -= 1
+    cut = 0
+    for m in _TITLE_PARTS.finditer(title):
+        cut += 1
+        if cut == keep:
+            return title[: m.start()].rstrip()
+    return title
+
+
 def first_line(text: str) -> str | None:
     """The first non-empty line, without surrounding whitespace."""
     m = re.search(r"\S[^\n]*", text)

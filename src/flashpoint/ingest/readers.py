@@ -33,6 +33,7 @@ from flashpoint.ingest.metadata import (
     retold_title_end,
     same_headline,
     set_dateline_apart,
+    without_site_name,
 )
 from flashpoint.ingest.paths import not_regular_reason, os_error_reason, walk_folder
 from flashpoint.model import Article, IngestError, Span
@@ -180,7 +181,7 @@ def make_article(
         raise BadInput("no article text left after removing boilerplate", origin)
     body = cleaned.text
 
-    given_title = normalise_line(title) if title else None
+    given_title = without_site_name(normalise_line(title)) if title else None
     final_title: str | None
     if given_title:
         first = first_line(body)
