@@ -81,7 +81,7 @@ def _count_of(noun: Token, ontology: Ontology, after: int = -1) -> Count | None:
             continue
         if c.dep_ == "nummod" or (c.dep_ in {"amod", "quantmod"} and c.like_num):
             return parse_number(c, ontology)
-        if c.dep_ == "det" and c.lower_ in {"a", "an"} and noun.tag_ in {"NN", "NNP"}:
+        if c.dep_ == "det" and c.lower_ in ontology.singular_determiners and noun.tag_ in {"NN", "NNP"}:
             return Count(1, c.idx, noun.idx + len(noun.text), doc_text(noun.doc)[c.idx : noun.idx + len(noun.text)])
     if noun.like_num:
         return parse_number(noun, ontology)

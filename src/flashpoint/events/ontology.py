@@ -67,6 +67,7 @@ class Ontology:
     generic_violence: frozenset[str] = frozenset()
     fights: frozenset[str] = frozenset()  # generic when linked in a sentence, an event kind in an article
     descriptive_participles: frozenset[str] = frozenset()  # "members fighting alongside ...": no event
+    singular_determiners: frozenset[str] = frozenset({"a", "an"})  # "another soldier died": one victim
     outcomes: frozenset[str] = frozenset()
     event_heads: frozenset[str] = frozenset()
     # "a wave of air strikes": nouns that only count or group the event noun after "of"
@@ -150,6 +151,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         generic_violence=frozenset(lex.get("generic_violence", ())),
         fights=frozenset(lex.get("fights", ())),
         descriptive_participles=frozenset(lex.get("descriptive_participles", ())),
+        singular_determiners=frozenset(lex.get("singular_determiners", ("a", "an"))),
         outcomes=frozenset(lex.get("outcomes", ())),
         event_heads=frozenset(lex.get("event_heads", ())),
         collective_heads=frozenset(lex.get("collective_heads", ())),
