@@ -78,6 +78,25 @@ def test_a_source_that_also_reports_the_event_adds_a_telling_not_an_event() -> N
     assert e.fatalities == 5
 
 
+def test_a_later_undated_strike_is_not_the_campaign_told_with_a_vague_time() -> None:
+    """"Russia began air strikes last September" is history; "Russian bombers struck ... around Deir
+    Ezzor" told after it, with no time of its own, is today's strike, not a retelling of the campaign."""
+    e = _one("Syria news\n\nRussia began air strikes in Syria last September in support of the government. "
+             "Russian bombers struck Islamic State targets around Deir Ezzor, the defence ministry said.",
+             published="2016-08-15")
+    assert e.acled.sub_event_type == "Air/drone strike" and e.location.name == "Deir ez-Zor"
+    assert e.actor1 == "Military Forces of Russia"
+
+
+def test_a_headline_naming_the_province_tells_the_bodys_event_in_a_town_of_it() -> None:
+    """"Gas Attack in Syrias Idlib" (Idlib read as the city; title case made "Suspected Gas Attack" an
+    organisation) over a body's Khan Sheikhun: the headline's toll joins the body's event."""
+    e = _one("Dozens of people were killed in a suspected chemical attack on the town of Khan Sheikhun on Tuesday. "
+             "A monitor put the death toll at 58.", title="58 Killed in Suspected Gas Attack in Syrias Idlib",
+             published="2017-04-05")
+    assert e.acled.sub_event_type == "Chemical weapon" and e.fatalities == 58 and e.location.name == "Khan Shaykhun"
+
+
 def test_a_blast_later_told_as_a_suicide_bombing_is_one_suicide_bombing() -> None:
     e = _one("Syria news\n\nA bomb blast hit a bus convoy near Aleppo on Saturday. Local media said a suicide "
              "attacker detonated a car bomb and killed at least 22 people.")
@@ -376,6 +395,11 @@ def test_people_killed_are_civilians() -> None:
 def test_the_one_who_planted_or_laid_the_bomb_is_its_perpetrator(text: str) -> None:
     e = _one("Syria news\n\n" + text)
     assert e.acled.sub_event_type == "Remote explosive/landmine/IED" and e.actor1 == "Islamic State"
+
+
+def test_another_named_victim_is_one_death() -> None:
+    e = _one("Syria news\n\nOn Monday another journalist was killed by a sniper in Qusayr.")
+    assert e.fatalities == 1
 
 
 def test_a_claim_right_after_the_lead_names_the_perpetrator_of_an_event_retold_later() -> None:

@@ -13,6 +13,7 @@ only an event of its own sub-type at its own town.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ class GroupingRules:
     guessed_means: frozenset[str] = frozenset()
     # "shelling also hit ...": a further event when the mention's place or toll differs
     also_words: frozenset[str] = frozenset()
+    # an event dated only to a longer stretch is history or a campaign (``told_only_vaguely``)
+    vague_event_days: int = 27
 
 
 @functools.lru_cache(maxsize=2)
@@ -51,7 +54,8 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> GroupingRules:
                          int(raw["reach_sentences"]),
                          frozenset((str(a), str(b)) for a, b in raw.get("refinements", ())),
                          frozenset(raw.get("guessed_means", ())),
-                         frozenset(w.lower() for w in raw.get("also_words", ())))
+                         frozenset(w.lower() for w in raw.get("also_words", ())),
+                         int(raw.get("vague_event_days", 27)))
 
 
 # ------------------------------------------------------------------------------------------ agreement
@@ -111,10 +115,14 @@ def times_agree(a: TimeValue | None, b: TimeValue | None) -> bool:
 
 def _named(m: object) -> str | None:
     """The side an actor mention names, if it names one: "Government of Syria" and "Military Forces of
-    Syria" are one side of a violent event ("regime bombs" and "regime barrel bombs")."""
+    Syria" are one side of a violent event ("regime bombs" and "regime barrel bombs"). An organisation
+    found only in the text whose name says nothing of arms is no side (``assembly`` drops it too), so
+    it does not keep a headline's telling apart from the body's."""
     actor = getattr(m, "actor", None)
     if actor is None or actor.startswith("Unidentified") or getattr(m, "method", "") == "generic":
         return None
+    if getattr(m, "method", "") == "new" and getattr(m, "inter", None) is None:
+        return None  # a name only the text gives, with no word of arms ("Suspected Gas Attack" in a title)
     return forces_of_government(actor) or actor
 
 
@@ -141,6 +149,17 @@ def says_another(d: Draft, words: frozenset[str]) -> bool:
     """A word before the trigger that says a further event is told ("Another seven people were ...")."""
     sent = sentence_of(d.hit.anchor)
     return any(t.lower_ in words for t in sent if t.i < d.hit.anchor.i)
+
+
+def told_only_vaguely(group: Draft, days: int) -> bool:
+    """An event whose time is a stretch of more than ``days`` ("last September", "in 2015")."""
+    t = group.time
+    if t is None:
+        return False
+    try:
+        return (dt.date.fromisoformat(t.date_end[:10]) - dt.date.fromisoformat(t.date_start[:10])).days > days
+    except ValueError:
+        return False
 
 
 def adds_another(group: Draft, d: Draft, words: frozenset[str]) -> bool:
@@ -214,12 +233,18 @@ def _same_spot(a: Location | None, b: Location | None, km: float) -> bool:
     return a is not None and b is not None and not _coarse(a) and not _coarse(b) and places_agree(a, b, km)
 
 
+def _same_province(a: Location | None, b: Location | None) -> bool:
+    return (a is not None and b is not None and a.admin1 is not None and a.admin1 == b.admin1
+            and a.country == b.country)
+
+
 def _compatible(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> bool:
     """Nothing the two say differs: the same kind of event (two mentions that each name their means,
     "rockets" and "air strikes", are two events unless one refines the other; a mention that names
     none, "were killed", "the attack", may tell either), and no other place, day, perpetrator or toll.
     A headline's country says nothing against a body's place: "US airstrike in Syrias Raqqa" reads
-    the nationality word as the place when the country name it meant is misspelt."""
+    the nationality word as the place when the country name it meant is misspelt; nor does a headline's
+    place in the body's province ("in Syria's Idlib" read as the city, over a town of the province)."""
     if not same_kind(group, d, ontology):
         return False
     either_loose = loose(d, ontology) or _all_loose(group, ontology)
@@ -229,6 +254,8 @@ def _compatible(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules
     place = d.location
     if d.hit.in_headline and place is not None and place.admin1 is None and _coarse(place):
         place = None
+    if d.hit.in_headline and _same_province(place, group.location):
+        place = None  # "Gas attack in Syria's Idlib" over a body's Khan Sheikhun: the headline names the province
     return (places_agree(group.location, place, rules.same_place_km) and times_agree(group.time, d.time)
             and actors_agree(group, d) and _tolls_agree(group, d, either_loose))
 
@@ -244,6 +271,8 @@ def agrees(group: Draft, d: Draft, ontology: Ontology, rules: GroupingRules) -> 
         return False
     if not d.hit.anaphoric and says_another(d, rules.new_event_words):
         return d.code == group.code and _same_spot(group.location, d.location, rules.same_place_km)
+    if not d.hit.anaphoric and d.time is None and told_only_vaguely(group, rules.vague_event_days):
+        return False  # "Russia began air strikes last September ... bombers had struck around Deir Ezzor"
     return d.hit.anaphoric or not adds_another(group, d, rules.also_words)
 
 
