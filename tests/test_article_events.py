@@ -397,6 +397,12 @@ def test_the_one_who_planted_or_laid_the_bomb_is_its_perpetrator(text: str) -> N
     assert e.acled.sub_event_type == "Remote explosive/landmine/IED" and e.actor1 == "Islamic State"
 
 
+def test_an_elided_injury_verb_keeps_its_own_figure() -> None:
+    """"Four people had been killed and 22 wounded": 22 injured, not the four dead again."""
+    e = _one("Syria news\n\nFour people had been killed and 22 wounded in a car bomb explosion in Hama on Monday.")
+    assert e.fatalities == 4 and e.injured == 22
+
+
 def test_another_named_victim_is_one_death() -> None:
     e = _one("Syria news\n\nOn Monday another journalist was killed by a sniper in Qusayr.")
     assert e.fatalities == 1

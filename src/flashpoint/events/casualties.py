@@ -139,6 +139,9 @@ def _victims(pred: Token, ontology: Ontology) -> list[Token]:
         out = [g for life in lives for p in life.children if p.dep_ == "prep" and p.lower_ == "of"
                for g in p.children if g.dep_ == "pobj"]
         return out
+    if not out:
+        # "four people had been killed and 22 wounded": the elided verb's own figure, parsed as its subject
+        out = [c for c in pred.children if c.dep_ == "nsubj" and c.like_num]
     if not out and pred.dep_ == "conj" and pred.head.pos_ == "VERB" and pred.tag_ == "VBN":
         # "were rounded up and executed": the victims are the shared passive subject
         out = [c for c in pred.head.children if c.dep_ == "nsubjpass"]
