@@ -173,6 +173,25 @@ def test_a_fight_participle_in_a_sentence_that_tells_casualties_is_the_fight() -
     assert e.acled.sub_event_type == "Armed clash" and e.fatalities == 5
 
 
+@pytest.mark.parametrize("caption", [
+    "An opposition fighter fires his weapon in a battle with Islamic State militants near Azaz.",
+    "Rebel fighters attend the funeral of eight comrades who died during an assault on the Islamic State group.",
+])
+def test_a_caption_told_in_the_simple_present_is_no_event(caption: str) -> None:
+    events = _acled("Syria news\n\nRegime shelling killed four people in Douma on Monday. " + caption)
+    assert [e.acled.sub_event_type for e in events] == ["Shelling/artillery/missile attack"]
+
+
+def test_a_headline_run_into_the_lead_is_no_caption() -> None:
+    """"Syrian army kills 62 rebels ... were killed in an ambush": the headline's present tense became
+    the sentence's main verb; a casualty verb is no caption's."""
+    e = _one("Syria news\n\nSyrian army kills 62 rebels east of Damascus Monitoring group Syrias state news agency "
+             "did not give a death toll for the ambush Reuters Monday 24 Oct 2016 sixty-two rebel fighters were "
+             "killed in a Syrian army ambush at dawn on Monday near the town of Adra east of Damascus said a "
+             "monitoring group.")
+    assert e.acled.sub_event_type == "Armed clash"
+
+
 def test_history_told_in_passing_is_not_coded() -> None:
     assert _acled("Syria news\n\nRebels had shelled the district before the truce.") == []
     assert _acled("Syria news\n\nLast year regime forces shelled the town of Douma.") == []

@@ -74,7 +74,7 @@ def classify(anchor: Token, *, verbal_event: bool = False) -> str:
             if c.dep_ in {"acomp", "attr"} and c.lower_ in _FORECAST_ADJ:
                 return "forecast"
     if _generic(anchor) or _aggregate(verb) or _copular_generic(anchor) or _habitual(anchor, verb) \
-            or _running(verb) or _descriptive(anchor):
+            or _running(verb) or _descriptive(anchor) or _caption(anchor):
         return "generic"
     if any(c.lower_ in _HEDGES for c in list(verb.children) + list(anchor.children)):
         return "claimed"
@@ -158,6 +158,19 @@ def _aggregate(verb: Token) -> bool:
     return any(f" {cue} " in sentence for cue in load_ontology().aggregate_cues)
 
 
+def _caption(anchor: Token) -> bool:
+    """"An opposition fighter shoots his weapon in a battle with Daesh", "Fighters attend the funeral of
+    eight comrades who died during an assault": a photo's caption, told in the simple present, whose
+    events are the picture's subject, not the article's news. A sentence whose main verb is a simple
+    present of doing (not of saying, being or having) is read so."""
+    root = sentence_of(anchor).root
+    if root.tag_ not in {"VBZ", "VBP"} or root.i == anchor.i:
+        return False
+    if root.lemma_.lower() in speech_verbs() or root.lemma_ in {"be", "have", "do"} or _tells_casualties(root):
+        return False  # "Syrian army kills 62 rebels ...": a headline run into the lead, not a caption
+    return not any(c.dep_ in {"aux", "auxpass"} for c in root.children)
+
+
 def _descriptive(anchor: Token) -> bool:
     """"FSA members fighting alongside other factions were moved to the border", "the father of a
     militant fighting to unseat the government spoke": a participle that says who someone is, not an
@@ -167,9 +180,11 @@ def _descriptive(anchor: Token) -> bool:
     if (anchor.tag_ != "VBG" or anchor.dep_ != "acl" or anchor.head.pos_ not in {"NOUN", "PROPN"}
             or anchor.lemma_.lower() not in ontology.descriptive_participles):
         return False
-    root = sentence_of(anchor).root
-    casualty_verbs = frozenset().union(*ontology.casualty_predicates.values())
-    return root.lemma_.lower() not in casualty_verbs
+    return not _tells_casualties(sentence_of(anchor).root)
+
+
+def _tells_casualties(verb: Token) -> bool:
+    return verb.lemma_.lower() in frozenset().union(*load_ontology().casualty_predicates.values())
 
 
 def _copular_generic(anchor: Token) -> bool:
