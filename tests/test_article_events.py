@@ -173,12 +173,20 @@ def test_a_fight_participle_in_a_sentence_that_tells_casualties_is_the_fight() -
     assert e.acled.sub_event_type == "Armed clash" and e.fatalities == 5
 
 
+def test_a_wire_lead_in_the_present_tense_is_news() -> None:
+    """AG-style leads tell fresh news in the present: the first sentences are never read as captions."""
+    e = _one("Gaza news\n\nThousands of mourners bury six militants killed in an Israeli air strike on a car in "
+             "Gaza City on Monday.")
+    assert e.acled.sub_event_type == "Air/drone strike"
+
+
 @pytest.mark.parametrize("caption", [
     "An opposition fighter fires his weapon in a battle with Islamic State militants near Azaz.",
     "Rebel fighters attend the funeral of eight comrades who died during an assault on the Islamic State group.",
 ])
 def test_a_caption_told_in_the_simple_present_is_no_event(caption: str) -> None:
-    events = _acled("Syria news\n\nRegime shelling killed four people in Douma on Monday. " + caption)
+    events = _acled("Syria news\n\nRegime shelling killed four people in Douma on Monday. Rescuers searched the "
+                    "rubble for survivors. The town has been besieged since 2013. " + caption)
     assert [e.acled.sub_event_type for e in events] == ["Shelling/artillery/missile attack"]
 
 

@@ -162,10 +162,14 @@ def _caption(anchor: Token) -> bool:
     """"An opposition fighter shoots his weapon in a battle with Daesh", "Fighters attend the funeral of
     eight comrades who died during an assault": a photo's caption, told in the simple present, whose
     events are the picture's subject, not the article's news. A sentence whose main verb is a simple
-    present of doing (not of saying, being or having) is read so."""
-    root = sentence_of(anchor).root
+    present of doing (not of saying, being or having) is read so, past the headline and the lead."""
+    sent = sentence_of(anchor)
+    root = sent.root
     if root.tag_ not in {"VBZ", "VBP"} or root.i == anchor.i:
         return False
+    starts = anchor.doc.user_data["flashpoint_sent_starts"]  # built by sentence_of
+    if bisect.bisect_right(starts, sent.start) - 1 < load_ontology().caption_from_sentence:
+        return False  # a headline or a wire lead tells fresh news in the present ("Troops surround Najaf")
     if root.lemma_.lower() in speech_verbs() or root.lemma_ in {"be", "have", "do"} or _tells_casualties(root):
         return False  # "Syrian army kills 62 rebels ...": a headline run into the lead, not a caption
     return not any(c.dep_ in {"aux", "auxpass"} for c in root.children)

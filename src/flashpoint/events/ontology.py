@@ -68,6 +68,7 @@ class Ontology:
     fights: frozenset[str] = frozenset()  # generic when linked in a sentence, an event kind in an article
     descriptive_participles: frozenset[str] = frozenset()  # "members fighting alongside ...": no event
     singular_determiners: frozenset[str] = frozenset({"a", "an"})  # "another soldier died": one victim
+    caption_from_sentence: int = 3  # present-tense captions are read so from this sentence on
     outcomes: frozenset[str] = frozenset()
     event_heads: frozenset[str] = frozenset()
     # "a wave of air strikes": nouns that only count or group the event noun after "of"
@@ -152,6 +153,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         fights=frozenset(lex.get("fights", ())),
         descriptive_participles=frozenset(lex.get("descriptive_participles", ())),
         singular_determiners=frozenset(lex.get("singular_determiners", ("a", "an"))),
+        caption_from_sentence=int(lex.get("caption_from_sentence", 3)),
         outcomes=frozenset(lex.get("outcomes", ())),
         event_heads=frozenset(lex.get("event_heads", ())),
         collective_heads=frozenset(lex.get("collective_heads", ())),
