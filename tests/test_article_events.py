@@ -395,6 +395,15 @@ def test_the_classifier_does_not_undo_what_the_roles_decided() -> None:
     assert e.acled.sub_event_type == "Shelling/artillery/missile attack" and (e.fatalities, e.injured) == (1, 16)
 
 
+def test_an_attack_that_names_no_side_is_no_clash_but_one_with_an_attacker_stays_one() -> None:
+    e = _one("Kenya news\n\nThe attack on the market wounded dozens of shoppers on Monday.")
+    assert e.acled.sub_event_type == "Attack"
+    # the attacker is there in the sentence, even where the dictionary does not resolve the word
+    for text in ("Syria news\n\nRebels attacked an army post near Douma on Monday.",
+                 "Syria news\n\nThe rebels attacked an army post near Douma on Monday."):
+        assert _one(text).acled.sub_event_type == "Armed clash"
+
+
 def test_a_later_strike_of_the_same_kind_takes_the_one_perpetrator_the_article_names() -> None:
     events = _acled("Syria news\n\nSyrian government air strikes hit rebel-held towns in Idlib province on Sunday, "
                     "killing 30 people. Another 12 civilians were killed in air strikes on the village of Kafr Nabl, "

@@ -178,6 +178,8 @@ class EventCoder:
             return by_target["protesters"]  # "troops clashed with protesters": a violent demonstration
         if "state" in by_agent and is_state(roles.agent):
             return by_agent["state"]
+        if "no_sides" in by_target and target is None and roles.agent is None and roles.agent_token is None:
+            return by_target["no_sides"]  # "the attack wounded dozens": no side named, no clash of two
         if target is not None:
             civilian = target.inter == CIVILIANS_INTER or (target.method == "person" and target.actor_type == "Person")
             if "civilian" in by_target and civilian:
