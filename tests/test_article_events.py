@@ -146,6 +146,17 @@ def test_aims_habits_and_running_totals_are_not_events(text: str) -> None:
     assert _acled(text) == []
 
 
+def test_a_group_named_by_an_earlier_deed_tells_no_event_but_a_clause_set_off_by_commas_does() -> None:
+    assert _acled("Nigeria news\n\nThe army vowed on Monday to hunt down the gang that kidnapped three teachers.") == []
+    assert _acled("Nigeria news\n\nPolice said on Monday they had found the men who killed two farmers.") == []
+    e = _one("Nigeria news\n\nThe gunmen, who kidnapped three teachers on Monday, fled into the forest.")
+    assert e.acled.sub_event_type == "Abduction/forced disappearance"
+    # an event noun's own clause still tells its event
+    e = _one("Nigeria news\n\nSoldiers were hunting on Monday for the bomb makers after an attack that killed "
+             "four traders in the market of Maiduguri.")
+    assert e.fatalities == 4
+
+
 def test_a_campaign_running_since_long_ago_or_for_years_is_no_event_but_today_s_bombing_is() -> None:
     assert _acled("Syria news\n\nThe regime's air force has carried out near-daily strikes on rebel areas since last "
                   "December, killing several hundred people.") == []
