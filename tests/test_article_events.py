@@ -525,6 +525,9 @@ def test_weapons_held_are_no_attack_with_them() -> None:
     assert _one("Syria news\n\nA rebel threw a grenade at a checkpoint in Daraa on Monday.").acled.sub_event_type \
         == "Grenade"
     assert _acled("Syria news\n\nThe regime's chemical weapons were destroyed on Monday, the watchdog said.") == []
+    # held in the hand, and a weapon word naming another thing ("launcher") the parser took for no noun
+    assert _acled("Sudan news\n\nA fighter holding a grenade launcher stood guard on the ridge on Monday.") == []
+    assert _acled("Sudan news\n\nA soldier brandishing a grenade walked through the market on Monday.") == []
 
 
 # ------------------------------------------------------------------------------------------ places
