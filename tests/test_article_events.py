@@ -231,6 +231,8 @@ def test_shot_and_killed_is_one_act_and_troopers_are_soldiers() -> None:
     "Pakistan news\n\nPakistan test-fired a short-range missile near Karachi on Monday.",
     "Jamaica news\n\nSoldiers searched for fishermen missing after Hurricane Ivan's strike on Kingston on Monday.",
     "US news\n\nFirefighters battled the flames at the refinery in Houston on Monday.",
+    # animals set to fight at a festival are no armed side
+    "Mexico news\n\nTwo men were gored by fighting bulls at a village festival on Sunday.",
     # the body says what the headline's word was: a missile added to an arsenal, no strike
     "Pakistan deploys new missile\n\nPakistan added one more missile to its arsenal on Monday, the army said.",
     # prisoners set free under an amnesty: no word of holding anyone, so no arrest
