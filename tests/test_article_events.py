@@ -187,6 +187,18 @@ def test_new_trigger_words() -> None:
     assert e.acled.sub_event_type == "Air/drone strike"
 
 
+def test_a_bomb_told_as_what_killed_is_an_explosion_and_gunfire_that_erupts_is_a_fight() -> None:
+    e = _one("Iraq news\n\nBombs in Mosul killed 12 people on Monday as the minister visited the city.")
+    assert e.acled.sub_event_type == "Remote explosive/landmine/IED" and e.fatalities == 12
+    assert _one("Iraq news\n\nA bomb wounded two policemen in Mosul on Monday.").acled.sub_event_type \
+        == "Remote explosive/landmine/IED"
+    for text in ("Haiti news\n\nHeavy gunfire erupted on Sunday when police moved into a slum of Port-au-Prince.",
+                 "Iraq news\n\nTroops exchanged gunfire with gunmen in Mosul on Monday."):
+        assert _one(text).acled.sub_event_type == "Armed clash"
+    # shots heard at a funeral: no verb of shooting breaking out or being traded
+    assert _acled("Gaza news\n\nThe leader was buried on Friday in scenes of grief and gunfire.") == []
+
+
 def test_battles_operations_and_eliminations_are_fights() -> None:
     e = _one("Iraq news\n\nFierce battles between insurgents and soldiers killed at least 12 people in Baqubah "
              "on Monday.")
