@@ -192,6 +192,9 @@ def test_a_bomb_told_as_what_killed_is_an_explosion_and_gunfire_that_erupts_is_a
     assert e.acled.sub_event_type == "Remote explosive/landmine/IED" and e.fatalities == 12
     assert _one("Iraq news\n\nA bomb wounded two policemen in Mosul on Monday.").acled.sub_event_type \
         == "Remote explosive/landmine/IED"
+    # a state's bombs are dropped from its aircraft
+    assert _one("Syria news\n\nRegime bombs killed nine people in Douma on Monday.").acled.sub_event_type \
+        == "Air/drone strike"
     for text in ("Haiti news\n\nHeavy gunfire erupted on Sunday when police moved into a slum of Port-au-Prince.",
                  "Iraq news\n\nTroops exchanged gunfire with gunmen in Mosul on Monday."):
         assert _one(text).acled.sub_event_type == "Armed clash"
