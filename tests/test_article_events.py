@@ -432,6 +432,12 @@ def test_an_attack_that_names_no_side_is_no_clash_but_one_with_an_attacker_stays
         assert _one(text).acled.sub_event_type == "Armed clash"
 
 
+def test_a_government_official_killed_is_an_attack_and_soldiers_killed_a_clash() -> None:
+    e = _one("Iraq news\n\nGunmen murdered a State Department official in Baghdad on Monday.")
+    assert e.acled.sub_event_type == "Attack"
+    assert _one("Iraq news\n\nGunmen killed two policemen in Baghdad on Monday.").acled.sub_event_type == "Armed clash"
+
+
 def test_a_later_strike_of_the_same_kind_takes_the_one_perpetrator_the_article_names() -> None:
     events = _acled("Syria news\n\nSyrian government air strikes hit rebel-held towns in Idlib province on Sunday, "
                     "killing 30 people. Another 12 civilians were killed in air strikes on the village of Kafr Nabl, "

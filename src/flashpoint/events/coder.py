@@ -74,6 +74,7 @@ class EventCoder:
             if t.default_agent:
                 conventions.inter_of_template(t.default_agent)
         self.demonstrator_inters = frozenset((conventions["rioters"].inter, conventions["protesters"].inter))
+        self.conventions = conventions
 
     # --- public -------------------------------------------------------------------------------
     def code(
@@ -184,8 +185,9 @@ class EventCoder:
             civilian = target.inter == CIVILIANS_INTER or (target.method == "person" and target.actor_type == "Person")
             if "civilian" in by_target and civilian:
                 return by_target["civilian"]
-            if "armed" in by_target and (is_armed(target) or target.actor_type == "Armed person"):
-                return by_target["armed"]
+            political = self.conventions.government_country(target.actor) is not None
+            if "armed" in by_target and (is_armed(target) or target.actor_type == "Armed person") and not political:
+                return by_target["armed"]  # (a government's official is no armed side: "an envoy was shot")
         return code
 
 
