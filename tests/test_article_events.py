@@ -198,6 +198,9 @@ def test_a_bomb_told_as_what_killed_is_an_explosion_and_gunfire_that_erupts_is_a
     for text in ("Haiti news\n\nHeavy gunfire erupted on Sunday when police moved into a slum of Port-au-Prince.",
                  "Iraq news\n\nTroops exchanged gunfire with gunmen in Mosul on Monday."):
         assert _one(text).acled.sub_event_type == "Armed clash"
+    for text in ("Kenya news\n\nA shoot-out broke out between police and two inmates at a prison in Nairobi on Friday.",
+                 "Kenya news\n\nPolice and gunmen fought a gun-battle in Garissa on Friday."):
+        assert _one(text).acled.sub_event_type == "Armed clash"
     # shots heard at a funeral: no verb of shooting breaking out or being traded
     assert _acled("Gaza news\n\nThe leader was buried on Friday in scenes of grief and gunfire.") == []
 
