@@ -433,6 +433,11 @@ def test_an_attack_that_names_no_side_is_no_clash_but_one_with_an_attacker_stays
     for text in ("Syria news\n\nRebels attacked an army post near Douma on Monday.",
                  "Syria news\n\nThe rebels attacked an army post near Douma on Monday."):
         assert _one(text).acled.sub_event_type == "Armed clash"
+    # the victims of an attack that names no side say who was hit
+    assert _one("Iraq news\n\nThe attack on the army post killed five soldiers on Monday.").acled.sub_event_type \
+        == "Armed clash"
+    assert _one("Kenya news\n\nThe attack on the bus killed four passengers on Monday.").acled.sub_event_type \
+        == "Attack"
 
 
 def test_a_government_official_killed_is_an_attack_and_soldiers_killed_a_clash() -> None:
