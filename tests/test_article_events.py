@@ -227,6 +227,17 @@ def test_aims_habits_and_running_totals_are_not_events(text: str) -> None:
     assert _acled(text) == []
 
 
+def test_a_group_named_by_an_earlier_deed_tells_no_event_but_a_clause_set_off_by_commas_does() -> None:
+    assert _acled("Nigeria news\n\nThe army vowed on Monday to hunt down the gang that kidnapped three teachers.") == []
+    assert _acled("Nigeria news\n\nPolice said on Monday they had found the men who killed two farmers.") == []
+    e = _one("Nigeria news\n\nThe gunmen, who kidnapped three teachers on Monday, fled into the forest.")
+    assert e.acled.sub_event_type == "Abduction/forced disappearance"
+    # an event noun's own clause still tells its event
+    e = _one("Nigeria news\n\nSoldiers were hunting on Monday for the bomb makers after an attack that killed "
+             "four traders in the market of Maiduguri.")
+    assert e.fatalities == 4
+
+
 def test_a_campaign_running_since_long_ago_or_for_years_is_no_event_but_today_s_bombing_is() -> None:
     assert _acled("Syria news\n\nThe regime's air force has carried out near-daily strikes on rebel areas since last "
                   "December, killing several hundred people.") == []
@@ -255,6 +266,24 @@ def test_new_trigger_words() -> None:
     # barrel bombs are dropped from helicopters: an air strike in ACLED's coding
     e = _one("Syria news\n\nBarrel bombs hit the town of Daraya on Monday, killing eight people.")
     assert e.acled.sub_event_type == "Air/drone strike"
+
+
+def test_a_bomb_told_as_what_killed_is_an_explosion_and_gunfire_that_erupts_is_a_fight() -> None:
+    e = _one("Iraq news\n\nBombs in Mosul killed 12 people on Monday as the minister visited the city.")
+    assert e.acled.sub_event_type == "Remote explosive/landmine/IED" and e.fatalities == 12
+    assert _one("Iraq news\n\nA bomb wounded two policemen in Mosul on Monday.").acled.sub_event_type \
+        == "Remote explosive/landmine/IED"
+    # a state's bombs are dropped from its aircraft
+    assert _one("Syria news\n\nRegime bombs killed nine people in Douma on Monday.").acled.sub_event_type \
+        == "Air/drone strike"
+    for text in ("Haiti news\n\nHeavy gunfire erupted on Sunday when police moved into a slum of Port-au-Prince.",
+                 "Iraq news\n\nTroops exchanged gunfire with gunmen in Mosul on Monday."):
+        assert _one(text).acled.sub_event_type == "Armed clash"
+    for text in ("Kenya news\n\nA shoot-out broke out between police and two inmates at a prison in Nairobi on Friday.",
+                 "Kenya news\n\nPolice and gunmen fought a gun-battle in Garissa on Friday."):
+        assert _one(text).acled.sub_event_type == "Armed clash"
+    # shots heard at a funeral: no verb of shooting breaking out or being traded
+    assert _acled("Gaza news\n\nThe leader was buried on Friday in scenes of grief and gunfire.") == []
 
 
 def test_battles_operations_and_eliminations_are_fights() -> None:
@@ -301,6 +330,8 @@ def test_shot_and_killed_is_one_act_and_troopers_are_soldiers() -> None:
     "Pakistan news\n\nPakistan test-fired a short-range missile near Karachi on Monday.",
     "Jamaica news\n\nSoldiers searched for fishermen missing after Hurricane Ivan's strike on Kingston on Monday.",
     "US news\n\nFirefighters battled the flames at the refinery in Houston on Monday.",
+    # animals set to fight at a festival are no armed side
+    "Mexico news\n\nTwo men were gored by fighting bulls at a village festival on Sunday.",
     # the body says what the headline's word was: a missile added to an arsenal, no strike
     "Pakistan deploys new missile\n\nPakistan added one more missile to its arsenal on Monday, the army said.",
     # prisoners set free under an amnesty: no word of holding anyone, so no arrest
@@ -515,6 +546,26 @@ def test_the_classifier_does_not_undo_what_the_roles_decided() -> None:
     assert e.acled.sub_event_type == "Shelling/artillery/missile attack" and (e.fatalities, e.injured) == (1, 16)
 
 
+def test_an_attack_that_names_no_side_is_no_clash_but_one_with_an_attacker_stays_one() -> None:
+    e = _one("Kenya news\n\nThe attack on the market wounded dozens of shoppers on Monday.")
+    assert e.acled.sub_event_type == "Attack"
+    # the attacker is there in the sentence, even where the dictionary does not resolve the word
+    for text in ("Syria news\n\nRebels attacked an army post near Douma on Monday.",
+                 "Syria news\n\nThe rebels attacked an army post near Douma on Monday."):
+        assert _one(text).acled.sub_event_type == "Armed clash"
+    # the victims of an attack that names no side say who was hit
+    assert _one("Iraq news\n\nThe attack on the army post killed five soldiers on Monday.").acled.sub_event_type \
+        == "Armed clash"
+    assert _one("Kenya news\n\nThe attack on the bus killed four passengers on Monday.").acled.sub_event_type \
+        == "Attack"
+
+
+def test_a_government_official_killed_is_an_attack_and_soldiers_killed_a_clash() -> None:
+    e = _one("Iraq news\n\nGunmen murdered a State Department official in Baghdad on Monday.")
+    assert e.acled.sub_event_type == "Attack"
+    assert _one("Iraq news\n\nGunmen killed two policemen in Baghdad on Monday.").acled.sub_event_type == "Armed clash"
+
+
 def test_a_later_strike_of_the_same_kind_takes_the_one_perpetrator_the_article_names() -> None:
     events = _acled("Syria news\n\nSyrian government air strikes hit rebel-held towns in Idlib province on Sunday, "
                     "killing 30 people. Another 12 civilians were killed in air strikes on the village of Kafr Nabl, "
@@ -625,6 +676,9 @@ def test_weapons_held_are_no_attack_with_them() -> None:
     assert _one("Syria news\n\nA rebel threw a grenade at a checkpoint in Daraa on Monday.").acled.sub_event_type \
         == "Grenade"
     assert _acled("Syria news\n\nThe regime's chemical weapons were destroyed on Monday, the watchdog said.") == []
+    # held in the hand, and a weapon word naming another thing ("launcher") the parser took for no noun
+    assert _acled("Sudan news\n\nA fighter holding a grenade launcher stood guard on the ridge on Monday.") == []
+    assert _acled("Sudan news\n\nA soldier brandishing a grenade walked through the market on Monday.") == []
 
 
 # ------------------------------------------------------------------------------------------ places

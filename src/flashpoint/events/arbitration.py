@@ -22,7 +22,7 @@ from ..nlp import doc_text, says_any, sentence_of
 from .claims import speech_verbs
 from .classifier import EventClassifier
 from .decision import Params, decide
-from .detect import Hit, in_headline_case
+from .detect import Hit, held, in_headline_case
 from .draft import Draft
 from .grouping import GroupingRules
 from .ontology import Ontology, Trigger
@@ -42,6 +42,8 @@ class Arbiter:
         # sub-type -> the words that veto its triggers in a sentence (an accident, a test, a storm):
         # they veto the classifier's proposal of that sub-type too
         self.vetoes: dict[str, frozenset[str]] = {}
+        # verbs that make a weapon word one held, not used: such a word is no word of its means
+        self.held_by = frozenset(v for t in ontology.triggers for v in t.not_governors)
         for t in ontology.triggers:
             for code in {t.code, *t.by_target.values(), *t.by_agent.values()}:
                 if code is None:
@@ -181,7 +183,8 @@ class Arbiter:
             return probs
         out = np.array(probs, copy=True)
         for row, sent in enumerate(sentences):
-            words = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
+            used = [t for t in sent if not held(t, self.held_by)]  # "a fighter holding a grenade": no grenade attack
+            words = {t.lemma_.lower() for t in used} | {t.lower_ for t in used}
             for k, code in columns:
                 if (keep is None or keep[row] != code) and not self.ontology.classifier_may_choose(code, words):
                     out[row, k] = 0.0

@@ -74,6 +74,7 @@ class EventCoder:
             if t.default_agent:
                 conventions.inter_of_template(t.default_agent)
         self.demonstrator_inters = frozenset((conventions["rioters"].inter, conventions["protesters"].inter))
+        self.conventions = conventions
 
     # --- public -------------------------------------------------------------------------------
     def code(
@@ -178,12 +179,15 @@ class EventCoder:
             return by_target["protesters"]  # "troops clashed with protesters": a violent demonstration
         if "state" in by_agent and is_state(roles.agent):
             return by_agent["state"]
+        if "no_sides" in by_target and target is None and roles.agent is None and roles.agent_token is None:
+            return by_target["no_sides"]  # "the attack wounded dozens": no side named, no clash of two
         if target is not None:
             civilian = target.inter == CIVILIANS_INTER or (target.method == "person" and target.actor_type == "Person")
             if "civilian" in by_target and civilian:
                 return by_target["civilian"]
-            if "armed" in by_target and (is_armed(target) or target.actor_type == "Armed person"):
-                return by_target["armed"]
+            political = self.conventions.government_country(target.actor) is not None
+            if "armed" in by_target and (is_armed(target) or target.actor_type == "Armed person") and not political:
+                return by_target["armed"]  # (a government's official is no armed side: "an envoy was shot")
         return code
 
 

@@ -97,12 +97,11 @@ class TriggerFinder:
         if trig.not_modifiers and any(c.lower_ in trig.not_modifiers for c in anchor.lefts):
             return False  # "hunger strike", "general strike"
         if pos in {"NOUN", "PROPN"}:
-            if anchor.dep_ == "compound" and anchor.head.pos_ in {"NOUN", "PROPN"}:
-                return False  # "clash sites", "protest movement"
+            if anchor.dep_ == "compound" and (anchor.head.pos_ in {"NOUN", "PROPN"} or anchor.head.i > anchor.i):
+                return False  # "clash sites", "protest movement", "a grenade launcher" (the head misread)
             if trig.governors and anchor.head.lemma_ not in trig.governors:
                 return False
-            if (trig.not_governors and anchor.dep_ in {"dobj", "obj", "nsubjpass", "conj"}
-                    and _governing_verb(anchor).lemma_.lower() in trig.not_governors):
+            if held(anchor, trig.not_governors):
                 return False  # "grenades were confiscated": held, not used
         if trig.object_lemmas:
             objects = [c for c in anchor.children if c.dep_ in {"dobj", "nsubjpass", "pobj"}]
@@ -183,6 +182,13 @@ def _finder_for(nlp: Language) -> TriggerFinder:
 
 def get_finder(nlp: Language) -> TriggerFinder:
     return _finder_for(nlp)
+
+
+def held(noun: Token, verbs: frozenset[str]) -> bool:
+    """Whether a weapon word is the object or passive subject of one of ``verbs`` (a trigger's
+    ``not_governors``): "grenades were confiscated", "holding a grenade" tell a weapon held, not used."""
+    return bool(verbs) and noun.dep_ in {"dobj", "obj", "nsubjpass", "conj"} \
+        and _governing_verb(noun).lemma_.lower() in verbs
 
 
 def _governing_verb(noun: Token) -> Token:

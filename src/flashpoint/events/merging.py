@@ -64,6 +64,7 @@ def absorb_linked(drafts: list[Draft], ontology: Ontology) -> list[Draft]:
             keep, drop = d, partner  # "shot and killed a gunman": the outcome that names whom
         keep.actor1 = keep.actor1 or drop.actor1
         keep.actor2 = keep.actor2 or drop.actor2
+        _sides_from(keep, drop, ontology)
         if keep.hit.anaphoric and not drop.hit.anaphoric:
             # "were killed after intense airstrikes": the means names the killing told here
             keep.hit = replace(keep.hit, anaphoric=False)
@@ -72,6 +73,22 @@ def absorb_linked(drafts: list[Draft], ontology: Ontology) -> list[Draft]:
             out[at[id(d)]] = d
             here[here.index(partner)] = d
     return out
+
+
+def _sides_from(keep: Draft, drop: Draft, ontology: Ontology) -> None:
+    """"The attack on the army post killed five soldiers": the kept act names no side, so its sub-type
+    was its no-sides guess (an attack); the outcome's victims say who was hit, and its sub-type,
+    decided by them, is one the act's own roles could give (soldiers: a clash)."""
+    trig = keep.hit.trigger
+    if keep.roles.agent is not None or keep.roles.agent_token is not None or keep.roles.target is not None:
+        return
+    if drop.roles.target is None or drop.code == keep.code:
+        return
+    if drop.code in {trig.code, *trig.by_target.values(), *trig.by_agent.values()}:
+        keep.code = drop.code
+        sub = ontology.sub_event(drop.code)
+        if sub is not None and trig.plover_type == "ASSAULT":
+            keep.plover = sub.plover
 
 
 def _protest(d: Draft, ontology: Ontology) -> bool:

@@ -74,7 +74,7 @@ def classify(anchor: Token, *, verbal_event: bool = False) -> str:
             if c.dep_ in {"acomp", "attr"} and c.lower_ in _FORECAST_ADJ:
                 return "forecast"
     if _generic(anchor) or _aggregate(verb) or _copular_generic(anchor) or _habitual(anchor, verb) \
-            or _running(verb) or _descriptive(anchor) or _caption(anchor):
+            or _running(verb) or _descriptive(anchor) or _caption(anchor) or _identifying(anchor):
         return "generic"
     if any(c.lower_ in _HEDGES for c in list(verb.children) + list(anchor.children)):
         return "claimed"
@@ -189,6 +189,25 @@ def _descriptive(anchor: Token) -> bool:
 
 def _tells_casualties(verb: Token) -> bool:
     return verb.lemma_.lower() in frozenset().union(*load_ontology().casualty_predicates.values())
+
+
+_RELATIVES = {"who", "that", "which", "whom"}
+
+
+def _identifying(anchor: Token) -> bool:
+    """"the group that kidnapped two engineers", "militants who killed two hostages": a restrictive
+    relative clause names someone by a deed told before, not a fresh event (a clause set off by a
+    comma, "the rebels, who attacked the convoy on Monday, fled", still tells one)."""
+    head = anchor.head
+    if anchor.dep_ != "relcl" or head.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    ontology = load_ontology()
+    lemma = head.lemma_.lower()
+    if not (head.ent_type_ in {"PERSON", "NORP", "ORG"} or lemma in ontology.casualty_nouns
+            or lemma in ontology.actor_heads):
+        return False  # "an attack that killed 12", "a bomb that exploded": the event's own clause
+    rel = [c for c in anchor.children if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in _RELATIVES]
+    return bool(rel) and (rel[0].i == 0 or anchor.doc[rel[0].i - 1].text != ",")
 
 
 def _copular_generic(anchor: Token) -> bool:

@@ -71,6 +71,8 @@ class Ontology:
     caption_from_sentence: int = 3  # present-tense captions are read so from this sentence on
     outcomes: frozenset[str] = frozenset()
     event_heads: frozenset[str] = frozenset()
+    # nouns that name a group as a whole ("the group that kidnapped ..."), beside casualty_nouns' people
+    actor_heads: frozenset[str] = frozenset()
     # "a wave of air strikes": nouns that only count or group the event noun after "of"
     collective_heads: frozenset[str] = frozenset()
     classifier_cues: frozenset[str] = frozenset()
@@ -156,6 +158,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         caption_from_sentence=int(lex.get("caption_from_sentence", 3)),
         outcomes=frozenset(lex.get("outcomes", ())),
         event_heads=frozenset(lex.get("event_heads", ())),
+        actor_heads=frozenset(lex.get("actor_heads", ())),
         collective_heads=frozenset(lex.get("collective_heads", ())),
         # The cue words in their written forms too (a misread lemma must not hide "raped"); the
         # words of trigger phrases as they stand (their inflections, such as "forces", are in
