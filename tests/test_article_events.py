@@ -476,6 +476,19 @@ def test_a_claim_right_after_the_lead_names_the_perpetrator_of_an_event_retold_l
     assert e.actor1 == "Islamic State" and e.fatalities == 44
 
 
+def test_the_dead_of_a_bare_participle_are_no_perpetrator() -> None:
+    """"saw 25 Nusra fighters killed when a bomb exploded": "killed" without "were" is a passive."""
+    e = _one("Syria news\n\nThe province saw 25 al-Nusra Front fighters killed when a bomb exploded in a mosque on Monday.")
+    assert e.actor1 is None and e.actor2 == "Jabhat al-Nusra"
+
+
+def test_a_name_before_a_participle_on_a_noun_is_no_subject() -> None:
+    """"during the wedding of a member of the SDF killing 22 people": the bombing killed them, not the SDF."""
+    e = _one("Syria news\n\nA suicide bomber blew himself up inside a hall in a village during the wedding of a "
+             "member of the Syrian Democratic Forces killing 22 people on Monday, the monitor said.")
+    assert e.acled.sub_event_type == "Suicide bomb" and e.actor1 is None
+
+
 def test_a_tag_row_run_into_the_lead_does_not_hide_its_perpetrator() -> None:
     """"Tags Syria Hama Assad war Government air raids ... killed": the keyword row, left in, parses as
     one compound with the raids and the government's strikes lose their perpetrator."""

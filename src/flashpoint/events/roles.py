@@ -49,6 +49,13 @@ def _passive_subject(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
 
 
+def _bare_participle(verb: Token) -> bool:
+    """A casualty verb as a past participle with no auxiliary ("25 fighters killed", "saw 25 fighters
+    killed"): a passive told without "were", whose subject is the victims."""
+    return (verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)
+            and verb.lemma_.lower() in frozenset().union(*load_ontology().casualty_predicates.values()))
+
+
 def _agent_by(token: Token) -> Token | None:
     for c in token.children:
         if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
@@ -102,6 +109,8 @@ def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
     patient = _passive_subject(verb)
     if patient is None and verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN":
         patient = verb.head  # "22 people killed in air strikes": the noun is what was done to
+    if patient is None and _bare_participle(verb):
+        patient = _subject(verb)  # "saw 25 Nusra fighters killed when a bomb exploded": the dead, not the killers
     if patient is not None:
         agent_tok = _agent_by(verb)
         roles.agent = index.at(agent_tok) if agent_tok is not None else None
@@ -111,7 +120,9 @@ def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
         subj = _subject(verb)
         if subj is None:
             subj = _agent_by(verb)  # "in mortar shelling by IS militants", the noun parsed as a verb
-        if subj is None:
+        if subj is None and verb.dep_ != "acl":
+            # not "the wedding of a member of the SDF killing 22": a participle on a noun tells what the
+            # noun's event did, and the name before it is no subject
             subj = _actor_just_before(verb, index)
         roles.agent = index.at(subj) if subj is not None else None
         roles.agent_token = subj
