@@ -489,6 +489,12 @@ def test_a_name_before_a_participle_on_a_noun_is_no_subject() -> None:
     assert e.acled.sub_event_type == "Suicide bomb" and e.actor1 is None
 
 
+def test_a_name_the_parser_hangs_a_participle_on_is_its_subject() -> None:
+    """"killed in regime shelling", parsed as "regime" with "shelling" hung on it: the regime shelled."""
+    e = _one("Syria news\n\nAt least eight people were killed in regime shelling in Eastern Ghouta on Monday.")
+    assert e.actor1 == "Military Forces of Syria" and e.fatalities == 8
+
+
 def test_a_tag_row_run_into_the_lead_does_not_hide_its_perpetrator() -> None:
     """"Tags Syria Hama Assad war Government air raids ... killed": the keyword row, left in, parses as
     one compound with the raids and the government's strikes lose their perpetrator."""

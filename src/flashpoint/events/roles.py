@@ -120,10 +120,13 @@ def _verbal(verb: Token, index: MentionIndex, roles: Roles) -> None:
         subj = _subject(verb)
         if subj is None:
             subj = _agent_by(verb)  # "in mortar shelling by IS militants", the noun parsed as a verb
-        if subj is None and verb.dep_ != "acl":
+        if subj is None:
+            before = _actor_just_before(verb, index)
             # not "the wedding of a member of the SDF killing 22": a participle on a noun tells what the
-            # noun's event did, and the name before it is no subject
-            subj = _actor_just_before(verb, index)
+            # noun's event did; a name before it is its subject only when the two hang together ("regime
+            # shelling", whichever the parser made the head)
+            if before is not None and (verb.dep_ != "acl" or before.head.i == verb.i or verb.head.i == before.i):
+                subj = before
         roles.agent = index.at(subj) if subj is not None else None
         roles.agent_token = subj
         obj = next((c for c in verb.children if c.dep_ in _OBJ), None)
