@@ -547,6 +547,34 @@ def test_the_article_s_own_town_places_an_event_it_does_not_place_itself() -> No
     assert e.location.name in {"Daraa", "Dar'a"} and _quote(e, "location") == "Daraa"
 
 
+def test_the_sentence_before_an_unplaced_telling_places_it() -> None:
+    """"... pushed toward the town of X. Ten soldiers were killed as the army fought back": the
+    place the sentence before names, when it tells no other event, is where the fighting was."""
+    events = _acled("Syria news\n\nThe offensive has dragged on for weeks. On Sunday the rebels pushed toward the "
+                    "town of Saraqeb. At least ten soldiers were killed on Sunday as the army fought to hold its "
+                    "lines, the monitor said.")
+    e = next(e for e in events if e.acled.event_type == "Battles")
+    assert e.location.name == "Saraqib" and _quote(e, "location") == "Saraqeb"
+
+
+def test_an_event_told_with_another_takes_its_place() -> None:
+    """"Clashes broke out after the blasts": a telling that points back to a placed event (the
+    blasts) sets the unplaced one it tells where that one was."""
+    events = _acled("Syria news\n\nTwo car bombs exploded at an army checkpoint in the town of Jableh on Monday, "
+                    "killing six soldiers. Clashes between troops and gunmen broke "
+                    "out after the blasts, the monitor said.")
+    clash = next(e for e in events if e.acled.sub_event_type == "Armed clash")
+    assert clash.location.name == "Jablah"
+
+
+def test_a_town_named_to_say_where_another_lies_is_not_the_place() -> None:
+    """"the village of X north of Y, when an air strike hit": Y only says where X is, however near
+    the trigger."""
+    e = _one("Syria news\n\nFive people died in the village of Tal Rifaat north of Aleppo when an air strike hit "
+             "a market on Monday.")
+    assert e.location.name == "Tall Rif'at"
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

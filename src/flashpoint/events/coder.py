@@ -43,6 +43,7 @@ from .filling import (
     is_campaign,
     is_history,
     load_rules as load_filling_rules,
+    told_with,
 )
 from .grouping import group_mentions, load_rules as load_grouping_rules
 from .merging import absorb_linked
@@ -129,7 +130,8 @@ class EventCoder:
             if e.background or is_history(e, facts, self.filling) or is_campaign(e, facts, self.filling):
                 continue
             others = {t.start_char for o in events if o is not e for t in o.tellings}
-            fill_place(e, facts, lead=e is lead, others=others, same_place_km=self.grouping.same_place_km)
+            fill_place(e, facts, lead=e is lead, others=others, same_place_km=self.grouping.same_place_km,
+                       co_told=told_with(e, events))
             headline_agent = partial(self._agent_at, e.hit.trigger, index, focus_country) if e is lead else None
             fill_claimed_actor(e, index, self.filling, facts, headline_agent=headline_agent)
             inherit_perpetrator(e, kept)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,15 +211,21 @@ def _dominant_place(facts: ArticleFacts) -> Location | None:
                     lon=p.lon, geo_precision=precision)
 
 
-def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int], same_place_km: float) -> None:
+def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int], same_place_km: float,
+               co_told: Sequence[tuple[Location, tuple[int, int] | None]] = ()) -> None:
     """A place finer than a province or country, from everything the article ties to the event:
     its tellings' sentences (any place the event wording there allows), the sentence right after a
-    telling when no other event is told in it ("The blast took place in al-Mashi"), for the lead
-    event the headline, and last the place the article keeps coming back to. A candidate counts only
-    inside the province or country the event already has. With nothing at all, the article's country."""
+    telling when no other event is told in it ("The blast took place in al-Mashi"), the sentence
+    right before its first telling on the same terms ("... mounted a counterattack toward the city of
+    X. At least 40 troops were killed as the army battled ..."), the place of another event told in
+    the same sentence (``co_told``: "Clashes broke out after the blasts"), for the lead event the
+    headline, and last the place the article keeps coming back to. Among places equally fine, the
+    nearer source wins, in that order. A candidate counts only inside the province or country the
+    event already has. With nothing at all, the article's country."""
     if not _coarse(event.location):
         return
     doc = facts.doc
+    text = doc_text(doc)
     # each candidate with the stretch of text it was read from, so the chosen place keeps its evidence
     candidates: list[tuple[Location | None, int, int]] = []
     for tell in event.tellings:
@@ -229,9 +235,18 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
     for tell in event.tellings:
         if tell.end < len(doc):
             nxt = sentence_of(doc[tell.end])
-            if nxt.start_char not in others and "\n\n" not in doc_text(doc)[tell.end_char : nxt.start_char]:
+            if nxt.start_char not in others and "\n\n" not in text[tell.end_char : nxt.start_char]:
                 candidates.append((_sentence_location(facts, nxt.start_char, nxt.end_char, nxt.start_char),
                                    nxt.start_char, nxt.end_char))
+    first = min(event.tellings, key=lambda t: t.start_char, default=None)
+    if first is not None and first.start > 0 and first.start_char > facts.body_start:
+        prev = sentence_of(doc[first.start - 1])
+        if prev.start_char >= facts.body_start and prev.start_char not in others \
+                and "\n" not in text[prev.end_char : first.start_char]:
+            candidates.append((_sentence_location(facts, prev.start_char, prev.end_char, prev.end_char),
+                               prev.start_char, prev.end_char))
+    for loc, span in co_told:
+        candidates.append((loc, *(span or (0, 0))))
     if lead and facts.body_start > 0:
         candidates.append((_sentence_location(facts, 0, facts.body_start, facts.body_start), 0, facts.body_start))
     candidates.append((_dominant_place(facts), 0, len(doc_text(doc))))
@@ -245,6 +260,23 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
         event.location, event.location_span = best, _place_span(facts, best, *where)
     if event.location is None and event.code is not None and facts.focus_country:
         event.location = country_location(facts.focus_country)
+
+
+def told_with(event: Draft, events: list[Draft]) -> list[tuple[Location, tuple[int, int] | None]]:
+    """The places of the other events told together with ``event``: those whose tellings share a
+    sentence with it, and the latest earlier event of a kind that its tellings point back to
+    ("Clashes broke out after the blasts": the blasts told before). What happened with or right after
+    an event happened where it did, when nothing else places it."""
+    own = {t.start_char for t in event.tellings}
+    out = [(o.location, o.location_span) for o in events if o is not event and o.location is not None
+           and o.code is not None and own & {t.start_char for t in o.tellings}]
+    kinds = {m.code for m in event.mentions() if m.hit.anaphoric and m.code not in (None, event.code)}
+    earlier = [o for o in events if o is not event and o.code in kinds and o.start < event.start]
+    if earlier:
+        o = max(earlier, key=lambda o: o.start)
+        if o.location is not None:
+            out.append((o.location, o.location_span))
+    return out
 
 
 def _place_span(facts: ArticleFacts, loc: Location, start: int, end: int) -> tuple[int, int] | None:

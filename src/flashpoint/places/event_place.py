@@ -131,6 +131,7 @@ def event_location(places: list[PlaceMention], start: int, end: int, text: str, 
         elif not phrase.locative or (_modifier_after(p, text) and not phrase.relative) or _listed_modifier(p, text):
             continue  # "Iran's Revolutionary Guard", "Iraq declared victory", "artillery fire and US airstrikes"
         eligible.append((p, phrase))
+    eligible = [e for e in eligible if not _reference_point(e[0], eligible, text)]
     if not eligible:
         return None
     chosen, phrase = min(eligible, key=lambda e: (_tier(e[0]), _distance(e[0], start, end), e[0].start))
@@ -139,6 +140,22 @@ def event_location(places: list[PlaceMention], start: int, end: int, text: str, 
     precision = 3 if _tier(chosen) > 0 else (2 if phrase.relative else 1)
     detail = text[phrase.start : chosen.end] if phrase.relative else None
     return _location(chosen, precision, detail)
+
+
+def _reference_point(p: PlaceMention, eligible: list[tuple[PlaceMention, _Phrase]], text: str) -> bool:
+    """A town named only to say where another named place lies: "the town of Kafr Sousa, 10 km
+    north of Harasta", "Tal Sheer northeast of Aleppo". The place is the first one, however near
+    the trigger the second is."""
+    if _tier(p) != 0:
+        return False
+    for q, _ in eligible:
+        if q is p or q.end > p.start or _tier(q) != 0 or p.start - q.end > 60:
+            continue
+        between = text[q.end : p.start]
+        m = _NEAR.search(between)
+        if m is not None and not between[: m.start()].strip(" ,"):
+            return True
+    return False
 
 
 def _spot_location(spot: PlaceMention, phrase: _Phrase, eligible: list[tuple[PlaceMention, _Phrase]],
