@@ -296,6 +296,14 @@ def test_apposition_and_prominence(nlp, gaz, text, name, cc, admin1) -> None:
         assert place.admin1 == admin1
 
 
+def test_a_mid_sized_town_spacy_missed_is_a_place_after_a_locative_word(nlp, gaz) -> None:
+    """A town of some 66,000 people that spaCy calls no place is still found after "of" in a story
+    naming its country: war news names such towns with no cue word."""
+    places = _parse(nlp, gaz, "Syria news. At least nine people were killed in raids on a southern district of "
+                              "Jablah on Monday.")
+    assert any(p.text == "Jablah" and p.country_code == "SY" for p in places)
+
+
 def test_entities_that_run_places_together(nlp, gaz) -> None:
     places = _parse(nlp, gaz, "Kurdish forces advanced on Manbij Syria, officials said.")
     by_text = {p.text: p for p in places}

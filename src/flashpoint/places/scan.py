@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
+from . import active_weights
 from .gazetteer import Candidate, Gazetteer
 from .tokens import (
     _attribution_before,
@@ -251,6 +252,7 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
             return True
         if (c.is_country or c.is_admin1) and c.match == "name":
             return True
-        if c.feature_class == "P" and c.country_code in named and (c.population >= 100_000 or cued or possessive):
+        if c.feature_class == "P" and c.country_code in named and (cued or possessive or (
+                c.population >= active_weights.W.scan_town and not _attribution_before(toks, i))):
             return True  # "Nad Ali district", "the village of X" in a story about the country: any size
     return False
