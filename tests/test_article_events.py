@@ -575,6 +575,30 @@ def test_a_town_named_to_say_where_another_lies_is_not_the_place() -> None:
     assert e.location.name == "Tall Rif'at"
 
 
+def test_a_describing_word_between_in_and_a_province_keeps_it_the_place() -> None:
+    """"in the oil-rich X province": one hyphenated word between the locative and the name."""
+    e = _one("Syria news\n\nJets killed at least 40 civilians in the oil-rich Raqqa province on Monday.")
+    assert e.location.admin1 == "Ar-Raqqah"
+
+
+def test_a_country_that_and_joins_to_a_list_of_parties_is_no_place() -> None:
+    """"in Iraq and Syria" names places; "a truce agreed by Turkey Russia and Iran" names parties:
+    a name "and" joins to a list is a place only when the list's first name is one."""
+    e = _one("Syria news\n\nThe army and rebels agreed a ceasefire in the besieged area on Monday, in a zone agreed by "
+             "Turkey Russia and Iran.")
+    assert e.location.country == "Syria"
+    e = _one("Iraq news\n\nJets killed 30 fighters in Iraq and Syria on Monday.")
+    assert e.location.name == "Iraq"
+
+
+def test_an_area_the_article_keeps_naming_places_an_event_it_does_not_place() -> None:
+    """An area of the supplement (no GeoNames id) named again and again is where the story is."""
+    events = _acled("Syria news\n\nShelling hit Eastern Ghouta on Monday, killing four people. Residents of Eastern "
+                    "Ghouta fled to basements. Food is scarce. Rebels said they fought off an attack on their lines on Monday.")
+    e = next(e for e in events if e.acled.event_type == "Battles")
+    assert e.location.name == "Eastern Ghouta"
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

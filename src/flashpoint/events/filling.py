@@ -193,13 +193,14 @@ def _sentence_location(facts: ArticleFacts, start: int, end: int, at: int) -> Lo
 def _dominant_place(facts: ArticleFacts) -> Location | None:
     """The town or province the article keeps coming back to (named at least twice, the headline
     counting double): where a story about one place sets the events it does not place itself."""
-    votes: Counter[int] = Counter()
-    first: dict[int, PlaceMention] = {}
+    votes: Counter[int | str] = Counter()
+    first: dict[int | str, PlaceMention] = {}
     for p in facts.places:
-        if p.geonameid is None or p.lat is None or (p.feature_class == "A" and p.admin1 is None):
-            continue  # a country is no finer than the fallback
-        votes[p.geonameid] += 2 if p.start < facts.body_start else 1
-        first.setdefault(p.geonameid, p)
+        if p.lat is None or p.role is not None or (p.feature_class == "A" and p.admin1 is None):
+            continue  # a country is no finer than the fallback; "Iraqi" and names in names place nothing
+        key = p.geonameid if p.geonameid is not None else p.name or p.text  # an area of the supplement has no id
+        votes[key] += 2 if p.start < facts.body_start else 1
+        first.setdefault(key, p)
     if not votes:
         return None
     gid, n = max(votes.items(), key=lambda kv: (kv[1], -first[kv[0]].start))

@@ -9,6 +9,7 @@ where an event happened when a locative word introduces it ("in Iraq", "near Teh
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import Location, PlaceMention
@@ -33,9 +34,13 @@ _LINK = re.compile(r"(?:\s*,)?\s+(?:in|of|at)\s+(?:the\s+)?$|\s*,\s*$", re.I)
 # words that introduce a country, admin area or capital as the place of an event; "of" and "on" are left
 # out because "militias of the Iran-backed ...", "sanctions on Tehran" name governments
 _EVENT_LOCATIVES = (_LOCATIVE_WORDS - {"of", "outskirts", "on"}) | {"and"}
+# "in the oil-rich X province", "in the rebel-held X": one hyphenated describing word may stand between
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:" + "|".join(sorted(_EVENT_LOCATIVES, key=len, reverse=True)) + r")\s+(?:the\s+)?$", re.I
+    r"\b(?P<word>" + "|".join(sorted(_EVENT_LOCATIVES, key=len, reverse=True))
+    + r")\s+(?:the\s+)?(?:[a-z]+(?:-[a-z]+)+\s+)?$", re.I
 )
+# what joins the names of a list: "Turkey, Russia and Iran", "Turkey Russia and Iran" (commas lost)
+_LIST_JOIN = re.compile(r"\s*,?\s*(?:and\s+)?(?:the\s+)?", re.I)
 
 
 @dataclass(slots=True)
@@ -45,8 +50,10 @@ class _Phrase:
     locative: bool
 
 
-def _phrase_before(p: PlaceMention, text: str, sentence_start: int, spots: list[PlaceMention]) -> _Phrase:
-    """Walk back from a place over direction words, "near"-type phrases and linked spots."""
+def _phrase_before(p: PlaceMention, text: str, sentence_start: int, spots: list[PlaceMention],
+                   listed: Sequence[PlaceMention] = ()) -> _Phrase:
+    """Walk back from a place over direction words, "near"-type phrases and linked spots; ``listed``:
+    the sentence's places, for a name that "and" joins to a list."""
     pos = p.start
     start = p.start
     relative = False
@@ -67,8 +74,25 @@ def _phrase_before(p: PlaceMention, text: str, sentence_start: int, spots: list[
                 continue
         break
     window = text[max(sentence_start, start - 40) : start]
-    locative = relative or bool(_LOCATIVE_BEFORE.search(window))
-    return _Phrase(start, relative, locative)
+    m = _LOCATIVE_BEFORE.search(window)
+    if m is not None and m.group("word").lower() == "and" and not relative:
+        # "in Iraq and Syria" is a place; "a zone agreed by Turkey Russia and Iran" is not: a name
+        # joined by "and" is a place as the list's first name is
+        head = _list_head(p, text, listed)
+        if head is not p:
+            return _Phrase(start, relative, _phrase_before(head, text, sentence_start, spots).locative)
+    return _Phrase(start, relative, relative or m is not None)
+
+
+def _list_head(p: PlaceMention, text: str, listed: Sequence[PlaceMention]) -> PlaceMention:
+    """The first name of the list of places ``p`` ends ("Turkey" for "Iran" in "Turkey Russia and Iran")."""
+    head = p
+    while True:
+        prev = next((q for q in listed if q.end <= head.start and _LIST_JOIN.fullmatch(text[q.end : head.start])),
+                    None)
+        if prev is None:
+            return head
+        head = prev
 
 
 def _is_country(p: PlaceMention) -> bool:
@@ -124,7 +148,7 @@ def event_location(places: list[PlaceMention], start: int, end: int, text: str, 
     spots = [p for p in in_sentence if p.feature_class in ("S", "L")]
     eligible: list[tuple[PlaceMention, _Phrase]] = []
     for p in in_sentence:
-        phrase = _phrase_before(p, text, sentence_start, spots)
+        phrase = _phrase_before(p, text, sentence_start, spots, in_sentence)
         if _tier(p) == 0:
             if gaz.is_capital(p.geonameid) and not phrase.locative:
                 continue  # "Washington designated ...", "supported by Tehran"
