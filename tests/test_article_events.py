@@ -599,6 +599,16 @@ def test_an_area_the_article_keeps_naming_places_an_event_it_does_not_place() ->
     assert e.location.name == "Eastern Ghouta"
 
 
+def test_a_town_that_opens_the_sentence_as_its_setting_yields_to_a_town_of_its_province() -> None:
+    """"In Homs the air force struck hideouts in al-Rastan town": the opening town sets the province;
+    the town named after it is where the strikes were. Alone, the opening town is the place."""
+    e = _one("Syria news\n\nIn Homs the army air force carried out air strikes against hideouts of terrorists in "
+             "al-Rastan town on Monday.")
+    assert e.location.name == "Ar Rastan"
+    e = _one("Syria news\n\nIn Homs, army units clashed with terrorists on Monday.")
+    assert e.location.name == "Homs"
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

@@ -155,7 +155,8 @@ def event_location(places: list[PlaceMention], start: int, end: int, text: str, 
         elif not phrase.locative or (_modifier_after(p, text) and not phrase.relative) or _listed_modifier(p, text):
             continue  # "Iran's Revolutionary Guard", "Iraq declared victory", "artillery fire and US airstrikes"
         eligible.append((p, phrase))
-    eligible = [e for e in eligible if not _reference_point(e[0], eligible, text)]
+    eligible = [e for e in eligible if not _reference_point(e[0], eligible, text)
+                and not _frame(e[0], eligible, text, sentence_start)]
     if not eligible:
         return None
     chosen, phrase = min(eligible, key=lambda e: (_tier(e[0]), _distance(e[0], start, end), e[0].start))
@@ -164,6 +165,19 @@ def event_location(places: list[PlaceMention], start: int, end: int, text: str, 
     precision = 3 if _tier(chosen) > 0 else (2 if phrase.relative else 1)
     detail = text[phrase.start : chosen.end] if phrase.relative else None
     return _location(chosen, precision, detail)
+
+
+_FRAME = re.compile(r"\s*(?:[\"'“‘(]\s*)?(?:in|on|at)\s+(?:the\s+)?$", re.I)
+
+
+def _frame(p: PlaceMention, eligible: list[tuple[PlaceMention, _Phrase]], text: str, sentence_start: int) -> bool:
+    """A town that opens the sentence as its setting ("In Hasaka, the air force struck hideouts in
+    al-Shadadi city"): war reports go province by province, naming each by its main town; a town of
+    the same province named later in the sentence is the event's place."""
+    if _tier(p) != 0 or not _FRAME.fullmatch(text[sentence_start : p.start]):
+        return False
+    return any(q.start > p.end and _tier(q) == 0 and q.admin1 == p.admin1 and q.country == p.country
+               and q.geonameid != p.geonameid for q, _ in eligible)
 
 
 def _reference_point(p: PlaceMention, eligible: list[tuple[PlaceMention, _Phrase]], text: str) -> bool:
