@@ -609,6 +609,18 @@ def test_a_town_that_opens_the_sentence_as_its_setting_yields_to_a_town_of_its_p
     assert e.location.name == "Homs"
 
 
+def test_a_town_a_headline_puts_before_its_word_for_the_event_places_it() -> None:
+    """"Mosul Shooting Leaves Nine Dead": headlines drop the locative word and title case hides the
+    town from the small model; before the headline's word for the event it is the place. A body
+    that names no place leaves the town the headline gave."""
+    e = _one("Gunmen opened fire on a wedding party on Sunday, killing nine people, Iraqi police said.",
+             title="Mosul Shooting Leaves Nine Dead")
+    assert e.location.name == "Mosul" and e.location.geo_precision == 1
+    e = _one("Two car bombs exploded near a bus station on Sunday, killing nine people, Syrian state media said.",
+             title="Homs Car Bombs Kill Nine")
+    assert e.location.name == "Homs"
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

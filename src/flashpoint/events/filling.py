@@ -213,7 +213,8 @@ def _dominant_place(facts: ArticleFacts) -> Location | None:
 
 
 def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int], same_place_km: float,
-               co_told: Sequence[tuple[Location, tuple[int, int] | None]] = ()) -> None:
+               co_told: Sequence[tuple[Location, tuple[int, int] | None]] = (),
+               event_nouns: frozenset[str] = frozenset()) -> None:
     """A place finer than a province or country, from everything the article ties to the event:
     its tellings' sentences (any place the event wording there allows), the sentence right after a
     telling when no other event is told in it ("The blast took place in al-Mashi"), the sentence
@@ -249,7 +250,8 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
     for loc, span in co_told:
         candidates.append((loc, *(span or (0, 0))))
     if lead and facts.body_start > 0:
-        candidates.append((_sentence_location(facts, 0, facts.body_start, facts.body_start), 0, facts.body_start))
+        said = _sentence_location(facts, 0, facts.body_start, facts.body_start)
+        candidates.append((said or _headline_modifier(facts, event, event_nouns), 0, facts.body_start))
     candidates.append((_dominant_place(facts), 0, len(doc_text(doc))))
     best, where = event.location, None
     for loc, start, end in candidates:
@@ -261,6 +263,25 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
         event.location, event.location_span = best, _place_span(facts, best, *where)
     if event.location is None and event.code is not None and facts.focus_country:
         event.location = country_location(facts.focus_country)
+
+
+def _headline_modifier(facts: ArticleFacts, event: Draft, event_nouns: frozenset[str]) -> Location | None:
+    """A town or province a headline puts right before its word for the event: "Mosul Shooting
+    Leaves Nine Dead", "Homs Bombing Hits Bus Station". Headlines drop the locative word that ``event_location``
+    asks of a capital or a province; a country in that spot names a side ("US Airstrikes"), not a place."""
+    text = doc_text(facts.doc)
+    words = {event.hit.anchor.lemma_.lower(), *event.hit.trigger.lemmas, *event_nouns}
+    for p in facts.places:
+        if p.start >= facts.body_start or p.lat is None or p.role is not None \
+                or (p.feature_class == "A" and p.admin1 is None):
+            continue
+        after = text[p.end : facts.body_start].split()[:2]
+        if any(w.lower().strip(",.:;") in words or w.lower().strip(",.:;").removesuffix("s") in words
+               for w in after if w[:1].isupper()):
+            precision = 1 if p.feature_class in ("P", "S", "L") else 3
+            return Location(name=p.name, admin1=p.admin1, country=p.country, geonameid=p.geonameid, lat=p.lat,
+                            lon=p.lon, geo_precision=precision)
+    return None
 
 
 def told_with(event: Draft, events: list[Draft]) -> list[tuple[Location, tuple[int, int] | None]]:
