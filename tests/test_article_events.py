@@ -621,6 +621,17 @@ def test_a_town_a_headline_puts_before_its_word_for_the_event_places_it() -> Non
     assert e.location.name == "Homs"
 
 
+def test_a_dateline_places_an_event_only_when_the_text_says_it_happened_there() -> None:
+    """"BAGHDAD, Iraq - A car bomb exploded in the capital": the telling says the event happened
+    where the story was filed. Without such a word the dateline is only where the reporter was."""
+    e = _one("BAGHDAD, Iraq - A car bomb exploded near a police station in the capital on Sunday, killing seven "
+             "people, officials said.", title="Car Bomb Kills Seven")
+    assert e.location.name == "Baghdad" and _quote(e, "location") == "BAGHDAD"
+    e = _one("BAGHDAD, Iraq - A car bomb exploded near a police station on Sunday, killing seven people, officials "
+             "said.", title="Car Bomb Kills Seven")
+    assert e.location.name == "Iraq"
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

@@ -131,7 +131,7 @@ class EventCoder:
                 continue
             others = {t.start_char for o in events if o is not e for t in o.tellings}
             fill_place(e, facts, lead=e is lead, others=others, same_place_km=self.grouping.same_place_km,
-                       co_told=told_with(e, events), event_nouns=self.filling.event_nouns)
+                       co_told=told_with(e, events), rules=self.filling)
             headline_agent = partial(self._agent_at, e.hit.trigger, index, focus_country) if e is lead else None
             fill_claimed_actor(e, index, self.filling, facts, headline_agent=headline_agent)
             inherit_perpetrator(e, kept)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from ..actors.mentions import MentionIndex
 from ..datafiles import read_yaml
 from ..model import ActorMention, Location, PlaceMention
 from ..nlp import doc_text, sentence_of
-from ..places import country_location, event_location
+from ..places import Gazetteer, country_location, event_location
 from ..settings import DATA_DIR
 from ..times import TimeValue
 from .draft import Draft, is_armed
@@ -50,6 +51,8 @@ class FillingRules:
     since_days: int = 7
     span_nouns: frozenset[str] = frozenset()
     after_report_days: int = 1
+    dateline_words: tuple[str, ...] = ()
+    dateline_reach: int = 60
 
 
 @functools.lru_cache(maxsize=2)
@@ -71,6 +74,8 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> FillingRules:
         since_days=int(raw.get("since_days", 7)),
         span_nouns=frozenset(w.lower() for w in raw.get("span_nouns", ())),
         after_report_days=int(raw.get("after_report_days", 1)),
+        dateline_words=tuple(w.lower() for w in raw.get("dateline_words", ())),
+        dateline_reach=int(raw.get("dateline_reach", 60)),
     )
 
 
@@ -214,7 +219,7 @@ def _dominant_place(facts: ArticleFacts) -> Location | None:
 
 def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int], same_place_km: float,
                co_told: Sequence[tuple[Location, tuple[int, int] | None]] = (),
-               event_nouns: frozenset[str] = frozenset()) -> None:
+               rules: FillingRules | None = None) -> None:
     """A place finer than a province or country, from everything the article ties to the event:
     its tellings' sentences (any place the event wording there allows), the sentence right after a
     telling when no other event is told in it ("The blast took place in al-Mashi"), the sentence
@@ -234,6 +239,8 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
         at = event.start if tell.start_char <= event.start < tell.end_char else tell.start_char
         candidates.append((_sentence_location(facts, tell.start_char, tell.end_char, at),
                            tell.start_char, tell.end_char))
+    if rules is not None:
+        candidates.extend(_filed_here(facts, event, rules))
     for tell in event.tellings:
         if tell.end < len(doc):
             nxt = sentence_of(doc[tell.end])
@@ -251,7 +258,8 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
         candidates.append((loc, *(span or (0, 0))))
     if lead and facts.body_start > 0:
         said = _sentence_location(facts, 0, facts.body_start, facts.body_start)
-        candidates.append((said or _headline_modifier(facts, event, event_nouns), 0, facts.body_start))
+        nouns = rules.event_nouns if rules is not None else frozenset()
+        candidates.append((said or _headline_modifier(facts, event, nouns), 0, facts.body_start))
     candidates.append((_dominant_place(facts), 0, len(doc_text(doc))))
     best, where = event.location, None
     for loc, start, end in candidates:
@@ -263,6 +271,27 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
         event.location, event.location_span = best, _place_span(facts, best, *where)
     if event.location is None and event.code is not None and facts.focus_country:
         event.location = country_location(facts.focus_country)
+
+
+def _filed_here(facts: ArticleFacts, event: Draft, rules: FillingRules) -> list[tuple[Location | None, int, int]]:
+    """The dateline's city, when a telling says the event happened there ("in the capital", "here")."""
+    text = doc_text(facts.doc)
+    line = next((p for p in facts.places if facts.body_start <= p.start < facts.body_start + rules.dateline_reach
+                 and p.text.isupper() and len(p.text) > 2 and p.feature_class == "P" and p.lat is not None), None)
+    focus = country_location(facts.focus_country)
+    if line is None or focus is None or focus.country != line.country:
+        return []  # "BEIRUT - ... shelled the city": a story filed abroad speaks of another city
+    capital = Gazetteer.load().is_capital(line.geonameid)
+    for tell in event.tellings:
+        said = text[tell.start_char : tell.end_char].lower()
+        for phrase in rules.dateline_words:
+            if phrase == "the capital" and not capital:
+                continue
+            if re.search(rf"\b{re.escape(phrase)}\b", said):
+                loc = Location(name=line.name, admin1=line.admin1, country=line.country, geonameid=line.geonameid,
+                               lat=line.lat, lon=line.lon, geo_precision=1)
+                return [(loc, line.start, line.end)]
+    return []
 
 
 def _headline_modifier(facts: ArticleFacts, event: Draft, event_nouns: frozenset[str]) -> Location | None:
