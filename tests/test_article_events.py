@@ -632,6 +632,16 @@ def test_a_dateline_places_an_event_only_when_the_text_says_it_happened_there() 
     assert e.location.name == "Iraq"
 
 
+def test_where_a_source_speaks_from_is_not_where_the_event_was() -> None:
+    """"..., the defence ministry in Moscow said": the place in the subject of a verb of saying is
+    the source's, not the strikes'."""
+    e = _one("Syria news\n\nSome 120 extremists were killed in Russian air strikes in Syria on Friday, the defence "
+             "ministry in Moscow said on Saturday.")
+    assert e.location.name == "Syria"
+    e = _one("Iraq news\n\nOfficials in Baghdad said a car bomb killed five people in Kirkuk on Monday.")
+    assert e.location.name == "Kirkuk"
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

@@ -50,7 +50,7 @@ from .merging import absorb_linked
 from .modality import CODED, classify
 from .ontology import Ontology, Trigger
 from .roles import MentionIndex, Roles, fill_roles
-from .sentence_fields import date_mention, place_mention, telling
+from .sentence_fields import date_mention, place_mention, speakers_places, telling
 
 
 class EventCoder:
@@ -107,6 +107,8 @@ class EventCoder:
             drafts += self.arbiter.proposals(doc, article, drafts, unsaid, draft_of)
             drafts.sort(key=lambda d: d.hit.span.start)
         event_sents = {sentence_of(d.hit.anchor).start for d in drafts if not d.hit.anaphoric and not d.hit.in_headline}
+        sources = speakers_places(doc, places)  # "the ministry in Moscow said": where a source is
+        places = [p for p in places if p.start not in sources]
         times_at, places_at = ByStart(times), ByStart(places)
         told: Draft | None = None  # the latest earlier mention that tells an event ("after a similar
         dated: Draft | None = None  # gun battle" tells no date of its own), and the latest dated to the day

@@ -78,6 +78,28 @@ def place_mention(d: Draft, places: list[PlaceMention]) -> None:
         d.location_span = (best.start, best.end)
 
 
+def speakers_places(doc: Doc, places: list[PlaceMention]) -> set[int]:
+    """The starts of places that say where a source is, not where anything happened: a place inside
+    the subject of a verb of saying ("the defence ministry in Moscow said", "officials in Washington
+    told reporters"). Such a place is never an event's."""
+    verbs = speech_verbs()
+    out: set[int] = set()
+    for p in places:
+        span = doc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is None:
+            continue
+        tok = span.root
+        for _ in range(6):  # up the place's own phrase to the clause it belongs to
+            if tok.dep_ in {"nsubj", "nsubjpass"}:
+                if tok.head.lemma_.lower() in verbs and tok.head.pos_ in {"VERB", "AUX"}:
+                    out.add(p.start)
+                break
+            if tok.head.i == tok.i or tok.pos_ in {"VERB", "AUX"}:
+                break
+            tok = tok.head
+    return out
+
+
 def telling(anchor: Token, event_sents: set[int]) -> list[Span]:
     """The trigger's sentence plus the next one in its paragraph when that one has no event word
     of its own: "A gun battle began ... Two police officers were injured." """
