@@ -642,6 +642,16 @@ def test_where_a_source_speaks_from_is_not_where_the_event_was() -> None:
     assert e.location.name == "Kirkuk"
 
 
+def test_a_capital_abroad_the_article_keeps_naming_does_not_place_its_events() -> None:
+    """"fighters trained by Washington ... arms given by Washington": a capital abroad named again
+    and again is a side of the story, not where its unplaced events were."""
+    events = _acled("Syria news\n\nRebels trained by Washington fled their base in northern Syria on Monday. Many "
+                    "people fled. Elsewhere, clashes broke out on Tuesday, killing five Syrian fighters. The group "
+                    "used arms given by Washington, the Syrian monitor said.")
+    clash = next(e for e in events if e.acled.sub_event_type == "Armed clash")
+    assert clash.location.country == "Syria"
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

@@ -196,13 +196,17 @@ def _sentence_location(facts: ArticleFacts, start: int, end: int, at: int) -> Lo
 
 
 def _dominant_place(facts: ArticleFacts) -> Location | None:
-    """The town or province the article keeps coming back to (named at least twice, the headline
-    counting double): where a story about one place sets the events it does not place itself."""
+    """The town or province of the story's country the article keeps coming back to (named at least
+    twice, the headline counting double): where a story about one place sets the events it does not
+    place itself."""
     votes: Counter[int | str] = Counter()
     first: dict[int | str, PlaceMention] = {}
+    focus = country_location(facts.focus_country)
     for p in facts.places:
         if p.lat is None or p.role is not None or (p.feature_class == "A" and p.admin1 is None):
             continue  # a country is no finer than the fallback; "Iraqi" and names in names place nothing
+        if focus is not None and p.country != focus.country:
+            continue  # "trained by Washington", "Moscow said": capitals abroad that keep coming back are sides
         key = p.geonameid if p.geonameid is not None else p.name or p.text  # an area of the supplement has no id
         votes[key] += 2 if p.start < facts.body_start else 1
         first.setdefault(key, p)
