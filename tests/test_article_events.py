@@ -652,6 +652,16 @@ def test_a_capital_abroad_the_article_keeps_naming_does_not_place_its_events() -
     assert clash.location.country == "Syria"
 
 
+def test_a_province_after_a_country_s_genitive_or_province_of_is_the_place() -> None:
+    """"in Syrias Idlib province" (the apostrophe lost) and "in the southern province of Quneitra":
+    the locative reaches the province across a genitive, and "province of" introduces it as "in" does."""
+    e = _one("Syria news\n\nA Russian air strike killed 49 militants in Syrias Idlib province on Thursday.")
+    assert e.location.admin1 == "Idlib"
+    e = _one("Syria news\n\nAt least 18 militants were killed in a car bomb explosion in Syria's southern province "
+             "of Quneitra on Monday.")
+    assert e.location.admin1 == "Quneitra"
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

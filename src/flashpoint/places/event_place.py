@@ -34,10 +34,13 @@ _LINK = re.compile(r"(?:\s*,)?\s+(?:in|of|at)\s+(?:the\s+)?$|\s*,\s*$", re.I)
 # words that introduce a country, admin area or capital as the place of an event; "of" and "on" are left
 # out because "militias of the Iran-backed ...", "sanctions on Tehran" name governments
 _EVENT_LOCATIVES = (_LOCATIVE_WORDS - {"of", "outskirts", "on"}) | {"and"}
-# "in the oil-rich X province", "in the rebel-held X": one hyphenated describing word may stand between
+# "in the oil-rich X province", "in the rebel-held X", "in central Syria's X province", "in Syrias X" (the
+# apostrophe lost): one hyphenated or direction word, then a place's genitive, may stand between; and
+# "the province of X" introduces its province as "in" does
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?P<word>" + "|".join(sorted(_EVENT_LOCATIVES, key=len, reverse=True))
-    + r")\s+(?:the\s+)?(?:[a-z]+(?:-[a-z]+)+\s+)?$", re.I
+    r"\b(?:(?P<word>" + "|".join(sorted(_EVENT_LOCATIVES, key=len, reverse=True))
+    + rf")|(?:province|governorate|region|district)\s+of)\s+(?:the\s+)?(?:(?:[a-z]+(?:-[a-z]+)+|{_DIRECTION}|central)\s+)?"
+    r"(?:(?-i:[A-Z][a-z]+(?:['’]s|s))\s+)?$", re.I
 )
 # what joins the names of a list: "Turkey, Russia and Iran", "Turkey Russia and Iran" (commas lost)
 _LIST_JOIN = re.compile(r"\s*,?\s*(?:and\s+)?(?:the\s+)?", re.I)
@@ -75,7 +78,7 @@ def _phrase_before(p: PlaceMention, text: str, sentence_start: int, spots: list[
         break
     window = text[max(sentence_start, start - 40) : start]
     m = _LOCATIVE_BEFORE.search(window)
-    if m is not None and m.group("word").lower() == "and" and not relative:
+    if m is not None and (m.group("word") or "").lower() == "and" and not relative:
         # "in Iraq and Syria" is a place; "a zone agreed by Turkey Russia and Iran" is not: a name
         # joined by "and" is a place as the list's first name is
         head = _list_head(p, text, listed)
