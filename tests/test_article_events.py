@@ -662,6 +662,16 @@ def test_a_province_after_a_country_s_genitive_or_province_of_is_the_place() -> 
     assert e.location.admin1 == "Quneitra"
 
 
+def test_the_town_a_telling_speaks_of_is_the_latest_town_named_before_it() -> None:
+    """"Troops regained control of the town on Saturday": a telling that names no place but says
+    "the town" means the town the story named last, even across another event's telling."""
+    events = _acled("Syria news\n\nActivists said 65 bodies were found in Qaryatayn in central Homs province on Monday. "
+                    "Most of the dead were killed during the militants' seizure of the town. Syrian troops regained "
+                    "control of the town on Saturday.")
+    e = next(e for e in events if e.acled.sub_event_type == "Government regains territory")
+    assert e.location.name == "Al Qaryatayn" and _quote(e, "location") == "Qaryatayn"
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

@@ -53,6 +53,8 @@ class FillingRules:
     after_report_days: int = 1
     dateline_words: tuple[str, ...] = ()
     dateline_reach: int = 60
+    town_words: tuple[str, ...] = ()
+    town_reach: int = 600
 
 
 @functools.lru_cache(maxsize=2)
@@ -76,6 +78,8 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> FillingRules:
         after_report_days=int(raw.get("after_report_days", 1)),
         dateline_words=tuple(w.lower() for w in raw.get("dateline_words", ())),
         dateline_reach=int(raw.get("dateline_reach", 60)),
+        town_words=tuple(w.lower() for w in raw.get("town_words", ())),
+        town_reach=int(raw.get("town_reach", 600)),
     )
 
 
@@ -244,6 +248,7 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
         candidates.append((_sentence_location(facts, tell.start_char, tell.end_char, at),
                            tell.start_char, tell.end_char))
     if rules is not None:
+        candidates.extend(_the_town(facts, event, rules))
         candidates.extend(_filed_here(facts, event, rules))
     for tell in event.tellings:
         if tell.end < len(doc):
@@ -275,6 +280,29 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
         event.location, event.location_span = best, _place_span(facts, best, *where)
     if event.location is None and event.code is not None and facts.focus_country:
         event.location = country_location(facts.focus_country)
+
+
+def _the_town(facts: ArticleFacts, event: Draft, rules: FillingRules) -> list[tuple[Location | None, int, int]]:
+    """The latest town named before a telling that calls the event's place "the town" ("Troops regained
+    control of the town on Saturday") and names none itself."""
+    if not rules.town_words:
+        return []
+    text = doc_text(facts.doc)
+    pattern = re.compile(r"\bthe (?:" + "|".join(map(re.escape, rules.town_words)) + r")\b(?! of\b)", re.I)
+    for tell in event.tellings:
+        if tell.start_char < facts.body_start or not pattern.search(text, tell.start_char, tell.end_char):
+            continue
+        if any(tell.start_char <= p.start < tell.end_char and p.lat is not None for p in facts.places):
+            continue  # it names its own place; "the town" may be that one
+        before = [p for p in facts.places if facts.body_start <= p.start < tell.start_char
+                  and p.start >= tell.start_char - rules.town_reach and p.feature_class == "P" and p.lat is not None
+                  and p.role is None]
+        if before:
+            p = before[-1]
+            loc = Location(name=p.name, admin1=p.admin1, country=p.country, geonameid=p.geonameid, lat=p.lat,
+                           lon=p.lon, geo_precision=1)
+            return [(loc, p.start, p.end)]
+    return []
 
 
 def _filed_here(facts: ArticleFacts, event: Draft, rules: FillingRules) -> list[tuple[Location | None, int, int]]:
