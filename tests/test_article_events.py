@@ -672,6 +672,15 @@ def test_the_town_a_telling_speaks_of_is_the_latest_town_named_before_it() -> No
     assert e.location.name == "Al Qaryatayn" and _quote(e, "location") == "Qaryatayn"
 
 
+def test_a_place_in_a_while_clause_is_not_the_place_of_the_event_told_outside_it() -> None:
+    """"The toll from the strikes has risen while rebels made gains in Hama": the clause tells
+    something else, and its town is not the strikes' place; inside the trigger's own clause it is."""
+    e = _one("Syria news\n\nRussian air strikes killed 12 people on Monday while rebels made gains in Hama.")
+    assert e.location.name == "Syria"
+    e = _one("Syria news\n\nRebels advanced on Monday while Russian air strikes killed 12 people in Hama.")
+    assert e.location.name in {"Hama", "Hamah"}
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

@@ -116,7 +116,7 @@ class EventCoder:
             sent = sentence_of(d.hit.anchor)
             date_mention(d, told, dated, times_at.starting_in(sent.start_char, sent.end_char), published,
                          self.grouping.new_event_words)
-            place_mention(d, places_at.starting_in(sent.start_char, sent.end_char))
+            place_mention(d, places_at.starting_in(sent.start_char, sent.end_char), self.filling.other_clause_marks)
             d.counts = count_casualties(telling(d.hit.anchor, event_sents), self.ontology)
             if not d.hit.anaphoric:
                 told = d

@@ -28,6 +28,7 @@ from ..settings import DATA_DIR
 from ..times import TimeValue
 from .draft import Draft, is_armed
 from .grouping import places_agree, times_agree
+from .sentence_fields import in_other_clause
 
 # The anchor of a date taken from the report itself (its publication or dateline date), for an event
 # told as current news with no date of its own: the row's date is that day, at time_precision 2.
@@ -55,6 +56,7 @@ class FillingRules:
     dateline_reach: int = 60
     town_words: tuple[str, ...] = ()
     town_reach: int = 600
+    other_clause_marks: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=2)
@@ -80,6 +82,7 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> FillingRules:
         dateline_reach=int(raw.get("dateline_reach", 60)),
         town_words=tuple(w.lower() for w in raw.get("town_words", ())),
         town_reach=int(raw.get("town_reach", 600)),
+        other_clause_marks=frozenset(w.lower() for w in raw.get("other_clause_marks", ())),
     )
 
 
@@ -195,8 +198,9 @@ def _rank(loc: Location) -> float:
     return precision + 0.5 if precision >= 3 and loc.admin1 is None else precision
 
 
-def _sentence_location(facts: ArticleFacts, start: int, end: int, at: int) -> Location | None:
-    return event_location(facts.places, at, at, doc_text(facts.doc), start, end)
+def _sentence_location(facts: ArticleFacts, start: int, end: int, at: int,
+                       places: list[PlaceMention] | None = None) -> Location | None:
+    return event_location(facts.places if places is None else places, at, at, doc_text(facts.doc), start, end)
 
 
 def _dominant_place(facts: ArticleFacts) -> Location | None:
@@ -243,9 +247,13 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
     text = doc_text(doc)
     # each candidate with the stretch of text it was read from, so the chosen place keeps its evidence
     candidates: list[tuple[Location | None, int, int]] = []
+    marks = rules.other_clause_marks if rules is not None else frozenset()
     for tell in event.tellings:
         at = event.start if tell.start_char <= event.start < tell.end_char else tell.start_char
-        candidates.append((_sentence_location(facts, tell.start_char, tell.end_char, at),
+        anchors = [m.hit.anchor for m in event.mentions() if tell.start_char <= m.hit.anchor.idx < tell.end_char]
+        places = [p for p in facts.places if not (tell.start_char <= p.start < tell.end_char and anchors and marks
+                                                  and all(in_other_clause(p, a, marks) for a in anchors))]
+        candidates.append((_sentence_location(facts, tell.start_char, tell.end_char, at, places),
                            tell.start_char, tell.end_char))
     if rules is not None:
         candidates.extend(_the_town(facts, event, rules))
