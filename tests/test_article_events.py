@@ -594,7 +594,8 @@ def test_a_country_that_and_joins_to_a_list_of_parties_is_no_place() -> None:
 def test_an_area_the_article_keeps_naming_places_an_event_it_does_not_place() -> None:
     """An area of the supplement (no GeoNames id) named again and again is where the story is."""
     events = _acled("Syria news\n\nShelling hit Eastern Ghouta on Monday, killing four people. Residents of Eastern "
-                    "Ghouta fled to basements. Food is scarce. Rebels said they fought off an attack on their lines on Monday.")
+                    "Ghouta fled to basements. Food is scarce. Rebels said they fought off an attack on their "
+                    "lines on Monday.")
     e = next(e for e in events if e.acled.event_type == "Battles")
     assert e.location.name == "Eastern Ghouta"
 
@@ -665,9 +666,9 @@ def test_a_province_after_a_country_s_genitive_or_province_of_is_the_place() -> 
 def test_the_town_a_telling_speaks_of_is_the_latest_town_named_before_it() -> None:
     """"Troops regained control of the town on Saturday": a telling that names no place but says
     "the town" means the town the story named last, even across another event's telling."""
-    events = _acled("Syria news\n\nActivists said 65 bodies were found in Qaryatayn in central Homs province on Monday. "
-                    "Most of the dead were killed during the militants' seizure of the town. Syrian troops regained "
-                    "control of the town on Saturday.")
+    events = _acled("Syria news\n\nActivists said 65 bodies were found in Qaryatayn in central Homs province on "
+                    "Monday. Most of the dead were killed during the militants' seizure of the town. Syrian troops "
+                    "regained control of the town on Saturday.")
     e = next(e for e in events if e.acled.sub_event_type == "Government regains territory")
     assert e.location.name == "Al Qaryatayn" and _quote(e, "location") == "Qaryatayn"
 

@@ -271,8 +271,8 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
                 and "\n" not in text[prev.end_char : first.start_char]:
             candidates.append((_sentence_location(facts, prev.start_char, prev.end_char, prev.end_char),
                                prev.start_char, prev.end_char))
-    for loc, span in co_told:
-        candidates.append((loc, *(span or (0, 0))))
+    for told, span in co_told:
+        candidates.append((told, *(span or (0, 0))))
     if lead and facts.body_start > 0:
         said = _sentence_location(facts, 0, facts.body_start, facts.body_start)
         nouns = rules.event_nouns if rules is not None else frozenset()

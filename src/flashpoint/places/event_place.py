@@ -39,7 +39,8 @@ _EVENT_LOCATIVES = (_LOCATIVE_WORDS - {"of", "outskirts", "on"}) | {"and"}
 # "the province of X" introduces its province as "in" does
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:(?P<word>" + "|".join(sorted(_EVENT_LOCATIVES, key=len, reverse=True))
-    + rf")|(?:province|governorate|region|district)\s+of)\s+(?:the\s+)?(?:(?:[a-z]+(?:-[a-z]+)+|{_DIRECTION}|central)\s+)?"
+    + r")|(?:province|governorate|region|district)\s+of)\s+(?:the\s+)?"
+    + rf"(?:(?:[a-z]+(?:-[a-z]+)+|{_DIRECTION}|central)\s+)?"
     r"(?:(?-i:[A-Z][a-z]+(?:['’]s|s))\s+)?$", re.I
 )
 # what joins the names of a list: "Turkey, Russia and Iran", "Turkey Russia and Iran" (commas lost)
