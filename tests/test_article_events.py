@@ -561,8 +561,8 @@ def test_an_event_told_with_another_takes_its_place() -> None:
     """"Clashes broke out after the blasts": a telling that points back to a placed event (the
     blasts) sets the unplaced one it tells where that one was."""
     events = _acled("Syria news\n\nTwo car bombs exploded at an army checkpoint in the town of Jableh on Monday, "
-                    "killing six soldiers. Clashes between troops and gunmen broke "
-                    "out after the blasts, the monitor said.")
+                    "killing six soldiers. Clashes between soldiers and militants erupted after the blasts, the "
+                    "monitor said.")
     clash = next(e for e in events if e.acled.sub_event_type == "Armed clash")
     assert clash.location.name == "Jablah"
 
@@ -617,27 +617,27 @@ def test_a_town_a_headline_puts_before_its_word_for_the_event_places_it() -> Non
     e = _one("Gunmen opened fire on a wedding party on Sunday, killing nine people, Iraqi police said.",
              title="Mosul Shooting Leaves Nine Dead")
     assert e.location.name == "Mosul" and e.location.geo_precision == 1
-    e = _one("Two car bombs exploded near a bus station on Sunday, killing nine people, Syrian state media said.",
-             title="Homs Car Bombs Kill Nine")
+    e = _one("A bomb went off beside a bus station on Sunday, killing four people, Syrian state media said.",
+             title="Homs Bombing Leaves Four Dead")
     assert e.location.name == "Homs"
 
 
 def test_a_dateline_places_an_event_only_when_the_text_says_it_happened_there() -> None:
-    """"BAGHDAD, Iraq - A car bomb exploded in the capital": the telling says the event happened
+    """"KABUL, Afghanistan - A roadside bomb hit a minibus in the capital": the telling says it happened
     where the story was filed. Without such a word the dateline is only where the reporter was."""
-    e = _one("BAGHDAD, Iraq - A car bomb exploded near a police station in the capital on Sunday, killing seven "
-             "people, officials said.", title="Car Bomb Kills Seven")
-    assert e.location.name == "Baghdad" and _quote(e, "location") == "BAGHDAD"
-    e = _one("BAGHDAD, Iraq - A car bomb exploded near a police station on Sunday, killing seven people, officials "
-             "said.", title="Car Bomb Kills Seven")
-    assert e.location.name == "Iraq"
+    e = _one("KABUL, Afghanistan - A roadside bomb hit a minibus in the capital on Tuesday, killing four "
+             "passengers, police said.", title="Minibus Bombing Kills Four")
+    assert e.location.name == "Kabul" and _quote(e, "location") == "KABUL"
+    e = _one("KABUL, Afghanistan - A roadside bomb hit a minibus on Tuesday, killing four passengers, police "
+             "said.", title="Minibus Bombing Kills Four")
+    assert e.location.name == "Afghanistan"
 
 
 def test_where_a_source_speaks_from_is_not_where_the_event_was() -> None:
     """"..., the defence ministry in Moscow said": the place in the subject of a verb of saying is
     the source's, not the strikes'."""
-    e = _one("Syria news\n\nSome 120 extremists were killed in Russian air strikes in Syria on Friday, the defence "
-             "ministry in Moscow said on Saturday.")
+    e = _one("Syria news\n\nRussian jets killed 35 militants in Syria on Friday, the defence ministry in Moscow "
+             "told reporters.")
     assert e.location.name == "Syria"
     e = _one("Iraq news\n\nOfficials in Baghdad said a car bomb killed five people in Kirkuk on Monday.")
     assert e.location.name == "Kirkuk"
@@ -656,21 +656,22 @@ def test_a_capital_abroad_the_article_keeps_naming_does_not_place_its_events() -
 def test_a_province_after_a_country_s_genitive_or_province_of_is_the_place() -> None:
     """"in Syrias Idlib province" (the apostrophe lost) and "in the southern province of Quneitra":
     the locative reaches the province across a genitive, and "province of" introduces it as "in" does."""
-    e = _one("Syria news\n\nA Russian air strike killed 49 militants in Syrias Idlib province on Thursday.")
+    e = _one("Syria news\n\nGovernment helicopters dropped barrel bombs on two villages in Syrias Idlib province on "
+             "Thursday, killing six people.")
     assert e.location.admin1 == "Idlib"
-    e = _one("Syria news\n\nAt least 18 militants were killed in a car bomb explosion in Syria's southern province "
-             "of Quneitra on Monday.")
+    e = _one("Syria news\n\nA roadside bomb killed three soldiers in Syria's southern province of Quneitra on "
+             "Monday.")
     assert e.location.admin1 == "Quneitra"
 
 
 def test_the_town_a_telling_speaks_of_is_the_latest_town_named_before_it() -> None:
     """"Troops regained control of the town on Saturday": a telling that names no place but says
     "the town" means the town the story named last, even across another event's telling."""
-    events = _acled("Syria news\n\nActivists said 65 bodies were found in Qaryatayn in central Homs province on "
-                    "Monday. Most of the dead were killed during the militants' seizure of the town. Syrian troops "
-                    "regained control of the town on Saturday.")
+    events = _acled("Syria news\n\nResidents said twelve graves were dug up in Palmyra on Monday. Many of the dead "
+                    "had died during the militants' seizure of the town. Syrian troops regained control of the town "
+                    "on Saturday.")
     e = next(e for e in events if e.acled.sub_event_type == "Government regains territory")
-    assert e.location.name == "Al Qaryatayn" and _quote(e, "location") == "Qaryatayn"
+    assert e.location.name == "Tadmur" and _quote(e, "location") == "Palmyra"
 
 
 def test_a_place_in_a_while_clause_is_not_the_place_of_the_event_told_outside_it() -> None:
