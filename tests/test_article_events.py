@@ -740,6 +740,142 @@ def test_the_article_s_own_town_places_an_event_it_does_not_place_itself() -> No
     assert e.location.name in {"Daraa", "Dar'a"} and _quote(e, "location") == "Daraa"
 
 
+def test_the_sentence_before_an_unplaced_telling_places_it() -> None:
+    """"... pushed toward the town of X. Ten soldiers were killed as the army fought back": the
+    place the sentence before names, when it tells no other event, is where the fighting was."""
+    events = _acled("Syria news\n\nThe offensive has dragged on for weeks. On Sunday the rebels pushed toward the "
+                    "town of Saraqeb. At least ten soldiers were killed on Sunday as the army fought to hold its "
+                    "lines, the monitor said.")
+    e = next(e for e in events if e.acled.event_type == "Battles")
+    assert e.location.name == "Saraqib" and _quote(e, "location") == "Saraqeb"
+
+
+def test_an_event_told_with_another_takes_its_place() -> None:
+    """"Clashes broke out after the blasts": a telling that points back to a placed event (the
+    blasts) sets the unplaced one it tells where that one was."""
+    events = _acled("Syria news\n\nTwo car bombs exploded at an army checkpoint in the town of Jableh on Monday, "
+                    "killing six soldiers. Clashes between soldiers and militants erupted after the blasts, the "
+                    "monitor said.")
+    clash = next(e for e in events if e.acled.sub_event_type == "Armed clash")
+    assert clash.location.name == "Jablah"
+
+
+def test_a_town_named_to_say_where_another_lies_is_not_the_place() -> None:
+    """"the village of X north of Y, when an air strike hit": Y only says where X is, however near
+    the trigger."""
+    e = _one("Syria news\n\nFive people died in the village of Tal Rifaat north of Aleppo when an air strike hit "
+             "a market on Monday.")
+    assert e.location.name == "Tall Rif'at"
+
+
+def test_a_describing_word_between_in_and_a_province_keeps_it_the_place() -> None:
+    """"in the oil-rich X province": one hyphenated word between the locative and the name."""
+    e = _one("Syria news\n\nJets killed at least 40 civilians in the oil-rich Raqqa province on Monday.")
+    assert e.location.admin1 == "Ar-Raqqah"
+
+
+def test_a_country_that_and_joins_to_a_list_of_parties_is_no_place() -> None:
+    """"in Iraq and Syria" names places; "a truce agreed by Turkey Russia and Iran" names parties:
+    a name "and" joins to a list is a place only when the list's first name is one."""
+    e = _one("Syria news\n\nThe army and rebels agreed a ceasefire in the besieged area on Monday, in a zone agreed by "
+             "Turkey Russia and Iran.")
+    assert e.location.country == "Syria"
+    e = _one("Iraq news\n\nJets killed 30 fighters in Iraq and Syria on Monday.")
+    assert e.location.name == "Iraq"
+
+
+def test_an_area_the_article_keeps_naming_places_an_event_it_does_not_place() -> None:
+    """An area of the supplement (no GeoNames id) named again and again is where the story is."""
+    events = _acled("Syria news\n\nShelling hit Eastern Ghouta on Monday, killing four people. Residents of Eastern "
+                    "Ghouta fled to basements. Food is scarce. Rebels said they fought off an attack on their "
+                    "lines on Monday.")
+    e = next(e for e in events if e.acled.event_type == "Battles")
+    assert e.location.name == "Eastern Ghouta"
+
+
+def test_a_town_that_opens_the_sentence_as_its_setting_yields_to_a_town_of_its_province() -> None:
+    """"In Homs the air force struck hideouts in al-Rastan town": the opening town sets the province;
+    the town named after it is where the strikes were. Alone, the opening town is the place."""
+    e = _one("Syria news\n\nIn Homs the army air force carried out air strikes against hideouts of terrorists in "
+             "al-Rastan town on Monday.")
+    assert e.location.name == "Ar Rastan"
+    e = _one("Syria news\n\nIn Homs, army units clashed with terrorists on Monday.")
+    assert e.location.name == "Homs"
+
+
+def test_a_town_a_headline_puts_before_its_word_for_the_event_places_it() -> None:
+    """"Mosul Shooting Leaves Nine Dead": headlines drop the locative word and title case hides the
+    town from the small model; before the headline's word for the event it is the place. A body
+    that names no place leaves the town the headline gave."""
+    e = _one("Gunmen opened fire on a wedding party on Sunday, killing nine people, Iraqi police said.",
+             title="Mosul Shooting Leaves Nine Dead")
+    assert e.location.name == "Mosul" and e.location.geo_precision == 1
+    e = _one("A bomb went off beside a bus station on Sunday, killing four people, Syrian state media said.",
+             title="Homs Bombing Leaves Four Dead")
+    assert e.location.name == "Homs"
+
+
+def test_a_dateline_places_an_event_only_when_the_text_says_it_happened_there() -> None:
+    """"KABUL, Afghanistan - A roadside bomb hit a minibus in the capital": the telling says it happened
+    where the story was filed. Without such a word the dateline is only where the reporter was."""
+    e = _one("KABUL, Afghanistan - A roadside bomb hit a minibus in the capital on Tuesday, killing four "
+             "passengers, police said.", title="Minibus Bombing Kills Four")
+    assert e.location.name == "Kabul" and _quote(e, "location") == "KABUL"
+    e = _one("KABUL, Afghanistan - A roadside bomb hit a minibus on Tuesday, killing four passengers, police "
+             "said.", title="Minibus Bombing Kills Four")
+    assert e.location.name == "Afghanistan"
+
+
+def test_where_a_source_speaks_from_is_not_where_the_event_was() -> None:
+    """"..., the defence ministry in Moscow said": the place in the subject of a verb of saying is
+    the source's, not the strikes'."""
+    e = _one("Syria news\n\nRussian jets killed 35 militants in Syria on Friday, the defence ministry in Moscow "
+             "told reporters.")
+    assert e.location.name == "Syria"
+    e = _one("Iraq news\n\nOfficials in Baghdad said a car bomb killed five people in Kirkuk on Monday.")
+    assert e.location.name == "Kirkuk"
+
+
+def test_a_capital_abroad_the_article_keeps_naming_does_not_place_its_events() -> None:
+    """"fighters trained by Washington ... arms given by Washington": a capital abroad named again
+    and again is a side of the story, not where its unplaced events were."""
+    events = _acled("Syria news\n\nRebels trained by Washington fled their base in northern Syria on Monday. Many "
+                    "people fled. Elsewhere, clashes broke out on Tuesday, killing five Syrian fighters. The group "
+                    "used arms given by Washington, the Syrian monitor said.")
+    clash = next(e for e in events if e.acled.sub_event_type == "Armed clash")
+    assert clash.location.country == "Syria"
+
+
+def test_a_province_after_a_country_s_genitive_or_province_of_is_the_place() -> None:
+    """"in Syrias Idlib province" (the apostrophe lost) and "in the southern province of Quneitra":
+    the locative reaches the province across a genitive, and "province of" introduces it as "in" does."""
+    e = _one("Syria news\n\nGovernment helicopters dropped barrel bombs on two villages in Syrias Idlib province on "
+             "Thursday, killing six people.")
+    assert e.location.admin1 == "Idlib"
+    e = _one("Syria news\n\nA roadside bomb killed three soldiers in Syria's southern province of Quneitra on "
+             "Monday.")
+    assert e.location.admin1 == "Quneitra"
+
+
+def test_the_town_a_telling_speaks_of_is_the_latest_town_named_before_it() -> None:
+    """"Troops regained control of the town on Saturday": a telling that names no place but says
+    "the town" means the town the story named last, even across another event's telling."""
+    events = _acled("Syria news\n\nResidents said twelve graves were dug up in Palmyra on Monday. Many of the dead "
+                    "had died during the militants' seizure of the town. Syrian troops regained control of the town "
+                    "on Saturday.")
+    e = next(e for e in events if e.acled.sub_event_type == "Government regains territory")
+    assert e.location.name == "Tadmur" and _quote(e, "location") == "Palmyra"
+
+
+def test_a_place_in_a_while_clause_is_not_the_place_of_the_event_told_outside_it() -> None:
+    """"The toll from the strikes has risen while rebels made gains in Hama": the clause tells
+    something else, and its town is not the strikes' place; inside the trigger's own clause it is."""
+    e = _one("Syria news\n\nRussian air strikes killed 12 people on Monday while rebels made gains in Hama.")
+    assert e.location.name == "Syria"
+    e = _one("Syria news\n\nRebels advanced on Monday while Russian air strikes killed 12 people in Hama.")
+    assert e.location.name in {"Hama", "Hamah"}
+
+
 # ------------------------------------------------------------------------------------------ confidence
 def test_confidence_is_a_fitted_probability_over_the_rows_support() -> None:
     e = _one("Air strikes hit Douma\n\nSyrian warplanes bombed the town of Douma on Monday, killing seven civilians.")

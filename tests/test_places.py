@@ -296,6 +296,32 @@ def test_apposition_and_prominence(nlp, gaz, text, name, cc, admin1) -> None:
         assert place.admin1 == admin1
 
 
+def test_a_mid_sized_town_spacy_missed_is_a_place_after_a_locative_word(nlp, gaz) -> None:
+    """A town of some 66,000 people that spaCy calls no place is still found after "of" in a story
+    naming its country: war news names such towns with no cue word."""
+    places = _parse(nlp, gaz, "Syria news. At least nine people were killed in raids on a southern district of "
+                              "Jablah on Monday.")
+    assert any(p.text == "Jablah" and p.country_code == "SY" for p in places)
+
+
+def test_a_place_owned_by_a_country_whose_apostrophe_was_lost_is_found(nlp, gaz) -> None:
+    """"in western Syrias Homs province": copied news loses apostrophes, and the small model reads
+    "Syrias Homs" as a person; the name after a well-known place's genitive is a place it holds."""
+    places = _parse(nlp, gaz, "Syria news. Rebels shelled villages in western Syrias Homs province on Friday.")
+    assert any(p.text == "Homs province" and p.admin1 == "Homs" for p in places)
+
+
+def test_a_headline_place_is_not_an_organisation_for_the_blank_lines_after_it() -> None:
+    """The small model may read a headline's last word with the blank lines after it as an
+    organisation ("Idlib\n\n"); the entity ends at its last word, so the town is a plain place."""
+    from flashpoint import extract
+
+    result = extract("Date of publication 3 May 2016 At least 20 civilians have been killed in air strikes in Syria, "
+                     "a monitor said.", title="Air strikes kill 20 civilians in Idlib")
+    idlib = next(p for p in result.places if p.text == "Idlib")
+    assert idlib.role is None and idlib.admin1 == "Idlib"
+
+
 def test_entities_that_run_places_together(nlp, gaz) -> None:
     places = _parse(nlp, gaz, "Kurdish forces advanced on Manbij Syria, officials said.")
     by_text = {p.text: p for p in places}

@@ -34,6 +34,24 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+@Language.component("flashpoint_entity_edges")
+def entity_edges(doc: Doc) -> Doc:
+    """An entity ends at its last word: the small model sometimes takes the blank lines after a
+    headline into it ("... airstrikes on Raqqa\n\n" read as an organisation "Raqqa\n\n"), and a
+    name with trailing blanks is no longer the bare name every later stage looks up."""
+    ents = []
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        while start < end and doc[start].is_space:
+            start += 1
+        while end > start and doc[end - 1].is_space:
+            end -= 1
+        if start < end:
+            ents.append(ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label=ent.label))
+    doc.ents = ents
+    return doc
+
+
 def get_nlp(model: str | None = None) -> Language:
     name = model or get_settings().spacy_model
     with _lock:
@@ -48,6 +66,8 @@ def get_nlp(model: str | None = None) -> Language:
                 ) from exc
             if "parser" in nlp.pipe_names and "flashpoint_line_breaks" not in nlp.pipe_names:
                 nlp.add_pipe("flashpoint_line_breaks", before="parser")
+            if "ner" in nlp.pipe_names and "flashpoint_entity_edges" not in nlp.pipe_names:
+                nlp.add_pipe("flashpoint_entity_edges", after="ner")
             _cache[name] = nlp
         return nlp
 

@@ -43,13 +43,14 @@ from .filling import (
     is_campaign,
     is_history,
     load_rules as load_filling_rules,
+    told_with,
 )
 from .grouping import group_mentions, load_rules as load_grouping_rules
 from .merging import absorb_linked
 from .modality import CODED, classify
 from .ontology import Ontology, Trigger
 from .roles import MentionIndex, Roles, fill_roles
-from .sentence_fields import date_mention, place_mention, telling
+from .sentence_fields import date_mention, place_mention, speakers_places, telling
 
 
 class EventCoder:
@@ -107,6 +108,8 @@ class EventCoder:
             drafts += self.arbiter.proposals(doc, article, drafts, unsaid, draft_of)
             drafts.sort(key=lambda d: d.hit.span.start)
         event_sents = {sentence_of(d.hit.anchor).start for d in drafts if not d.hit.anaphoric and not d.hit.in_headline}
+        sources = speakers_places(doc, places)  # "the ministry in Moscow said": where a source is
+        places = [p for p in places if p.start not in sources]
         times_at, places_at = ByStart(times), ByStart(places)
         told: Draft | None = None  # the latest earlier mention that tells an event ("after a similar
         dated: Draft | None = None  # gun battle" tells no date of its own), and the latest dated to the day
@@ -114,7 +117,7 @@ class EventCoder:
             sent = sentence_of(d.hit.anchor)
             date_mention(d, told, dated, times_at.starting_in(sent.start_char, sent.end_char), published,
                          self.grouping.new_event_words)
-            place_mention(d, places_at.starting_in(sent.start_char, sent.end_char))
+            place_mention(d, places_at.starting_in(sent.start_char, sent.end_char), self.filling.other_clause_marks)
             d.counts = count_casualties(telling(d.hit.anchor, event_sents), self.ontology)
             if not d.hit.anaphoric:
                 told = d
@@ -130,7 +133,8 @@ class EventCoder:
             if e.background or is_history(e, facts, self.filling) or is_campaign(e, facts, self.filling):
                 continue
             others = {t.start_char for o in events if o is not e for t in o.tellings}
-            fill_place(e, facts, lead=e is lead, others=others, same_place_km=self.grouping.same_place_km)
+            fill_place(e, facts, lead=e is lead, others=others, same_place_km=self.grouping.same_place_km,
+                       co_told=told_with(e, events), rules=self.filling)
             headline_agent = partial(self._agent_at, e.hit.trigger, index, focus_country) if e is lead else None
             fill_claimed_actor(e, index, self.filling, facts, headline_agent=headline_agent)
             inherit_perpetrator(e, kept)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +23,12 @@ from ..actors.mentions import MentionIndex
 from ..datafiles import read_yaml
 from ..model import ActorMention, Location, PlaceMention
 from ..nlp import doc_text, sentence_of
-from ..places import country_location, event_location
+from ..places import Gazetteer, country_location, event_location
 from ..settings import DATA_DIR
 from ..times import TimeValue
 from .draft import Draft, is_armed
 from .grouping import places_agree, times_agree
+from .sentence_fields import in_other_clause
 
 # The anchor of a date taken from the report itself (its publication or dateline date), for an event
 # told as current news with no date of its own: the row's date is that day, at time_precision 2.
@@ -50,6 +52,11 @@ class FillingRules:
     since_days: int = 7
     span_nouns: frozenset[str] = frozenset()
     after_report_days: int = 1
+    dateline_words: tuple[str, ...] = ()
+    dateline_reach: int = 60
+    town_words: tuple[str, ...] = ()
+    town_reach: int = 600
+    other_clause_marks: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=2)
@@ -71,6 +78,11 @@ def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> FillingRules:
         since_days=int(raw.get("since_days", 7)),
         span_nouns=frozenset(w.lower() for w in raw.get("span_nouns", ())),
         after_report_days=int(raw.get("after_report_days", 1)),
+        dateline_words=tuple(w.lower() for w in raw.get("dateline_words", ())),
+        dateline_reach=int(raw.get("dateline_reach", 60)),
+        town_words=tuple(w.lower() for w in raw.get("town_words", ())),
+        town_reach=int(raw.get("town_reach", 600)),
+        other_clause_marks=frozenset(w.lower() for w in raw.get("other_clause_marks", ())),
     )
 
 
@@ -186,20 +198,26 @@ def _rank(loc: Location) -> float:
     return precision + 0.5 if precision >= 3 and loc.admin1 is None else precision
 
 
-def _sentence_location(facts: ArticleFacts, start: int, end: int, at: int) -> Location | None:
-    return event_location(facts.places, at, at, doc_text(facts.doc), start, end)
+def _sentence_location(facts: ArticleFacts, start: int, end: int, at: int,
+                       places: list[PlaceMention] | None = None) -> Location | None:
+    return event_location(facts.places if places is None else places, at, at, doc_text(facts.doc), start, end)
 
 
 def _dominant_place(facts: ArticleFacts) -> Location | None:
-    """The town or province the article keeps coming back to (named at least twice, the headline
-    counting double): where a story about one place sets the events it does not place itself."""
-    votes: Counter[int] = Counter()
-    first: dict[int, PlaceMention] = {}
+    """The town or province of the story's country the article keeps coming back to (named at least
+    twice, the headline counting double): where a story about one place sets the events it does not
+    place itself."""
+    votes: Counter[int | str] = Counter()
+    first: dict[int | str, PlaceMention] = {}
+    focus = country_location(facts.focus_country)
     for p in facts.places:
-        if p.geonameid is None or p.lat is None or (p.feature_class == "A" and p.admin1 is None):
-            continue  # a country is no finer than the fallback
-        votes[p.geonameid] += 2 if p.start < facts.body_start else 1
-        first.setdefault(p.geonameid, p)
+        if p.lat is None or p.role is not None or (p.feature_class == "A" and p.admin1 is None):
+            continue  # a country is no finer than the fallback; "Iraqi" and names in names place nothing
+        if focus is not None and p.country != focus.country:
+            continue  # "trained by Washington", "Moscow said": capitals abroad that keep coming back are sides
+        key = p.geonameid if p.geonameid is not None else p.name or p.text  # an area of the supplement has no id
+        votes[key] += 2 if p.start < facts.body_start else 1
+        first.setdefault(key, p)
     if not votes:
         return None
     gid, n = max(votes.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
@@ -211,29 +229,54 @@ def _dominant_place(facts: ArticleFacts) -> Location | None:
                     lon=p.lon, geo_precision=precision)
 
 
-def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int], same_place_km: float) -> None:
+def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int], same_place_km: float,
+               co_told: Sequence[tuple[Location, tuple[int, int] | None]] = (),
+               rules: FillingRules | None = None) -> None:
     """A place finer than a province or country, from everything the article ties to the event:
     its tellings' sentences (any place the event wording there allows), the sentence right after a
-    telling when no other event is told in it ("The blast took place in al-Mashi"), for the lead
-    event the headline, and last the place the article keeps coming back to. A candidate counts only
-    inside the province or country the event already has. With nothing at all, the article's country."""
+    telling when no other event is told in it ("The blast took place in al-Mashi"), the sentence
+    right before its first telling on the same terms ("... mounted a counterattack toward the city of
+    X. At least 40 troops were killed as the army battled ..."), the place of another event told in
+    the same sentence (``co_told``: "Clashes broke out after the blasts"), for the lead event the
+    headline, and last the place the article keeps coming back to. Among places equally fine, the
+    nearer source wins, in that order. A candidate counts only inside the province or country the
+    event already has. With nothing at all, the article's country."""
     if not _coarse(event.location):
         return
     doc = facts.doc
+    text = doc_text(doc)
     # each candidate with the stretch of text it was read from, so the chosen place keeps its evidence
     candidates: list[tuple[Location | None, int, int]] = []
+    marks = rules.other_clause_marks if rules is not None else frozenset()
     for tell in event.tellings:
         at = event.start if tell.start_char <= event.start < tell.end_char else tell.start_char
-        candidates.append((_sentence_location(facts, tell.start_char, tell.end_char, at),
+        anchors = [m.hit.anchor for m in event.mentions() if tell.start_char <= m.hit.anchor.idx < tell.end_char]
+        places = [p for p in facts.places if not (tell.start_char <= p.start < tell.end_char and anchors and marks
+                                                  and all(in_other_clause(p, a, marks) for a in anchors))]
+        candidates.append((_sentence_location(facts, tell.start_char, tell.end_char, at, places),
                            tell.start_char, tell.end_char))
+    if rules is not None:
+        candidates.extend(_the_town(facts, event, rules))
+        candidates.extend(_filed_here(facts, event, rules))
     for tell in event.tellings:
         if tell.end < len(doc):
             nxt = sentence_of(doc[tell.end])
-            if nxt.start_char not in others and "\n\n" not in doc_text(doc)[tell.end_char : nxt.start_char]:
+            if nxt.start_char not in others and "\n\n" not in text[tell.end_char : nxt.start_char]:
                 candidates.append((_sentence_location(facts, nxt.start_char, nxt.end_char, nxt.start_char),
                                    nxt.start_char, nxt.end_char))
+    first = min(event.tellings, key=lambda t: t.start_char, default=None)
+    if first is not None and first.start > 0 and first.start_char > facts.body_start:
+        prev = sentence_of(doc[first.start - 1])
+        if prev.start_char >= facts.body_start and prev.start_char not in others \
+                and "\n" not in text[prev.end_char : first.start_char]:
+            candidates.append((_sentence_location(facts, prev.start_char, prev.end_char, prev.end_char),
+                               prev.start_char, prev.end_char))
+    for told, span in co_told:
+        candidates.append((told, *(span or (0, 0))))
     if lead and facts.body_start > 0:
-        candidates.append((_sentence_location(facts, 0, facts.body_start, facts.body_start), 0, facts.body_start))
+        said = _sentence_location(facts, 0, facts.body_start, facts.body_start)
+        nouns = rules.event_nouns if rules is not None else frozenset()
+        candidates.append((said or _headline_modifier(facts, event, nouns), 0, facts.body_start))
     candidates.append((_dominant_place(facts), 0, len(doc_text(doc))))
     best, where = event.location, None
     for loc, start, end in candidates:
@@ -245,6 +288,86 @@ def fill_place(event: Draft, facts: ArticleFacts, *, lead: bool, others: set[int
         event.location, event.location_span = best, _place_span(facts, best, *where)
     if event.location is None and event.code is not None and facts.focus_country:
         event.location = country_location(facts.focus_country)
+
+
+def _the_town(facts: ArticleFacts, event: Draft, rules: FillingRules) -> list[tuple[Location | None, int, int]]:
+    """The latest town named before a telling that calls the event's place "the town" ("Troops regained
+    control of the town on Saturday") and names none itself."""
+    if not rules.town_words:
+        return []
+    text = doc_text(facts.doc)
+    pattern = re.compile(r"\bthe (?:" + "|".join(map(re.escape, rules.town_words)) + r")\b(?! of\b)", re.I)
+    for tell in event.tellings:
+        if tell.start_char < facts.body_start or not pattern.search(text, tell.start_char, tell.end_char):
+            continue
+        if any(tell.start_char <= p.start < tell.end_char and p.lat is not None for p in facts.places):
+            continue  # it names its own place; "the town" may be that one
+        before = [p for p in facts.places if facts.body_start <= p.start < tell.start_char
+                  and p.start >= tell.start_char - rules.town_reach and p.feature_class == "P" and p.lat is not None
+                  and p.role is None]
+        if before:
+            p = before[-1]
+            loc = Location(name=p.name, admin1=p.admin1, country=p.country, geonameid=p.geonameid, lat=p.lat,
+                           lon=p.lon, geo_precision=1)
+            return [(loc, p.start, p.end)]
+    return []
+
+
+def _filed_here(facts: ArticleFacts, event: Draft, rules: FillingRules) -> list[tuple[Location | None, int, int]]:
+    """The dateline's city, when a telling says the event happened there ("in the capital", "here")."""
+    text = doc_text(facts.doc)
+    line = next((p for p in facts.places if facts.body_start <= p.start < facts.body_start + rules.dateline_reach
+                 and p.text.isupper() and len(p.text) > 2 and p.feature_class == "P" and p.lat is not None), None)
+    focus = country_location(facts.focus_country)
+    if line is None or focus is None or focus.country != line.country:
+        return []  # "BEIRUT - ... shelled the city": a story filed abroad speaks of another city
+    capital = Gazetteer.load().is_capital(line.geonameid)
+    for tell in event.tellings:
+        said = text[tell.start_char : tell.end_char].lower()
+        for phrase in rules.dateline_words:
+            if phrase == "the capital" and not capital:
+                continue
+            if re.search(rf"\b{re.escape(phrase)}\b", said):
+                loc = Location(name=line.name, admin1=line.admin1, country=line.country, geonameid=line.geonameid,
+                               lat=line.lat, lon=line.lon, geo_precision=1)
+                return [(loc, line.start, line.end)]
+    return []
+
+
+def _headline_modifier(facts: ArticleFacts, event: Draft, event_nouns: frozenset[str]) -> Location | None:
+    """A town or province a headline puts right before its word for the event: "Mosul Shooting
+    Leaves Nine Dead", "Homs Bombing Hits Bus Station". Headlines drop the locative word that ``event_location``
+    asks of a capital or a province; a country in that spot names a side ("US Airstrikes"), not a place."""
+    text = doc_text(facts.doc)
+    words = {event.hit.anchor.lemma_.lower(), *event.hit.trigger.lemmas, *event_nouns}
+    for p in facts.places:
+        if p.start >= facts.body_start or p.lat is None or p.role is not None \
+                or (p.feature_class == "A" and p.admin1 is None):
+            continue
+        after = text[p.end : facts.body_start].split()[:2]
+        if any(w.lower().strip(",.:;") in words or w.lower().strip(",.:;").removesuffix("s") in words
+               for w in after if w[:1].isupper()):
+            precision = 1 if p.feature_class in ("P", "S", "L") else 3
+            return Location(name=p.name, admin1=p.admin1, country=p.country, geonameid=p.geonameid, lat=p.lat,
+                            lon=p.lon, geo_precision=precision)
+    return None
+
+
+def told_with(event: Draft, events: list[Draft]) -> list[tuple[Location, tuple[int, int] | None]]:
+    """The places of the other events told together with ``event``: those whose tellings share a
+    sentence with it, and the latest earlier event of a kind that its tellings point back to
+    ("Clashes broke out after the blasts": the blasts told before). What happened with or right after
+    an event happened where it did, when nothing else places it."""
+    own = {t.start_char for t in event.tellings}
+    out = [(o.location, o.location_span) for o in events if o is not event and o.location is not None
+           and o.code is not None and own & {t.start_char for t in o.tellings}]
+    kinds = {m.code for m in event.mentions() if m.hit.anaphoric and m.code not in (None, event.code)}
+    earlier = [o for o in events if o is not event and o.code in kinds and o.start < event.start]
+    if earlier:
+        o = max(earlier, key=lambda o: o.start)
+        if o.location is not None:
+            out.append((o.location, o.location_span))
+    return out
 
 
 def _place_span(facts: ArticleFacts, loc: Location, start: int, end: int) -> tuple[int, int] | None:

@@ -62,10 +62,13 @@ def date_mention(d: Draft, prev: Draft | None, anchor_draft: Draft | None, times
             d.time, d.time_span = prev.time, prev.time_span
 
 
-def place_mention(d: Draft, places: list[PlaceMention]) -> None:
+def place_mention(d: Draft, places: list[PlaceMention], other_clause_marks: frozenset[str] = frozenset()) -> None:
     """The place the mention's own sentence ties to it (``filling`` adds the article's);
-    ``places``: those that start in its sentence."""
+    ``places``: those that start in its sentence; a place inside a clause opened by one of
+    ``other_clause_marks`` ("while rebels made gains in X") that does not hold the trigger is not its."""
     sent = sentence_of(d.hit.anchor)
+    if other_clause_marks:
+        places = [p for p in places if not in_other_clause(p, d.hit.anchor, other_clause_marks)]
     loc = event_location(places, d.hit.span.start_char, d.hit.span.end_char, doc_text(sent.doc),
                          sent.start_char, sent.end_char)
     if loc is None:
@@ -76,6 +79,44 @@ def place_mention(d: Draft, places: list[PlaceMention]) -> None:
     if near:
         best = min(near, key=lambda p: abs(p.start - d.hit.span.start_char))
         d.location_span = (best.start, best.end)
+
+
+def in_other_clause(p: PlaceMention, anchor: Token, marks: frozenset[str]) -> bool:
+    """Whether ``p`` lies in a clause opened by one of ``marks`` that does not hold ``anchor``."""
+    doc = anchor.doc
+    span = doc.char_span(p.start, p.end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    for _ in range(12):
+        if tok.pos_ in {"VERB", "AUX"} and any(c.dep_ == "mark" and c.lower_ in marks for c in tok.children):
+            return anchor not in tok.subtree
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def speakers_places(doc: Doc, places: list[PlaceMention]) -> set[int]:
+    """The starts of places that say where a source is, not where anything happened: a place inside
+    the subject of a verb of saying ("the defence ministry in Moscow said", "officials in Washington
+    told reporters"). Such a place is never an event's."""
+    verbs = speech_verbs()
+    out: set[int] = set()
+    for p in places:
+        span = doc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is None:
+            continue
+        tok = span.root
+        for _ in range(6):  # up the place's own phrase to the clause it belongs to
+            if tok.dep_ in {"nsubj", "nsubjpass"}:
+                if tok.head.lemma_.lower() in verbs and tok.head.pos_ in {"VERB", "AUX"}:
+                    out.add(p.start)
+                break
+            if tok.head.i == tok.i or tok.pos_ in {"VERB", "AUX"}:
+                break
+            tok = tok.head
+    return out
 
 
 def telling(anchor: Token, event_sents: set[int]) -> list[Span]:

@@ -9,6 +9,7 @@ where an event happened when a locative word introduces it ("in Iraq", "near Teh
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import Location, PlaceMention
@@ -33,9 +34,17 @@ _LINK = re.compile(r"(?:\s*,)?\s+(?:in|of|at)\s+(?:the\s+)?$|\s*,\s*$", re.I)
 # words that introduce a country, admin area or capital as the place of an event; "of" and "on" are left
 # out because "militias of the Iran-backed ...", "sanctions on Tehran" name governments
 _EVENT_LOCATIVES = (_LOCATIVE_WORDS - {"of", "outskirts", "on"}) | {"and"}
+# "in the oil-rich X province", "in the rebel-held X", "in central Syria's X province", "in Syrias X" (the
+# apostrophe lost): one hyphenated or direction word, then a place's genitive, may stand between; and
+# "the province of X" introduces its province as "in" does
 _LOCATIVE_BEFORE = re.compile(
-    r"\b(?:" + "|".join(sorted(_EVENT_LOCATIVES, key=len, reverse=True)) + r")\s+(?:the\s+)?$", re.I
+    r"\b(?:(?P<word>" + "|".join(sorted(_EVENT_LOCATIVES, key=len, reverse=True))
+    + r")|(?:province|governorate|region|district)\s+of)\s+(?:the\s+)?"
+    + rf"(?:(?:[a-z]+(?:-[a-z]+)+|{_DIRECTION}|central)\s+)?"
+    r"(?:(?-i:[A-Z][a-z]+(?:['’]s|s))\s+)?$", re.I
 )
+# what joins the names of a list: "Turkey, Russia and Iran", "Turkey Russia and Iran" (commas lost)
+_LIST_JOIN = re.compile(r"\s*,?\s*(?:and\s+)?(?:the\s+)?", re.I)
 
 
 @dataclass(slots=True)
@@ -45,8 +54,10 @@ class _Phrase:
     locative: bool
 
 
-def _phrase_before(p: PlaceMention, text: str, sentence_start: int, spots: list[PlaceMention]) -> _Phrase:
-    """Walk back from a place over direction words, "near"-type phrases and linked spots."""
+def _phrase_before(p: PlaceMention, text: str, sentence_start: int, spots: list[PlaceMention],
+                   listed: Sequence[PlaceMention] = ()) -> _Phrase:
+    """Walk back from a place over direction words, "near"-type phrases and linked spots; ``listed``:
+    the sentence's places, for a name that "and" joins to a list."""
     pos = p.start
     start = p.start
     relative = False
@@ -67,8 +78,25 @@ def _phrase_before(p: PlaceMention, text: str, sentence_start: int, spots: list[
                 continue
         break
     window = text[max(sentence_start, start - 40) : start]
-    locative = relative or bool(_LOCATIVE_BEFORE.search(window))
-    return _Phrase(start, relative, locative)
+    m = _LOCATIVE_BEFORE.search(window)
+    if m is not None and (m.group("word") or "").lower() == "and" and not relative:
+        # "in Iraq and Syria" is a place; "a zone agreed by Turkey Russia and Iran" is not: a name
+        # joined by "and" is a place as the list's first name is
+        head = _list_head(p, text, listed)
+        if head is not p:
+            return _Phrase(start, relative, _phrase_before(head, text, sentence_start, spots).locative)
+    return _Phrase(start, relative, relative or m is not None)
+
+
+def _list_head(p: PlaceMention, text: str, listed: Sequence[PlaceMention]) -> PlaceMention:
+    """The first name of the list of places ``p`` ends ("Turkey" for "Iran" in "Turkey Russia and Iran")."""
+    head = p
+    while True:
+        prev = next((q for q in listed if q.end <= head.start and _LIST_JOIN.fullmatch(text[q.end : head.start])),
+                    None)
+        if prev is None:
+            return head
+        head = prev
 
 
 def _is_country(p: PlaceMention) -> bool:
@@ -124,13 +152,15 @@ def event_location(places: list[PlaceMention], start: int, end: int, text: str, 
     spots = [p for p in in_sentence if p.feature_class in ("S", "L")]
     eligible: list[tuple[PlaceMention, _Phrase]] = []
     for p in in_sentence:
-        phrase = _phrase_before(p, text, sentence_start, spots)
+        phrase = _phrase_before(p, text, sentence_start, spots, in_sentence)
         if _tier(p) == 0:
             if gaz.is_capital(p.geonameid) and not phrase.locative:
                 continue  # "Washington designated ...", "supported by Tehran"
         elif not phrase.locative or (_modifier_after(p, text) and not phrase.relative) or _listed_modifier(p, text):
             continue  # "Iran's Revolutionary Guard", "Iraq declared victory", "artillery fire and US airstrikes"
         eligible.append((p, phrase))
+    eligible = [e for e in eligible if not _reference_point(e[0], eligible, text)
+                and not _frame(e[0], eligible, text, sentence_start)]
     if not eligible:
         return None
     chosen, phrase = min(eligible, key=lambda e: (_tier(e[0]), _distance(e[0], start, end), e[0].start))
@@ -139,6 +169,35 @@ def event_location(places: list[PlaceMention], start: int, end: int, text: str, 
     precision = 3 if _tier(chosen) > 0 else (2 if phrase.relative else 1)
     detail = text[phrase.start : chosen.end] if phrase.relative else None
     return _location(chosen, precision, detail)
+
+
+_FRAME = re.compile(r"\s*(?:[\"'“‘(]\s*)?(?:in|on|at)\s+(?:the\s+)?$", re.I)
+
+
+def _frame(p: PlaceMention, eligible: list[tuple[PlaceMention, _Phrase]], text: str, sentence_start: int) -> bool:
+    """A town that opens the sentence as its setting ("In Hasaka, the air force struck hideouts in
+    al-Shadadi city"): war reports go province by province, naming each by its main town; a town of
+    the same province named later in the sentence is the event's place."""
+    if _tier(p) != 0 or not _FRAME.fullmatch(text[sentence_start : p.start]):
+        return False
+    return any(q.start > p.end and _tier(q) == 0 and q.admin1 == p.admin1 and q.country == p.country
+               and q.geonameid != p.geonameid for q, _ in eligible)
+
+
+def _reference_point(p: PlaceMention, eligible: list[tuple[PlaceMention, _Phrase]], text: str) -> bool:
+    """A town named only to say where another named place lies: "the town of Kafr Sousa, 10 km
+    north of Harasta", "Tal Sheer northeast of Aleppo". The place is the first one, however near
+    the trigger the second is."""
+    if _tier(p) != 0:
+        return False
+    for q, _ in eligible:
+        if q is p or q.end > p.start or _tier(q) != 0 or p.start - q.end > 60:
+            continue
+        between = text[q.end : p.start]
+        m = _NEAR.search(between)
+        if m is not None and not between[: m.start()].strip(" ,"):
+            return True
+    return False
 
 
 def _spot_location(spot: PlaceMention, phrase: _Phrase, eligible: list[tuple[PlaceMention, _Phrase]],

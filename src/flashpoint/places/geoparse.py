@@ -93,7 +93,7 @@ def geoparse(doc: Doc, article: Article, gazetteer: Gazetteer | None = None) -> 
     toponym is logged and skips that toponym only.
     """
     gaz = gazetteer or Gazetteer.load()
-    toks = _Tokens(doc)
+    toks = _Tokens(doc, article.body_start)
     toponyms = _find_toponyms(doc, toks, gaz)
     base = _context(doc, toks, toponyms, gaz)
     ctx = base

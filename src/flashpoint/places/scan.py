@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
+from . import active_weights
 from .gazetteer import Candidate, Gazetteer
 from .tokens import (
     _attribution_before,
@@ -207,12 +208,41 @@ def _run_on(toks: _Tokens, i: int, j: int, ent: Span, cands: list[Candidate], ga
 _GENITIVE = re.compile(r"(?:['’]s|s)$")
 
 
+def _headline_place(toks: _Tokens, i: int, j: int, cands: list[Candidate], named: set[str]) -> bool:
+    """A well-known place of a country the story names, in a title-case headline: headlines drop the
+    locative word ("Mosul Shooting Leaves Nine Dead", "Minister Survives Kandahar Ambush") and the small model
+    reads title case as one organisation; the body seldom repeats the name."""
+    if toks.idx[i] >= toks.headline_end or toks.words[i].isupper():
+        return False
+    if not (_well_known(cands) and any(c.country_code in named and c.match in ("name", "alias") for c in cands)):
+        return False
+    # a person the body names ("Mahmoud Abbas"); the headline's own title case makes "persons" of places
+    word = toks.words[i]
+    return not any(e is not None and e.label_ == "PERSON" and toks.idx[k] >= toks.headline_end and toks.words[k] == word
+                   for k, e in enumerate(toks.ent))
+
+
+def _owned(toks: _Tokens, i: int, j: int, gaz: Gazetteer) -> bool:
+    """A name right after a country's or a well-known place's genitive with its apostrophe lost, both run
+    into one entity ("central Syrias Hama province", "Aleppos Salaheddin district", read as a PERSON
+    "Syrias Hama"): the name is a place the first one holds, not a person's surname."""
+    ent = toks.ent[i]
+    if i == 0 or ent is None or ent.start != i - 1 or ent.end > j or ent.label_ in PLACE_LABELS:
+        return False
+    word = toks.words[i - 1]
+    if not word[:1].isupper() or not word.endswith("s") or len(word) < 4:
+        return False
+    return _well_known(_lookup(gaz, word[:-1], loose=False))
+
+
 def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country_mentions: tuple[set[str], set[str]],
                   inside: bool, gaz: Gazetteer) -> bool:
     """``inside``: the name lies in the country or area named right after it ("Kharkiv, Ukraine")."""
     named, region = country_mentions  # the countries the story names; and their neighbours
     # "Kharkiv's Shevchenkivskyi district": a well-known place owning what follows opens a name, and is a place
     possessive = j < toks.n and toks.lower[j] in _POSSESSIVE and _well_known(cands)
+    owned = _owned(toks, i, j, gaz)  # "in central Syrias Hama province": the place a place owns
+    headline = _headline_place(toks, i, j, cands, named)  # "Mosul Shooting Leaves Nine Dead"
     # a scanned name must cover whole entities: "Ninawah" inside the ORG "the PMU's Ninawah Command" is a
     # unit's name, not a place mention
     run_on = False
@@ -220,7 +250,7 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
         ent = toks.ent[k]
         if ent is not None and (ent.start < i or ent.end > j) and ent.label_ not in PLACE_LABELS:
             run_on = _run_on(toks, i, j, ent, cands, gaz)
-            if not (possessive and ent.start == i) and not run_on:
+            if not (possessive and ent.start == i) and not run_on and not owned and not headline:
                 return False
     if run_on:
         return True
@@ -228,10 +258,10 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
         return False  # "the Sinaloa Cartel", "Baghdad Operations Command": an organisation's name, not a place
     labels = {e.label_ for e in toks.ent[i:j] if e is not None}
     misread = _misread(toks, i, j, labels, cands, named, region)
-    if "ORG" in labels and not (possessive or inside or misread) and not any(
+    if "ORG" in labels and not (possessive or inside or misread or owned or headline) and not any(
             c.match == "alias" or c.geonameid is None for c in cands):
         return False  # organisations named after places ("Hezbollah", "Baghdad Operations Command")
-    if inside or misread:
+    if inside or misread or headline:
         return True
     if (not labels & {"PERSON", "ORG"} and not toks.words[i].isupper() and toks.words[i] not in toks.people()
             and not (i > 0 and toks.can_start(i - 1) and not toks.sent_start[i])  # "United Russia", "Club America"
@@ -241,7 +271,7 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
     if cue_word in _NO_TOWN_CUES and not any(c.feature_class == "A" for c in cands):
         return False  # "Hall County" is no town called Hall
     if not (_cue_after(toks, j) is not None or toks.lower[j - 1] in _PLACE_HEADS or _locative_before(toks, i)
-            or possessive):
+            or possessive or owned and _locative_before(toks, i - 1)):
         return False
     # "X district", "X village", "the village of X"; not "X County", which is no town X
     cued = cue_word in _HEAD_CUES or _cue_before(toks, i) is not None
@@ -251,6 +281,7 @@ def _scan_accepts(toks: _Tokens, i: int, j: int, cands: list[Candidate], country
             return True
         if (c.is_country or c.is_admin1) and c.match == "name":
             return True
-        if c.feature_class == "P" and c.country_code in named and (c.population >= 100_000 or cued or possessive):
+        if c.feature_class == "P" and c.country_code in named and (cued or possessive or (
+                c.population >= active_weights.W.scan_town and not _attribution_before(toks, i))):
             return True  # "Nad Ali district", "the village of X" in a story about the country: any size
     return False

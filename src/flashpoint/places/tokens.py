@@ -31,10 +31,12 @@ class _Tokens:
     """
 
     __slots__ = ("text", "doc_text", "words", "lower", "idx", "sent_start", "alpha", "punct", "ent", "n",
-                 "sentences", "propn", "taken", "blocked", "_people")
+                 "sentences", "propn", "taken", "blocked", "_people", "headline_end")
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, headline_end: int = 0) -> None:
+        """``headline_end``: where the article's body begins (0: no headline known)."""
         self.doc_text = doc_text(doc)
+        self.headline_end = headline_end
         tokens = list(doc)
         self.n = len(tokens)
         self.words = [t.text for t in tokens]

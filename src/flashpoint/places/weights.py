@@ -69,6 +69,7 @@ class GeoWeights:
     in_name_town: float
     in_name_focus: float
     named_town: float
+    scan_town: float
 
     def match(self, how: str) -> float:
         """The score of a spelling match (alias, name, alternate, variant, fuzzy)."""
