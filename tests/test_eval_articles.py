@@ -208,6 +208,11 @@ def test_offsets_mentions_resolve_through_their_field() -> None:
                                                         TEXT.index("killing four") + len("killing four civilians"))
 
 
+def test_a_quoted_page_title_is_found_without_the_site_name_ingest_cut() -> None:
+    text = "Shelling kills four in Douma\n\nRegime shelling killed four civilians in Douma on Monday."
+    assert locate("Shelling kills four in Douma | Jordan Times", text) == (0, len("Shelling kills four in Douma"))
+
+
 # ------------------------------------------------------------------------------------------ commands
 def test_eval_articles_codes_written_articles_end_to_end(tmp_path: Path) -> None:
     texts = tmp_path / "texts.jsonl"

@@ -244,15 +244,21 @@ def load_texts(paths: Iterable[Path] = DEFAULT_TEXTS) -> dict[str, dict[str, Any
 
 # ------------------------------------------------------------------------------------------ locating
 def locate(quote: str, text: str) -> tuple[int, int] | None:
-    """Where a quote lies in the cleaned text, allowing for whitespace the cleaner changed."""
-    i = text.find(quote)
-    if i != -1:
-        return i, i + len(quote)
-    words = quote.split()
-    if not words:
-        return None
-    m = re.search(r"\s+".join(re.escape(w) for w in words), text)
-    return (m.start(), m.end()) if m else None
+    """Where a quote lies in the cleaned text, allowing for whitespace the cleaner changed and for the
+    site's name ingest cuts from a page title ("... - Daily Sabah")."""
+    from ..ingest.metadata import without_site_name
+
+    for form in dict.fromkeys((quote, without_site_name(quote))):
+        i = text.find(form)
+        if i != -1:
+            return i, i + len(form)
+        words = form.split()
+        if not words:
+            continue
+        m = re.search(r"\s+".join(re.escape(w) for w in words), text)
+        if m:
+            return m.start(), m.end()
+    return None
 
 
 def source_text(source: dict[str, Any]) -> str:
