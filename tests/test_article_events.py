@@ -478,7 +478,8 @@ def test_a_claim_right_after_the_lead_names_the_perpetrator_of_an_event_retold_l
 
 def test_the_dead_of_a_bare_participle_are_no_perpetrator() -> None:
     """"saw 25 Nusra fighters killed when a bomb exploded": "killed" without "were" is a passive."""
-    e = _one("Syria news\n\nThe province saw 25 al-Nusra Front fighters killed when a bomb exploded in a mosque on Monday.")
+    e = _one("Syria news\n\nThe province saw 25 al-Nusra Front fighters killed when a bomb exploded in a mosque "
+             "on Monday.")
     assert e.actor1 is None and e.actor2 == "Jabhat al-Nusra"
 
 

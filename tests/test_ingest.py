@@ -209,7 +209,8 @@ def test_article_sentences_kept(sentence: str) -> None:
             "Ruritanian regime warplanes bombed Black Elphberg positions in the east.",
         ),
         (  # a row running into the page's closing chrome goes with it
-            "The strike hit the depot. Tags airstrikes Zenda Ruritania Community standardsDiscussion Comment via Facebook",
+            "The strike hit the depot. Tags airstrikes Zenda Ruritania Community standardsDiscussion Comment via "
+            "Facebook",
             "Tags airstrikes Zenda Ruritania Community standardsDiscussion Comment via Facebook",
             "The strike hit the depot.",
         ),
