@@ -84,9 +84,13 @@ def _sentences(doc: Doc) -> list[Span]:
 def sentence_of(token: Token) -> Span:
     """The sentence a token is in. spaCy's ``token.sent`` walks the document on every call; over
     a long article that is quadratic, so the boundaries are computed once per Doc and bisected."""
-    spans = _sentences(token.doc)
-    i = bisect.bisect_right(token.doc.user_data["flashpoint_sent_starts"], token.i) - 1
-    return spans[i]
+    return _sentences(token.doc)[sentence_number(token)]
+
+
+def sentence_number(token: Token) -> int:
+    """Which sentence of its document a token is in (0 for the first), from the same cached bounds."""
+    _sentences(token.doc)
+    return bisect.bisect_right(token.doc.user_data["flashpoint_sent_starts"], token.i) - 1
 
 
 # Words that open a run of page furniture glued to a sentence when a web page is flattened to one line:

@@ -19,7 +19,7 @@ from ..actors.dictionary import ACTOR_TYPES, CIVILIANS_INTER
 from ..model import AcledCoding, ActorMention, Article, Event, Evidence, PloverCoding, stable_id
 from .claims import speech_verbs
 from .confidence import ConfidenceModel, features as confidence_features
-from .draft import Draft, forces_of_government
+from .draft import Draft, forces_of_government, unarmed_new_name
 from .filling import REPORT_DATE, FillingRules, civilian_victims, until_report
 from .ontology import Ontology
 
@@ -165,7 +165,7 @@ def _armed_or_victim(m: ActorMention | None, sub: object) -> ActorMention | None
     """An organisation found only in the text, whose name says nothing of arms ("Syrian Observatory
     for Human Rights", "Hijackers", a news agency, a run of place names), is no side of an ACLED
     event: the monitor that reports a strike did not strike."""
-    if m is not None and sub is not None and m.method == "new" and m.inter is None:
+    if sub is not None and unarmed_new_name(m):
         return None
     return m
 

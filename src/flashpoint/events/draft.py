@@ -65,6 +65,13 @@ def is_armed(m: ActorMention | None) -> bool:
     return m is not None and m.inter in ARMED_INTERS
 
 
+def unarmed_new_name(m: object) -> bool:
+    """An organisation found only in the text, whose name says nothing of arms ("Syrian Observatory
+    for Human Rights", a news agency, "Suspected Gas Attack" in a title-case headline): no side of an
+    ACLED event."""
+    return getattr(m, "method", "") == "new" and getattr(m, "inter", None) is None
+
+
 def forces_of_government(actor: str) -> str | None:
     """"Government of Syria" -> "Military Forces of Syria": governments do not fire missiles, their
     forces do (ACLED's naming); None for any other actor."""

@@ -175,15 +175,13 @@ def _counted_in_spans(anchor: Token, rules: FillingRules) -> bool:
 def is_history(event: Draft, facts: ArticleFacts, rules: FillingRules) -> bool:
     """Not news to code as an event: dated long before the article, or only to a stretch longer
     than ``vague_days`` ("last year", "in 2015", "earlier this year"), which no row can carry."""
-    if event.time is None:
+    t = event.time
+    spanned = t.days_spanned() if t is not None else None
+    if t is None or spanned is None:
         return False
-    try:
-        start = dt.date.fromisoformat(event.time.date_start[:10])
-        end = dt.date.fromisoformat(event.time.date_end[:10])
-    except ValueError:
-        return False
-    if (end - start).days > rules.vague_days:
+    if spanned > rules.vague_days:
         return True
+    end = dt.date.fromisoformat(t.date_end[:10])
     return facts.published is not None and (facts.published - end).days > rules.history_days
 
 

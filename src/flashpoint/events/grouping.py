@@ -12,8 +12,6 @@ only an event of its own sub-type at its own town.
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,11 +22,11 @@ from spacy.tokens import Span
 from ..datafiles import read_yaml
 from ..distance import haversine_km
 from ..model import Location
-from ..nlp import sentence_of
+from ..nlp import sentence_number, sentence_of
 from ..settings import DATA_DIR
 from ..times import TimeValue
 from .claims import speech_verbs
-from .draft import Draft, forces_of_government
+from .draft import Draft, forces_of_government, unarmed_new_name
 from .ontology import Ontology
 
 
@@ -43,19 +41,21 @@ class GroupingRules:
     guessed_means: frozenset[str] = frozenset()
     # "shelling also hit ...": a further event when the mention's place or toll differs
     also_words: frozenset[str] = frozenset()
-    # an event dated only to a longer stretch is history or a campaign (``told_only_vaguely``)
+    # an event dated only to a longer stretch is history or a campaign (``told_only_vaguely``); the
+    # filling section's vague_days, past which no row carries a date either
     vague_event_days: int = 27
 
 
 @functools.lru_cache(maxsize=2)
 def load_rules(path: Path = DATA_DIR / "article_events.yaml") -> GroupingRules:
-    raw = read_yaml(path)["grouping"]
+    data = read_yaml(path)
+    raw = data["grouping"]
     return GroupingRules(float(raw["same_place_km"]), frozenset(w.lower() for w in raw["new_event_words"]),
                          int(raw["reach_sentences"]),
                          frozenset((str(a), str(b)) for a, b in raw.get("refinements", ())),
                          frozenset(raw.get("guessed_means", ())),
                          frozenset(w.lower() for w in raw.get("also_words", ())),
-                         int(raw.get("vague_event_days", 27)))
+                         int(data["filling"]["vague_days"]))
 
 
 # ------------------------------------------------------------------------------------------ agreement
@@ -121,8 +121,8 @@ def _named(m: object) -> str | None:
     actor = getattr(m, "actor", None)
     if actor is None or actor.startswith("Unidentified") or getattr(m, "method", "") == "generic":
         return None
-    if getattr(m, "method", "") == "new" and getattr(m, "inter", None) is None:
-        return None  # a name only the text gives, with no word of arms ("Suspected Gas Attack" in a title)
+    if unarmed_new_name(m):
+        return None
     return forces_of_government(actor) or actor
 
 
@@ -153,13 +153,8 @@ def says_another(d: Draft, words: frozenset[str]) -> bool:
 
 def told_only_vaguely(group: Draft, days: int) -> bool:
     """An event whose time is a stretch of more than ``days`` ("last September", "in 2015")."""
-    t = group.time
-    if t is None:
-        return False
-    try:
-        return (dt.date.fromisoformat(t.date_end[:10]) - dt.date.fromisoformat(t.date_start[:10])).days > days
-    except ValueError:
-        return False
+    spanned = group.time.days_spanned() if group.time is not None else None
+    return spanned is not None and spanned > days
 
 
 def adds_another(group: Draft, d: Draft, words: frozenset[str]) -> bool:
@@ -189,19 +184,11 @@ def _all_mentions(group: Draft, name: str, test: Callable[[Draft], bool]) -> boo
     return ok
 
 
-def _sentence_index(span: Span) -> int:
-    starts = span.doc.user_data.get("flashpoint_sent_starts")
-    if not starts:
-        sentence_of(span[0])  # builds the cache
-        starts = span.doc.user_data["flashpoint_sent_starts"]
-    return bisect.bisect_right(starts, span.start) - 1
-
-
 def near(group: Draft, d: Draft, reach: int) -> bool:
     """Whether ``d`` is told within ``reach`` sentences after one of the event's tellings."""
-    here = _sentence_index(sentence_of(d.hit.anchor))
+    here = sentence_number(d.hit.anchor)
     for t in reversed(group.tellings):  # in text order (``_add_tellings``): the latest one before d is nearest
-        told = _sentence_index(t)
+        told = sentence_number(t[0])
         if told <= here:
             return here - told <= reach
     return False

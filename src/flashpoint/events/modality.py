@@ -13,7 +13,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from ..model import CODED_MODALITIES
-from ..nlp import sentence_of
+from ..nlp import sentence_number, sentence_of
 from .claims import speech_verbs
 from .ontology import load_ontology
 
@@ -163,12 +163,10 @@ def _caption(anchor: Token) -> bool:
     eight comrades who died during an assault": a photo's caption, told in the simple present, whose
     events are the picture's subject, not the article's news. A sentence whose main verb is a simple
     present of doing (not of saying, being or having) is read so, past the headline and the lead."""
-    sent = sentence_of(anchor)
-    root = sent.root
+    root = sentence_of(anchor).root
     if root.tag_ not in {"VBZ", "VBP"} or root.i == anchor.i:
         return False
-    starts = anchor.doc.user_data["flashpoint_sent_starts"]  # built by sentence_of
-    if bisect.bisect_right(starts, sent.start) - 1 < load_ontology().caption_from_sentence:
+    if sentence_number(anchor) < load_ontology().caption_from_sentence:
         return False  # a headline or a wire lead tells fresh news in the present ("Troops surround Najaf")
     if root.lemma_.lower() in speech_verbs() or root.lemma_ in {"be", "have", "do"} or _tells_casualties(root):
         return False  # "Syrian army kills 62 rebels ...": a headline run into the lead, not a caption
@@ -188,7 +186,7 @@ def _descriptive(anchor: Token) -> bool:
 
 
 def _tells_casualties(verb: Token) -> bool:
-    return verb.lemma_.lower() in frozenset().union(*load_ontology().casualty_predicates.values())
+    return verb.lemma_.lower() in load_ontology().casualty_verbs
 
 
 _RELATIVES = {"who", "that", "which", "whom"}

@@ -69,6 +69,7 @@ class Ontology:
     descriptive_participles: frozenset[str] = frozenset()  # "members fighting alongside ...": no event
     singular_determiners: frozenset[str] = frozenset({"a", "an"})  # "another soldier died": one victim
     caption_from_sentence: int = 3  # present-tense captions are read so from this sentence on
+    casualty_verbs: frozenset[str] = frozenset()  # every casualty predicate, of any kind
     outcomes: frozenset[str] = frozenset()
     event_heads: frozenset[str] = frozenset()
     # nouns that name a group as a whole ("the group that kidnapped ..."), beside casualty_nouns' people
@@ -148,6 +149,7 @@ def load_ontology(data_dir: Path = DATA_DIR) -> Ontology:
         scale_words={str(k).lower(): int(v) for k, v in lex.get("scale_words", {}).items()},
         casualty_nouns=frozenset(lex["casualty_nouns"]),
         casualty_predicates={k: frozenset(v) for k, v in lex["casualty_predicates"].items()},
+        casualty_verbs=frozenset(w for v in lex["casualty_predicates"].values() for w in v),
         aggregate_cues=tuple(lex.get("aggregate_cues", ())),
         max_event_count=int(lex.get("max_event_count", 1000)),
         means_precedence=tuple(lex.get("means_precedence", ())),

@@ -53,7 +53,7 @@ def _bare_participle(verb: Token) -> bool:
     """A casualty verb as a past participle with no auxiliary ("25 fighters killed", "saw 25 fighters
     killed"): a passive told without "were", whose subject is the victims."""
     return (verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)
-            and verb.lemma_.lower() in frozenset().union(*load_ontology().casualty_predicates.values()))
+            and verb.lemma_.lower() in load_ontology().casualty_verbs)
 
 
 def _agent_by(token: Token) -> Token | None:

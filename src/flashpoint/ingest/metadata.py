@@ -237,9 +237,8 @@ def _dateline_break() -> re.Pattern[str]:
     return re.compile(source.replace("{date}", grammar.any_date).replace("{weekday}", grammar.weekday))
 
 
-def _to_line_break(chars: list[str], at: int) -> None:
-    if 0 < at < len(chars) and chars[at] == " ":
-        chars[at] = "\n"
+def _to_line_break(text: str, at: int) -> str:
+    return text[:at] + "\n" + text[at + 1:] if 0 < at < len(text) and text[at] == " " else text
 
 
 def set_dateline_apart(text: str, body_start: int) -> str:
@@ -253,12 +252,10 @@ def set_dateline_apart(text: str, body_start: int) -> str:
     m = _dateline_break().match(text, body_start)
     if m is None:
         return text
-    chars = list(text)
     line_start = text.rfind("\n", 0, body_start) + 1
     if text[line_start:body_start].strip():
-        _to_line_break(chars, body_start - 1)  # the retold headline before it
-    _to_line_break(chars, m.end())
-    return "".join(chars)
+        text = _to_line_break(text, body_start - 1)  # the retold headline before it
+    return _to_line_break(text, m.end())
 
 
 def after_first_line(text: str) -> int:

@@ -27,6 +27,14 @@ class TimeValue:
     # for absolute dates
     anchor: str | None
 
+    def days_spanned(self) -> int | None:
+        """Days from the first to the last date the value covers (0 for one day); None when its
+        bounds are not calendar dates."""
+        try:
+            return (Date.fromisoformat(self.date_end[:10]) - Date.fromisoformat(self.date_start[:10])).days
+        except ValueError:
+            return None
+
 
 def _month_end(year: int, month: int) -> Date:
     return Date(year, month, calendar.monthrange(year, month)[1])
